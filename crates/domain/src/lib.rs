@@ -1,0 +1,12 @@
+//! Portico's product rules, free of IO: the words of the product (users, teams,
+//! plans, roles), the parsing that turns untrusted input into those words, and
+//! the one policy that decides every permission.
+
+pub mod error;
+pub mod ids;
+pub mod plan;
+pub mod policy;
+pub mod roles;
+pub mod values;
+
+pub use error::{Error, ErrorKind};

@@ -1,0 +1,245 @@
+//! The PostgreSQL backend, selected by a `postgres://` URL: for deployments
+//! with several Portico processes on one database.
+
+use std::collections::HashMap;
+use std::error::Error as _;
+
+use portico_store::{Backend, Mode, Store, StoreError, Tx};
+use portico_store_sql::{Pool, Row, SqlConn, SqlTx, Value};
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, NoTls, Statement};
+
+pub mod testing;
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
+
+/// Key of the advisory lock that serialises migrations across processes.
+const MIGRATION_LOCK: i64 = 0x706f_7274_6963_6f; // "portico"
+
+#[derive(Debug, Clone)]
+pub struct PostgresOptions {
+    /// Connections in the pool.
+    pub pool_size: usize,
+    /// A schema to use instead of `public` (tests use one each).
+    pub schema: Option<String>,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        Self {
+            pool_size: 16,
+            schema: None,
+        }
+    }
+}
+
+fn db_err(e: postgres::Error) -> StoreError {
+    if let Some(db) = e.as_db_error() {
+        if db.code() == &postgres::error::SqlState::UNIQUE_VIOLATION {
+            return StoreError::UniqueViolation(db.constraint().unwrap_or_default().to_string());
+        }
+        return StoreError::Backend(format!("{}: {}", db.code().code(), db.message()));
+    }
+    match e.source() {
+        Some(s) => StoreError::Backend(format!("{e}: {s}")),
+        None => StoreError::Backend(e.to_string()),
+    }
+}
+
+/// A parameter bound to whatever type PostgreSQL inferred for it.
+#[derive(Debug)]
+struct Param<'a>(&'a Value);
+
+impl ToSql for Param<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self.0 {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Bool(b) => b.to_sql(ty, out),
+            Value::Text(t) => t.as_str().to_sql(ty, out),
+            Value::Int(i) => match *ty {
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                _ => i.to_sql(ty, out),
+            },
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// A pooled client with its prepared statements.
+pub struct PgConn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl PgConn {
+    fn connect(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        let mut config: postgres::Config = url
+            .parse()
+            .map_err(|e: postgres::Error| StoreError::Backend(format!("bad PostgreSQL URL: {e}")))?;
+        if let Some(schema) = schema {
+            config.options(&format!("-c search_path={schema}"));
+        }
+        let client = config.connect(NoTls).map_err(db_err)?;
+        Ok(Self {
+            client,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn statement(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql).map_err(db_err)?;
+        self.statements.insert(sql, s.clone());
+        Ok(s)
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.client.batch_execute(sql).map_err(db_err)
+    }
+}
+
+fn column(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
+    let ty = row.columns()[i].type_().clone();
+    let v = match ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::Int)),
+        Type::INT4 => row.try_get::<_, Option<i32>>(i).map(|v| v.map(|n| Value::Int(n.into()))),
+        Type::INT2 => row.try_get::<_, Option<i16>>(i).map(|v| v.map(|n| Value::Int(n.into()))),
+        Type::BOOL => row.try_get::<_, Option<bool>>(i).map(|v| v.map(Value::Bool)),
+        _ => row.try_get::<_, Option<String>>(i).map(|v| v.map(Value::Text)),
+    }
+    .map_err(db_err)?;
+    Ok(v.unwrap_or(Value::Null))
+}
+
+impl SqlConn for PgConn {
+    fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, StoreError> {
+        let stmt = self.statement(sql)?;
+        let ps: Vec<Param<'_>> = params.iter().map(Param).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        self.client.execute(&stmt, &refs).map_err(db_err)
+    }
+
+    fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let stmt = self.statement(sql)?;
+        let ps: Vec<Param<'_>> = params.iter().map(Param).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let rows = self.client.query(&stmt, &refs).map_err(db_err)?;
+        rows.iter()
+            .map(|r| (0..r.len()).map(|i| column(r, i)).collect::<Result<Vec<_>, _>>().map(Row))
+            .collect()
+    }
+}
+
+/// The PostgreSQL backend.
+pub struct PostgresBackend {
+    pool: Pool<PgConn>,
+}
+
+impl PostgresBackend {
+    /// Connects and applies migrations (under an advisory lock, so several
+    /// processes may start at once).
+    pub fn open(url: &str, opts: &PostgresOptions) -> Result<Self, StoreError> {
+        let url_owned = url.to_string();
+        let schema = opts.schema.clone();
+        let pool = Pool::new(opts.pool_size, move || PgConn::connect(&url_owned, schema.as_deref()));
+        let backend = Self { pool };
+        backend.migrate()?;
+        Ok(backend)
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.get()?;
+        conn.batch(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+        let result = (|| {
+            conn.batch(
+                "CREATE TABLE IF NOT EXISTS portico_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+            )?;
+            for (version, sql) in MIGRATIONS {
+                let done = !conn
+                    .query("SELECT 1 FROM portico_migrations WHERE version = $1", &[Value::Int(*version)])?
+                    .is_empty();
+                if done {
+                    continue;
+                }
+                tracing::info!(version, "applying PostgreSQL migration");
+                conn.batch("BEGIN")?;
+                let step = conn.batch(sql).and_then(|()| {
+                    conn.execute(
+                        "INSERT INTO portico_migrations (version, applied_at) VALUES ($1, (extract(epoch from now()) * 1000)::bigint)",
+                        &[Value::Int(*version)],
+                    )
+                });
+                match step {
+                    Ok(_) => conn.batch("COMMIT")?,
+                    Err(e) => {
+                        let _ = conn.batch("ROLLBACK");
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(())
+        })();
+        let unlock = conn.batch(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+        result.and(unlock)
+    }
+}
+
+impl Backend for PostgresBackend {
+    fn run(
+        &self,
+        mode: Mode,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool.get()?;
+        if conn.client.is_closed() {
+            conn.discard();
+            conn = self.pool.get()?;
+        }
+        // Reads run statement by statement: under READ COMMITTED a transaction
+        // would give each statement its own snapshot all the same.
+        let transactional = mode == Mode::Write;
+        if transactional {
+            conn.batch("BEGIN")?;
+        }
+        let result = f(&mut SqlTx::new(&mut *conn));
+        let outcome = match (result, transactional) {
+            (Ok(_), false) => Ok(()),
+            (Ok(true), true) => conn.batch("COMMIT").inspect_err(|_| {
+                let _ = conn.batch("ROLLBACK");
+            }),
+            (Ok(false), true) => conn.batch("ROLLBACK"),
+            (Err(e), t) => {
+                if t {
+                    let _ = conn.batch("ROLLBACK");
+                }
+                Err(e)
+            }
+        };
+        if conn.client.is_closed() {
+            conn.discard();
+        }
+        outcome
+    }
+
+    fn kind(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+/// Opens the PostgreSQL store at `url`. Blocks: call it outside async code
+/// (or through `Store::open_with`).
+pub fn open(url: &str, opts: &PostgresOptions) -> Result<Store, StoreError> {
+    Ok(Store::new(PostgresBackend::open(url, opts)?))
+}

@@ -1,0 +1,286 @@
+//! The contract every backend must honour, run against each of them by
+//! [`contract_tests!`](crate::contract_tests). Each check takes a fresh, empty store.
+
+use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId};
+use portico_domain::plan::Plan;
+use portico_domain::roles::TeamRoles;
+use portico_domain::values::{Domain, Email};
+
+use crate::*;
+
+fn user(store: &Store, email: &str) -> UserRecord {
+    let u = UserRecord {
+        id: UserId::generate(),
+        email: Email::parse(email).unwrap_or_else(|e| panic!("{e}")),
+        name: format!("User {email}"),
+        password_hash: Some("$argon2id$fake".into()),
+        is_server_admin: false,
+        created_at: 1_000,
+    };
+    let stored = u.clone();
+    write(store, move |tx| tx.insert_user(&stored));
+    u
+}
+
+fn team(store: &Store, name: &str) -> TeamRecord {
+    let t = TeamRecord {
+        id: TeamId::generate(),
+        name: name.into(),
+        plan: Plan::Free,
+        created_at: 1_000,
+    };
+    let stored = t.clone();
+    write(store, move |tx| tx.insert_team(&stored));
+    t
+}
+
+fn write<T>(store: &Store, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> T {
+    store
+        .run_blocking(Mode::Write, f)
+        .unwrap_or_else(|e| panic!("write failed: {e}"))
+}
+
+fn read<T>(store: &Store, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> T {
+    store
+        .run_blocking(Mode::Read, f)
+        .unwrap_or_else(|e| panic!("read failed: {e}"))
+}
+
+fn roles(names: &[&str]) -> TeamRoles {
+    TeamRoles::parse(names).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn users_are_unique_by_email(store: &Store) {
+    let ada = user(store, "ada@example.com");
+    let found = read(store, |tx| tx.user_by_email(&Email::parse("ADA@example.com").unwrap_or_else(|e| panic!("{e}"))));
+    assert_eq!(found, Some(ada.clone()));
+    assert_eq!(read(store, move |tx| tx.user_by_id(ada.id)), Some(ada));
+    let dup = UserRecord {
+        id: UserId::generate(),
+        email: Email::parse("ada@example.com").unwrap_or_else(|e| panic!("{e}")),
+        name: "Other".into(),
+        password_hash: None,
+        is_server_admin: false,
+        created_at: 2_000,
+    };
+    let err = store.run_blocking(Mode::Write, move |tx| tx.insert_user(&dup));
+    assert!(matches!(err, Err(StoreError::UniqueViolation(_))), "{err:?}");
+    assert_eq!(read(store, |tx| tx.count_users()), 1);
+}
+
+pub fn a_failed_transaction_writes_nothing(store: &Store) {
+    let result: Result<(), StoreError> = store.run_blocking(Mode::Write, |tx| {
+        tx.insert_team(&TeamRecord {
+            id: TeamId::generate(),
+            name: "Half".into(),
+            plan: Plan::Free,
+            created_at: 1,
+        })?;
+        Err(StoreError::Backend("the use case refused".into()))
+    });
+    assert!(result.is_err());
+    let u = user(store, "solo@example.com");
+    assert!(read(store, move |tx| tx.memberships_of(u.id)).is_empty());
+    // The only team ever committed is none: a fresh insert works and is alone.
+    let t = team(store, "Whole");
+    assert_eq!(read(store, move |tx| tx.team_by_id(t.id)).map(|t| t.name), Some("Whole".into()));
+}
+
+pub fn sessions_expire_and_end(store: &Store) {
+    let u = user(store, "s@example.com");
+    let id = u.id;
+    write(store, move |tx| tx.insert_session("hash-1", id, "csrf-1", 1_000, 5_000));
+    let s = read(store, |tx| tx.session_by_hash("hash-1", 4_999)).unwrap_or_else(|| panic!("session missing"));
+    assert_eq!(s.user, u);
+    assert_eq!(s.csrf_token, "csrf-1");
+    assert_eq!(read(store, |tx| tx.session_by_hash("hash-1", 5_000)), None, "expired session still valid");
+    assert_eq!(read(store, |tx| tx.session_by_hash("other", 1_000)), None);
+    write(store, |tx| tx.delete_session("hash-1"));
+    assert_eq!(read(store, |tx| tx.session_by_hash("hash-1", 2_000)), None);
+}
+
+pub fn api_keys_work_until_revoked(store: &Store) {
+    let u = user(store, "k@example.com");
+    let key = ApiKeyRecord {
+        id: ApiKeyId::generate(),
+        user_id: u.id,
+        name: "CI".into(),
+        prefix: "ptk_abcd".into(),
+        created_at: 10,
+    };
+    let k = key.clone();
+    write(store, move |tx| tx.insert_api_key(&k, "keyhash"));
+    assert_eq!(read(store, |tx| tx.user_by_api_key_hash("keyhash")), Some(u.clone()));
+    assert_eq!(read(store, move |tx| tx.api_keys_of(u.id)), vec![key.clone()]);
+    let other = UserId::generate();
+    assert!(!write(store, move |tx| tx.revoke_api_key(other, key.id, 20)), "another user revoked the key");
+    assert!(write(store, move |tx| tx.revoke_api_key(u.id, key.id, 20)));
+    assert_eq!(read(store, |tx| tx.user_by_api_key_hash("keyhash")), None);
+    assert!(read(store, move |tx| tx.api_keys_of(u.id)).is_empty());
+    assert!(!write(store, move |tx| tx.revoke_api_key(u.id, key.id, 30)), "revoked twice");
+}
+
+pub fn members_hold_several_roles_and_page_in_join_order(store: &Store) {
+    let t = team(store, "Acme");
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let u = user(store, &format!("m{i}@example.com"));
+        let r = if i == 0 { roles(&["admin", "partner_manager"]) } else { roles(&["developer"]) };
+        let tid = t.id;
+        write(store, move |tx| tx.insert_member(tid, u.id, &r, 100 + i64::from(i / 2)));
+        ids.push(u.id);
+    }
+    let tid = t.id;
+    let first_id = ids[0];
+    assert_eq!(read(store, move |tx| tx.member_roles(tid, first_id)), Some(roles(&["admin", "partner_manager"])));
+    assert_eq!(read(store, move |tx| tx.count_team_admins(tid)), 1);
+    let mut seen = Vec::new();
+    let mut after: Option<PageAfter> = None;
+    loop {
+        let a = after.clone();
+        let page = read(store, move |tx| tx.members(tid, a.as_ref(), 2));
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|m| PageAfter { at: m.joined_at, id: m.user_id.to_string() });
+        seen.extend(page.into_iter().map(|m| m.user_id));
+    }
+    let mut expected = ids.clone();
+    expected.sort_by_key(|id| {
+        let i = ids.iter().position(|x| x == id).unwrap_or(0);
+        (100 + i / 2, id.to_string())
+    });
+    assert_eq!(seen, expected, "pages skipped or repeated members");
+    let first = ids[1];
+    assert!(write(store, move |tx| tx.set_member_roles(tid, first, &roles(&["billing", "developer"]))));
+    assert_eq!(read(store, move |tx| tx.member_roles(tid, first)), Some(roles(&["developer", "billing"])));
+    assert!(write(store, move |tx| tx.delete_member(tid, first)));
+    assert_eq!(read(store, move |tx| tx.member_roles(tid, first)), None);
+    let memberships = read(store, move |tx| tx.memberships_of(first_id));
+    assert_eq!(memberships.len(), 1);
+    assert_eq!(memberships[0].team, t);
+}
+
+pub fn a_domain_is_captured_by_one_team_only(store: &Store) {
+    let a = team(store, "A");
+    let b = team(store, "B");
+    let d = Domain::parse("globex.example").unwrap_or_else(|e| panic!("{e}"));
+    let d2 = d.clone();
+    write(store, move |tx| tx.insert_domain(a.id, &d2, 1));
+    let d2 = d.clone();
+    let err = store.run_blocking(Mode::Write, move |tx| tx.insert_domain(b.id, &d2, 2));
+    assert!(matches!(err, Err(StoreError::UniqueViolation(_))), "{err:?}");
+    let d2 = d.clone();
+    assert_eq!(read(store, move |tx| tx.team_capturing(&d2)), Some(a.id));
+    assert_eq!(read(store, move |tx| tx.domains_of(a.id)), vec![d.clone()]);
+    let d2 = d.clone();
+    assert!(!write(store, move |tx| tx.delete_domain(b.id, &d2)), "B released A's domain");
+    assert!(write(store, move |tx| tx.delete_domain(a.id, &d)));
+}
+
+pub fn an_invitation_is_accepted_once(store: &Store) {
+    let t = team(store, "Inviting");
+    let inviter = user(store, "boss@example.com");
+    let invitee = user(store, "new@example.com");
+    let inv = InvitationRecord {
+        id: InvitationId::generate(),
+        kind: InvitationKind::Team,
+        team_id: t.id,
+        email: invitee.email.clone(),
+        roles: roles(&["developer"]),
+        invited_by: inviter.id,
+        created_at: 100,
+        expires_at: 1_000,
+        accepted_at: None,
+        revoked_at: None,
+    };
+    let i = inv.clone();
+    write(store, move |tx| tx.insert_invitation(&i, "tokhash"));
+    assert_eq!(read(store, |tx| tx.invitation_by_token_hash("tokhash")), Some(inv.clone()));
+    let e = invitee.email.clone();
+    assert_eq!(read(store, move |tx| tx.open_team_invitation(t.id, &e, 500)).map(|i| i.id), Some(inv.id));
+    let e = invitee.email.clone();
+    assert_eq!(read(store, move |tx| tx.open_team_invitation(t.id, &e, 1_000)), None, "expired invite open");
+    assert!(write(store, move |tx| tx.accept_invitation(inv.id, invitee.id, 200)));
+    assert!(!write(store, move |tx| tx.accept_invitation(inv.id, invitee.id, 201)), "accepted twice");
+    let again = read(store, |tx| tx.invitation_by_token_hash("tokhash")).unwrap_or_else(|| panic!("gone"));
+    assert_eq!(again.accepted_at, Some(200));
+}
+
+pub fn audit_rows_filter_and_page_newest_first(store: &Store) {
+    let t = team(store, "Audited");
+    let other = team(store, "Other");
+    for (i, action) in ["team.create", "member.add", "member.add", "domain.add"].iter().enumerate() {
+        let row = NewAuditRecord {
+            team_id: Some(t.id),
+            actor_id: None,
+            action,
+            target_type: "team",
+            target_id: t.id.to_string(),
+            details: serde_json::json!({ "i": i }),
+            created_at: 1_000 + i as i64,
+        };
+        write(store, move |tx| tx.insert_audit(&row));
+    }
+    let row = NewAuditRecord {
+        team_id: Some(other.id),
+        actor_id: None,
+        action: "member.add",
+        target_type: "team",
+        target_id: other.id.to_string(),
+        details: serde_json::json!({}),
+        created_at: 5,
+    };
+    write(store, move |tx| tx.insert_audit(&row));
+    let all = read(store, move |tx| tx.audit_rows(t.id, &AuditQuery { limit: 10, ..Default::default() }));
+    assert_eq!(all.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), ["domain.add", "member.add", "member.add", "team.create"]);
+    assert_eq!(all[0].details, serde_json::json!({ "i": 3 }));
+    let q = AuditQuery { action: Some("member.add".into()), limit: 1, ..Default::default() };
+    let first = read(store, move |tx| tx.audit_rows(t.id, &q));
+    assert_eq!(first.len(), 1);
+    let q = AuditQuery { action: Some("member.add".into()), limit: 5, before_id: Some(first[0].id), ..Default::default() };
+    let second = read(store, move |tx| tx.audit_rows(t.id, &q));
+    assert_eq!(second.len(), 1);
+    assert!(second[0].id < first[0].id);
+    let q = AuditQuery { since: Some(1_002), limit: 10, ..Default::default() };
+    assert_eq!(read(store, move |tx| tx.audit_rows(t.id, &q)).len(), 2);
+}
+
+pub fn outbox_keeps_messages_in_order(store: &Store) {
+    let a = write(store, |tx| tx.insert_outbox("a@example.com", "Hello", "Body A", 1));
+    let b = write(store, |tx| tx.insert_outbox("b@example.com", "Hi", "Body B", 2));
+    assert!(b > a);
+    let rows = read(store, |tx| tx.outbox(10));
+    assert_eq!(rows.iter().map(|r| r.recipient.as_str()).collect::<Vec<_>>(), ["b@example.com", "a@example.com"]);
+    assert_eq!(rows[1].sent_at, None);
+}
+
+/// Expands to one `#[test]` per contract check. `$make` is an expression
+/// giving `Option<(Store, guard)>`; `None` skips (the backend is absent and
+/// that is allowed outside CI).
+#[macro_export]
+macro_rules! contract_tests {
+    ($make:expr) => {
+        $crate::contract_tests!(@each $make;
+            users_are_unique_by_email,
+            a_failed_transaction_writes_nothing,
+            sessions_expire_and_end,
+            api_keys_work_until_revoked,
+            members_hold_several_roles_and_page_in_join_order,
+            a_domain_is_captured_by_one_team_only,
+            an_invitation_is_accepted_once,
+            audit_rows_filter_and_page_newest_first,
+            outbox_keeps_messages_in_order
+        );
+    };
+    (@each $make:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                if let Some((store, _guard)) = $make {
+                    $crate::contract::$name(&store);
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,144 @@
+//! Storage of Portico, independent of the database.
+//!
+//! Use cases run as a closure over a [`Tx`]: one database transaction, in
+//! which they load facts, ask the policy, change data and write the audit row.
+//! The closure is plain synchronous code; [`Store`] runs it on a blocking
+//! thread, commits when it returns `Ok` and rolls back when it returns `Err`.
+//! Backends (`portico-store-sqlite`, `portico-store-postgres`) implement
+//! [`Backend`]; the [`contract`] suite checks that they behave the same.
+
+pub mod contract;
+mod records;
+mod tx;
+
+use std::sync::Arc;
+
+pub use records::*;
+pub use tx::Tx;
+
+/// A failure of the storage layer itself.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write; the use case knows which one it
+    /// risked and turns this into a clear conflict.
+    #[error("unique constraint violated: {0}")]
+    UniqueViolation(String),
+    /// Data in the database does not parse into the domain's types.
+    #[error("corrupt data in {0}")]
+    Corrupt(String),
+    /// The database could not be reached or answered with an error.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+impl From<StoreError> for portico_domain::Error {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "store error");
+        portico_domain::Error::internal()
+    }
+}
+
+/// Whether a transaction may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Read,
+    Write,
+}
+
+/// What a database backend provides: running a closure inside a transaction.
+///
+/// The closure answers `Ok(true)` to commit, `Ok(false)` to roll back.
+pub trait Backend: Send + Sync + 'static {
+    fn run(
+        &self,
+        mode: Mode,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// `sqlite` or `postgres`, for logs and health output.
+    fn kind(&self) -> &'static str;
+}
+
+/// A handle on the database, cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<dyn Backend>,
+}
+
+impl Store {
+    pub fn new(backend: impl Backend) -> Self {
+        Self {
+            backend: Arc::new(backend),
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.backend.kind()
+    }
+
+    /// Runs `f` in a read transaction on a blocking thread.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Tx) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        self.run_async(Mode::Read, f).await
+    }
+
+    /// Runs `f` in a write transaction on a blocking thread: committed when it
+    /// answers `Ok`, rolled back when it answers `Err`.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Tx) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        self.run_async(Mode::Write, f).await
+    }
+
+    async fn run_async<T, E, F>(&self, mode: Mode, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Tx) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        match tokio::task::spawn_blocking(move || store.run_blocking(mode, f)).await {
+            Ok(r) => r,
+            Err(e) => Err(StoreError::Backend(format!("store task failed: {e}")).into()),
+        }
+    }
+
+    /// Runs `f` in a transaction on the current thread. For code that is not
+    /// async (the command line, start-up); never call it from an async task.
+    pub fn run_blocking<T, E, F>(&self, mode: Mode, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Tx) -> Result<T, E>,
+        E: From<StoreError>,
+    {
+        let mut f = Some(f);
+        let mut out: Option<Result<T, E>> = None;
+        self.backend.run(mode, &mut |tx| {
+            let f = f
+                .take()
+                .ok_or_else(|| StoreError::Backend("transaction closure ran twice".into()))?;
+            let r = f(tx);
+            let commit = r.is_ok();
+            out = Some(r);
+            Ok(commit)
+        })?;
+        out.unwrap_or_else(|| Err(StoreError::Backend("transaction closure did not run".into()).into()))
+    }
+
+    /// Opens a store with code that blocks (connecting, migrating) from an
+    /// async context.
+    pub async fn open_with<F>(open: F) -> Result<Store, StoreError>
+    where
+        F: FnOnce() -> Result<Store, StoreError> + Send + 'static,
+    {
+        tokio::task::spawn_blocking(open)
+            .await
+            .map_err(|e| StoreError::Backend(format!("open task failed: {e}")))?
+    }
+}

@@ -1,0 +1,86 @@
+//! The operations available inside one transaction.
+
+use portico_domain::ids::{ApiKeyId, TeamId, UserId};
+use portico_domain::plan::Plan;
+use portico_domain::roles::TeamRoles;
+use portico_domain::values::{Domain, Email};
+
+use crate::records::*;
+use crate::StoreError;
+
+type R<T> = Result<T, StoreError>;
+
+/// Everything a use case may ask of the database inside one transaction.
+///
+/// Lookups return `Ok(None)` for missing rows; a write that breaks a unique
+/// rule answers [`StoreError::UniqueViolation`].
+pub trait Tx {
+    // users
+    fn count_users(&mut self) -> R<i64>;
+    fn insert_user(&mut self, user: &UserRecord) -> R<()>;
+    fn user_by_id(&mut self, id: UserId) -> R<Option<UserRecord>>;
+    fn user_by_email(&mut self, email: &Email) -> R<Option<UserRecord>>;
+    fn set_user_password(&mut self, id: UserId, hash: &str) -> R<()>;
+    fn set_server_admin(&mut self, id: UserId, is_admin: bool) -> R<()>;
+
+    // sessions (ids stored as hashes)
+    fn insert_session(
+        &mut self,
+        id_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        created_at: Millis,
+        expires_at: Millis,
+    ) -> R<()>;
+    /// The unexpired session with this hash and its user.
+    fn session_by_hash(&mut self, id_hash: &str, now: Millis) -> R<Option<SessionRecord>>;
+    fn delete_session(&mut self, id_hash: &str) -> R<()>;
+
+    // API keys (stored as hashes)
+    fn insert_api_key(&mut self, key: &ApiKeyRecord, key_hash: &str) -> R<()>;
+    fn api_keys_of(&mut self, user: UserId) -> R<Vec<ApiKeyRecord>>;
+    /// Revokes a key of this user; `false` when there was none.
+    fn revoke_api_key(&mut self, user: UserId, id: ApiKeyId, now: Millis) -> R<bool>;
+    /// The owner of an unrevoked key with this hash.
+    fn user_by_api_key_hash(&mut self, key_hash: &str) -> R<Option<UserRecord>>;
+
+    // teams
+    fn insert_team(&mut self, team: &TeamRecord) -> R<()>;
+    fn team_by_id(&mut self, id: TeamId) -> R<Option<TeamRecord>>;
+    fn set_team_plan(&mut self, id: TeamId, plan: Plan) -> R<()>;
+    fn set_team_name(&mut self, id: TeamId, name: &str) -> R<()>;
+    fn memberships_of(&mut self, user: UserId) -> R<Vec<MembershipRecord>>;
+
+    // members
+    fn member_roles(&mut self, team: TeamId, user: UserId) -> R<Option<TeamRoles>>;
+    fn insert_member(&mut self, team: TeamId, user: UserId, roles: &TeamRoles, at: Millis) -> R<()>;
+    fn set_member_roles(&mut self, team: TeamId, user: UserId, roles: &TeamRoles) -> R<bool>;
+    fn delete_member(&mut self, team: TeamId, user: UserId) -> R<bool>;
+    /// A page of members ordered by join time, then user id.
+    fn members(&mut self, team: TeamId, after: Option<&PageAfter>, limit: u32) -> R<Vec<MemberRecord>>;
+    /// How many members hold `admin` (or `super_admin`).
+    fn count_team_admins(&mut self, team: TeamId) -> R<i64>;
+
+    // captured domains
+    fn insert_domain(&mut self, team: TeamId, domain: &Domain, at: Millis) -> R<()>;
+    fn delete_domain(&mut self, team: TeamId, domain: &Domain) -> R<bool>;
+    fn domains_of(&mut self, team: TeamId) -> R<Vec<Domain>>;
+    fn team_capturing(&mut self, domain: &Domain) -> R<Option<TeamId>>;
+
+    // invitations (tokens stored as hashes)
+    fn insert_invitation(&mut self, inv: &InvitationRecord, token_hash: &str) -> R<()>;
+    fn invitation_by_token_hash(&mut self, token_hash: &str) -> R<Option<InvitationRecord>>;
+    /// Marks an open invitation accepted; `false` when it was already used or
+    /// revoked (so exactly one of several racing acceptances wins).
+    fn accept_invitation(&mut self, id: portico_domain::ids::InvitationId, by: UserId, at: Millis) -> R<bool>;
+    /// Open (unaccepted, unrevoked, unexpired) team invitations to this email.
+    fn open_team_invitation(&mut self, team: TeamId, email: &Email, now: Millis) -> R<Option<InvitationRecord>>;
+
+    // audit log
+    fn insert_audit(&mut self, row: &NewAuditRecord) -> R<()>;
+    fn audit_rows(&mut self, team: TeamId, q: &AuditQuery) -> R<Vec<AuditRecord>>;
+
+    // email outbox
+    fn insert_outbox(&mut self, recipient: &str, subject: &str, body: &str, at: Millis) -> R<i64>;
+    fn outbox(&mut self, limit: u32) -> R<Vec<OutboxRecord>>;
+}
