@@ -1,1 +1,182 @@
-fn main() {}
+//! The `portico` command: serve, migrate, admin.
+
+mod config;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use portico_app::App;
+use portico_app::demo::{DEMO_LOGINS, DEMO_PASSWORD, DemoOutcome};
+use portico_domain::ids::TeamId;
+
+use config::{FileConfig, Settings, SettingsArgs};
+
+#[derive(Parser)]
+#[command(name = "portico", version, about = "Share API collections with partner organisations.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server.
+    Serve {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        /// Fill an empty database with demo teams and print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+    /// Operator tasks.
+    Admin {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        #[command(subcommand)]
+        task: AdminTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminTask {
+    /// Create an operator account, or make an existing account an operator
+    /// (and set its password).
+    CreateOperator {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The password; read from PORTICO_OPERATOR_PASSWORD when left out.
+        #[arg(long, env = "PORTICO_OPERATOR_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Change a team's plan.
+    SetPlan {
+        /// The team's id.
+        team: String,
+        /// free, basic, professional or enterprise.
+        plan: String,
+    },
+    /// List the newest messages of the email outbox.
+    Outbox {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn open_app(settings: &Settings) -> Result<App, String> {
+    let store = settings
+        .database
+        .open()
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", settings.database.redacted()))?;
+    Ok(App::new(store, settings.app.clone()))
+}
+
+fn load(args: &SettingsArgs) -> Result<Settings, String> {
+    let file = match &args.config {
+        Some(path) => FileConfig::read(path)?,
+        None => FileConfig::default(),
+    };
+    Settings::resolve(args, file)
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve { settings, demo } => serve(load(&settings)?, demo).await,
+        Command::Migrate { settings } => {
+            let s = load(&settings)?;
+            open_app(&s).await?;
+            println!("Migrations applied to {}", s.database.redacted());
+            Ok(())
+        }
+        Command::Admin { settings, task } => admin(load(&settings)?, task).await,
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> Result<(), String> {
+    let app = open_app(&settings).await?;
+    tracing::info!(database = %settings.database.redacted(), "store ready");
+    if demo {
+        match app.seed_demo().await.map_err(|e| format!("demo data: {e}"))? {
+            DemoOutcome::NotEmpty => {
+                println!("The database already holds data: no demo data was added.");
+            }
+            outcome => {
+                if outcome == DemoOutcome::Created {
+                    println!("Demo data created.");
+                }
+                println!("Demo logins (password for all: {DEMO_PASSWORD}):");
+                for l in DEMO_LOGINS {
+                    println!("  {:<24} {}", l.email, l.who);
+                }
+            }
+        }
+    }
+    let config = portico_server::ServerConfig {
+        listen: settings.listen.clone(),
+        app: settings.app.clone(),
+    };
+    let server = portico_server::build(&config, app.store.clone())
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+    let addr = server.local_addr().map_err(|e| e.to_string())?;
+    println!("Portico listening on http://{addr}");
+    server.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn admin(settings: Settings, task: AdminTask) -> Result<(), String> {
+    let app = open_app(&settings).await?;
+    match task {
+        AdminTask::CreateOperator { email, name, password } => {
+            let user = app.ensure_operator(&email, &name, &password).await.map_err(|e| e.to_string())?;
+            println!("{} ({}) is an operator.", user.email, user.id);
+        }
+        AdminTask::SetPlan { team, plan } => {
+            let id = TeamId::parse(&team).map_err(|_| format!("no team with id {team}"))?;
+            let t = app.set_team_plan_as_operator(id, &plan).await.map_err(|e| e.to_string())?;
+            println!("{} is now on the {} plan.", t.name, t.plan);
+        }
+        AdminTask::Outbox { limit } => {
+            let rows = app.outbox(limit).await.map_err(|e| e.to_string())?;
+            if rows.is_empty() {
+                println!("The outbox is empty.");
+            }
+            for m in rows {
+                let state = if m.sent_at.is_some() { "sent" } else { "pending" };
+                println!("#{} [{state}] to {}: {}\n{}\n", m.id, m.recipient, m.subject, m.body);
+            }
+        }
+    }
+    Ok(())
+}

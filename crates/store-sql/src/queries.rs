@@ -79,6 +79,17 @@ fn team_at(r: &Row, at: usize) -> R<TeamRecord> {
     })
 }
 
+fn member_at(r: &Row) -> R<MemberRecord> {
+    Ok(MemberRecord {
+        team_id: team_id(r.text(0)?)?,
+        user_id: user_id(r.text(1)?)?,
+        email: email(r.text(2)?)?,
+        name: r.text(3)?.to_string(),
+        roles: roles(r.text(4)?)?,
+        joined_at: r.int(5)?,
+    })
+}
+
 fn invitation_at(r: &Row) -> R<InvitationRecord> {
     Ok(InvitationRecord {
         id: InvitationId::parse(r.text(0)?).map_err(|e| corrupt("invitation id", e))?,
@@ -302,6 +313,16 @@ impl Tx for SqlTx<'_> {
         Ok(n > 0)
     }
 
+    fn member(&mut self, team: TeamId, user: UserId) -> R<Option<MemberRecord>> {
+        self.row(
+            "SELECT m.team_id, m.user_id, u.email, u.name, m.roles, m.joined_at FROM team_members m \
+             JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 AND m.user_id = $2",
+            &[team.to_string().into(), user.to_string().into()],
+        )?
+        .map(|r| member_at(&r))
+        .transpose()
+    }
+
     fn members(&mut self, team: TeamId, after: Option<&PageAfter>, limit: u32) -> R<Vec<MemberRecord>> {
         let (at, id) = match after {
             Some(p) => (p.at, p.id.clone()),
@@ -315,16 +336,7 @@ impl Tx for SqlTx<'_> {
             &[team.to_string().into(), at.into(), id.into(), i64::from(limit).into()],
         )?
         .iter()
-        .map(|r| {
-            Ok(MemberRecord {
-                team_id: team_id(r.text(0)?)?,
-                user_id: user_id(r.text(1)?)?,
-                email: email(r.text(2)?)?,
-                name: r.text(3)?.to_string(),
-                roles: roles(r.text(4)?)?,
-                joined_at: r.int(5)?,
-            })
-        })
+        .map(member_at)
         .collect()
     }
 
@@ -406,6 +418,14 @@ impl Tx for SqlTx<'_> {
             &[at.into(), by.to_string().into(), id.to_string().into()],
         )?;
         Ok(n > 0)
+    }
+
+    fn revoke_open_team_invitations(&mut self, team: TeamId, e: &Email, now: Millis) -> R<u64> {
+        self.exec(
+            "UPDATE invitations SET revoked_at = $1 WHERE team_id = $2 AND email = $3 AND kind = 'team' \
+             AND accepted_at IS NULL AND revoked_at IS NULL",
+            &[now.into(), team.to_string().into(), e.as_str().into()],
+        )
     }
 
     fn open_team_invitation(&mut self, team: TeamId, e: &Email, now: Millis) -> R<Option<InvitationRecord>> {

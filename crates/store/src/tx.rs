@@ -53,6 +53,7 @@ pub trait Tx {
 
     // members
     fn member_roles(&mut self, team: TeamId, user: UserId) -> R<Option<TeamRoles>>;
+    fn member(&mut self, team: TeamId, user: UserId) -> R<Option<MemberRecord>>;
     fn insert_member(&mut self, team: TeamId, user: UserId, roles: &TeamRoles, at: Millis) -> R<()>;
     fn set_member_roles(&mut self, team: TeamId, user: UserId, roles: &TeamRoles) -> R<bool>;
     fn delete_member(&mut self, team: TeamId, user: UserId) -> R<bool>;
@@ -73,6 +74,8 @@ pub trait Tx {
     /// Marks an open invitation accepted; `false` when it was already used or
     /// revoked (so exactly one of several racing acceptances wins).
     fn accept_invitation(&mut self, id: portico_domain::ids::InvitationId, by: UserId, at: Millis) -> R<bool>;
+    /// Revokes every open team invitation of this team to this email.
+    fn revoke_open_team_invitations(&mut self, team: TeamId, email: &Email, now: Millis) -> R<u64>;
     /// Open (unaccepted, unrevoked, unexpired) team invitations to this email.
     fn open_team_invitation(&mut self, team: TeamId, email: &Email, now: Millis) -> R<Option<InvitationRecord>>;
 

@@ -1,0 +1,289 @@
+//! Accounts: sign-up, sign-in, sessions, API keys and "who am I" (R-SEC-1).
+
+use portico_domain::Error;
+use portico_domain::ErrorKind;
+use portico_domain::ids::{ApiKeyId, UserId};
+use portico_domain::values::{DisplayName, Email, Label, NewPassword};
+use portico_store::{ApiKeyRecord, MembershipRecord, NewAuditRecord, StoreError, UserRecord};
+
+use crate::crypto::{random_hex, token_hash};
+use crate::{App, AuthMethod, Principal, Result, now, passwords};
+
+/// What sign-up and sign-in answer: the user, and the new session.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: UserRecord,
+    /// The session token for the cookie. Stored only as a hash.
+    pub session_token: String,
+    pub csrf_token: String,
+    pub expires_at: i64,
+}
+
+/// A freshly created API key, shown once.
+#[derive(Debug, Clone)]
+pub struct NewApiKey {
+    pub record: ApiKeyRecord,
+    pub key: String,
+}
+
+/// The caller's account with their teams.
+#[derive(Debug, Clone)]
+pub struct Me {
+    pub user: UserRecord,
+    pub memberships: Vec<MembershipRecord>,
+}
+
+const API_KEY_PREFIX: &str = "ptk_";
+
+fn wrong_credentials() -> Error {
+    Error::new(
+        ErrorKind::Unauthenticated,
+        "invalid_credentials",
+        "The email or password is wrong.",
+    )
+}
+
+impl App {
+    /// Creates an account; the first account of an empty server is its
+    /// operator. Signs the new user in.
+    pub async fn sign_up(&self, email: &str, name: &str, password: &str) -> Result<SignedIn> {
+        let email = Email::parse(email)?;
+        let name = DisplayName::parse(name)?;
+        let password = NewPassword::parse(password)?;
+        let hash = passwords::hash(password.expose().to_string()).await?;
+        let user = self.create_user(email, name, Some(hash), false).await?;
+        self.start_session(user).await
+    }
+
+    /// Creates an account directly (command line, demo). `operator` forces the
+    /// operator flag; the first account is an operator anyway.
+    pub async fn create_user(
+        &self,
+        email: Email,
+        name: DisplayName,
+        password_hash: Option<String>,
+        operator: bool,
+    ) -> Result<UserRecord> {
+        let at = now();
+        self.store
+            .write(move |tx| {
+                if tx.user_by_email(&email)?.is_some() {
+                    return Err(email_taken());
+                }
+                let first = tx.count_users()? == 0;
+                let user = UserRecord {
+                    id: UserId::generate(),
+                    email,
+                    name: name.as_str().to_string(),
+                    password_hash,
+                    is_server_admin: first || operator,
+                    created_at: at,
+                };
+                tx.insert_user(&user).map_err(|e| match e {
+                    StoreError::UniqueViolation(_) => email_taken(),
+                    other => other.into(),
+                })?;
+                tx.insert_audit(&NewAuditRecord {
+                    team_id: None,
+                    actor_id: Some(user.id),
+                    action: "user.signup",
+                    target_type: "user",
+                    target_id: user.id.to_string(),
+                    details: serde_json::json!({ "operator": user.is_server_admin }),
+                    created_at: at,
+                })?;
+                Ok(user)
+            })
+            .await
+    }
+
+    /// Makes an existing account an operator, or creates one (command line).
+    pub async fn ensure_operator(&self, email: &str, name: &str, password: &str) -> Result<UserRecord> {
+        let email = Email::parse(email)?;
+        let name = DisplayName::parse(name)?;
+        let password = NewPassword::parse(password)?;
+        let hash = passwords::hash(password.expose().to_string()).await?;
+        let lookup = email.clone();
+        let existing = self.store.read(move |tx| tx.user_by_email(&lookup).map_err(Error::from)).await?;
+        match existing {
+            Some(user) => {
+                let id = user.id;
+                self.store
+                    .write(move |tx| {
+                        tx.set_server_admin(id, true)?;
+                        tx.set_user_password(id, &hash)?;
+                        tx.user_by_id(id)?.ok_or_else(|| Error::not_found("user"))
+                    })
+                    .await
+            }
+            None => self.create_user(email, name, Some(hash), true).await,
+        }
+    }
+
+    /// Signs in with email and password. Wrong email and wrong password answer
+    /// the same, in about the same time; failures are rate limited per account
+    /// and per client address (R-SEC-1).
+    pub async fn log_in(&self, email: &str, password: &str, client: &str) -> Result<SignedIn> {
+        let at = now();
+        let email_key = format!("email:{}", email.trim().to_lowercase());
+        let client_key = format!("ip:{client}");
+        let blocked = [&email_key, &client_key]
+            .iter()
+            .filter_map(|k| self.login_limiter.blocked_for(k, at))
+            .max();
+        if let Some(ms) = blocked {
+            return Err(Error::new(
+                ErrorKind::RateLimited,
+                "too_many_attempts",
+                format!("Too many failed sign-ins. Try again in {} seconds.", (ms + 999) / 1000),
+            ));
+        }
+        let user = match Email::parse(email) {
+            Ok(e) => self.store.read(move |tx| tx.user_by_email(&e).map_err(Error::from)).await?,
+            Err(_) => None,
+        };
+        let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+        let ok = passwords::verify(password.to_string(), hash).await;
+        match user {
+            Some(user) if ok => {
+                self.login_limiter.clear(&email_key);
+                self.start_session(user).await
+            }
+            _ => {
+                self.login_limiter.record(&email_key, at);
+                self.login_limiter.record(&client_key, at);
+                Err(wrong_credentials())
+            }
+        }
+    }
+
+    async fn start_session(&self, user: UserRecord) -> Result<SignedIn> {
+        let token = random_hex(32)?;
+        let csrf = random_hex(32)?;
+        let at = now();
+        let expires_at = at + self.config.session_ttl_ms;
+        let (hash, uid, c) = (token_hash(&token), user.id, csrf.clone());
+        self.store
+            .write(move |tx| tx.insert_session(&hash, uid, &c, at, expires_at).map_err(Error::from))
+            .await?;
+        Ok(SignedIn {
+            user,
+            session_token: token,
+            csrf_token: csrf,
+            expires_at,
+        })
+    }
+
+    /// Ends a browser session.
+    pub async fn log_out(&self, session_token: &str) -> Result<()> {
+        let hash = token_hash(session_token);
+        self.store
+            .write(move |tx| tx.delete_session(&hash).map_err(Error::from))
+            .await
+    }
+
+    /// The user behind a session cookie, if the session is valid.
+    pub async fn authenticate_session(&self, session_token: &str) -> Result<Option<Principal>> {
+        let hash = token_hash(session_token);
+        let at = now();
+        let session = self
+            .store
+            .read(move |tx| tx.session_by_hash(&hash, at).map_err(Error::from))
+            .await?;
+        Ok(session.map(|s| Principal {
+            user: s.user,
+            via: AuthMethod::Session {
+                csrf_token: s.csrf_token,
+            },
+        }))
+    }
+
+    /// The user behind an `x-api-key`, if the key is valid and not revoked.
+    pub async fn authenticate_api_key(&self, key: &str) -> Result<Option<Principal>> {
+        if !key.starts_with(API_KEY_PREFIX) || key.len() > 200 {
+            return Ok(None);
+        }
+        let hash = token_hash(key);
+        let user = self
+            .store
+            .read(move |tx| tx.user_by_api_key_hash(&hash).map_err(Error::from))
+            .await?;
+        Ok(user.map(|user| Principal {
+            user,
+            via: AuthMethod::ApiKey,
+        }))
+    }
+
+    /// Creates an API key for the caller; the key itself is answered only here.
+    pub async fn create_api_key(&self, who: &Principal, name: &str) -> Result<NewApiKey> {
+        let name = Label::parse(name, "key name")?;
+        let key = format!("{API_KEY_PREFIX}{}", random_hex(24)?);
+        let record = ApiKeyRecord {
+            id: ApiKeyId::generate(),
+            user_id: who.id(),
+            name: name.as_str().to_string(),
+            prefix: key[..12].to_string(),
+            created_at: now(),
+        };
+        let (r, hash) = (record.clone(), token_hash(&key));
+        self.store
+            .write(move |tx| {
+                tx.insert_api_key(&r, &hash)?;
+                tx.insert_audit(&NewAuditRecord {
+                    team_id: None,
+                    actor_id: Some(r.user_id),
+                    action: "api_key.create",
+                    target_type: "api_key",
+                    target_id: r.id.to_string(),
+                    details: serde_json::json!({ "name": r.name }),
+                    created_at: r.created_at,
+                })
+                .map_err(Error::from)
+            })
+            .await?;
+        Ok(NewApiKey { record, key })
+    }
+
+    pub async fn list_api_keys(&self, who: &Principal) -> Result<Vec<ApiKeyRecord>> {
+        let uid = who.id();
+        self.store.read(move |tx| tx.api_keys_of(uid).map_err(Error::from)).await
+    }
+
+    /// Revokes one of the caller's keys; another user's key reads as missing.
+    pub async fn revoke_api_key(&self, who: &Principal, id: ApiKeyId) -> Result<()> {
+        let uid = who.id();
+        let at = now();
+        self.store
+            .write(move |tx| {
+                if !tx.revoke_api_key(uid, id, at)? {
+                    return Err(Error::not_found("API key"));
+                }
+                tx.insert_audit(&NewAuditRecord {
+                    team_id: None,
+                    actor_id: Some(uid),
+                    action: "api_key.revoke",
+                    target_type: "api_key",
+                    target_id: id.to_string(),
+                    details: serde_json::json!({}),
+                    created_at: at,
+                })?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// The caller and their teams.
+    pub async fn me(&self, who: &Principal) -> Result<Me> {
+        let user = who.user.clone();
+        self.store
+            .read(move |tx| {
+                let memberships = tx.memberships_of(user.id)?;
+                Ok(Me { user, memberships })
+            })
+            .await
+    }
+}
+
+fn email_taken() -> Error {
+    Error::conflict("email_taken", "An account with this email already exists.")
+}

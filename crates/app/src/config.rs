@@ -1,0 +1,48 @@
+//! Settings the use cases need, filled by the server's configuration.
+
+use std::collections::HashMap;
+
+use portico_domain::plan::{Plan, PlanLimits};
+
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Base URL people reach this server at; invitation links start with it.
+    pub public_url: String,
+    /// Plan given to new teams.
+    pub default_plan: Plan,
+    /// Per-plan limits (R-PLAN-1).
+    pub plan_limits: HashMap<Plan, PlanLimits>,
+    pub session_ttl_ms: i64,
+    pub invitation_ttl_ms: i64,
+    /// Failed logins allowed per account and per client address in a window.
+    pub login_attempts_per_window: u32,
+    pub login_window_ms: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            default_plan: Plan::Free,
+            plan_limits: Plan::ALL.into_iter().map(|p| (p, PlanLimits::default_for(p))).collect(),
+            session_ttl_ms: 14 * 24 * 3600 * 1000,
+            invitation_ttl_ms: 7 * 24 * 3600 * 1000,
+            login_attempts_per_window: 10,
+            login_window_ms: 15 * 60 * 1000,
+        }
+    }
+}
+
+impl AppConfig {
+    pub fn limits(&self, plan: Plan) -> PlanLimits {
+        self.plan_limits
+            .get(&plan)
+            .copied()
+            .unwrap_or_else(|| PlanLimits::default_for(plan))
+    }
+
+    /// The link an invitee opens.
+    pub fn invitation_link(&self, token: &str) -> String {
+        format!("{}/invitations/{token}", self.public_url.trim_end_matches('/'))
+    }
+}

@@ -1,0 +1,81 @@
+//! Demo data for `portico serve --demo`: a believable small world to click
+//! through, created through the same use cases as real data.
+
+use portico_domain::Error;
+use portico_domain::values::{DisplayName, Email};
+
+use crate::{App, AuthMethod, Principal, Result, passwords};
+
+/// The password of every demo account. Demo data is for trying Portico out;
+/// never run `--demo` on a server others can reach.
+pub const DEMO_PASSWORD: &str = "portico-demo";
+
+/// A demo login to print.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub who: &'static str,
+}
+
+pub const DEMO_LOGINS: &[DemoLogin] = &[
+    DemoLogin { email: "ops@portico.example", who: "server operator" },
+    DemoLogin { email: "alice@acme.example", who: "Acme Payments (publisher, professional): admin, partner manager" },
+    DemoLogin { email: "bob@acme.example", who: "Acme Payments: developer" },
+    DemoLogin { email: "gina@globex.example", who: "Globex (partner team, basic): admin" },
+    DemoLogin { email: "ivan@initech.example", who: "Initech (partner team, free): admin" },
+];
+
+/// What seeding did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoOutcome {
+    /// The database was empty and now holds the demo.
+    Created,
+    /// The database already holds the demo (a restart with `--demo`).
+    AlreadyThere,
+    /// The database holds other data: nothing was added.
+    NotEmpty,
+}
+
+impl App {
+    async fn demo_user(&self, email: &str, name: &str, hash: &str) -> Result<Principal> {
+        let user = self
+            .create_user(Email::parse(email)?, DisplayName::parse(name)?, Some(hash.to_string()), false)
+            .await?;
+        Ok(Principal { user, via: AuthMethod::ApiKey })
+    }
+
+    /// Fills an empty database with the demo.
+    pub async fn seed_demo(&self) -> Result<DemoOutcome> {
+        let first = Email::parse(DEMO_LOGINS[0].email)?;
+        let (users, has_demo) = self
+            .store
+            .read(move |tx| Ok::<_, Error>((tx.count_users()?, tx.user_by_email(&first)?.is_some())))
+            .await?;
+        if has_demo {
+            return Ok(DemoOutcome::AlreadyThere);
+        }
+        if users > 0 {
+            return Ok(DemoOutcome::NotEmpty);
+        }
+        let hash = passwords::hash(DEMO_PASSWORD.to_string()).await?;
+        let _ops = self.demo_user("ops@portico.example", "Olive Operator", &hash).await?;
+        let alice = self.demo_user("alice@acme.example", "Alice Archer", &hash).await?;
+        let bob = self.demo_user("bob@acme.example", "Bob Builder", &hash).await?;
+        let gina = self.demo_user("gina@globex.example", "Gina Globex", &hash).await?;
+        let ivan = self.demo_user("ivan@initech.example", "Ivan Initech", &hash).await?;
+
+        let acme = self.create_team(&alice, "Acme Payments").await?;
+        self.set_team_plan_as_operator(acme.id, "professional").await?;
+        self.set_member_roles(&alice, acme.id, alice.id(), &["admin".into(), "partner_manager".into()])
+            .await?;
+        self.add_member(&alice, acme.id, bob.user.email.as_str(), &["developer".into()]).await?;
+        self.add_domain(&alice, acme.id, "acme.example").await?;
+
+        let globex = self.create_team(&gina, "Globex").await?;
+        self.set_team_plan_as_operator(globex.id, "basic").await?;
+        self.add_domain(&gina, globex.id, "globex.example").await?;
+
+        self.create_team(&ivan, "Initech").await?;
+        Ok(DemoOutcome::Created)
+    }
+}

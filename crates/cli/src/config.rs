@@ -1,0 +1,182 @@
+//! Settings, layered: built-in defaults, then the TOML file given with
+//! `--config`, then `PORTICO_*` environment variables, then flags.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use portico_app::AppConfig;
+use portico_domain::plan::{Plan, PlanLimits};
+use portico_server::Database;
+use serde::Deserialize;
+
+#[derive(Args, Debug, Clone)]
+pub struct SettingsArgs {
+    /// A TOML configuration file.
+    #[arg(long, env = "PORTICO_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "PORTICO_LISTEN")]
+    pub listen: Option<String>,
+    /// `postgres://…` for PostgreSQL; `sqlite://PATH` or a path for SQLite
+    /// [default: SQLite in the data directory].
+    #[arg(long = "database", env = "PORTICO_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database [default: ./portico-data].
+    #[arg(long, env = "PORTICO_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Base URL people reach this server at, used in invitation links
+    /// [default: http://<listen address>].
+    #[arg(long, env = "PORTICO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Plan of new teams: free, basic, professional or enterprise [default: free].
+    #[arg(long, env = "PORTICO_DEFAULT_PLAN")]
+    pub default_plan: Option<String>,
+}
+
+/// Per-plan limits in the file; leave a field out for the default, or set
+/// it to -1 for unlimited.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilePlan {
+    pub max_partner_workspaces: Option<i64>,
+    pub max_partner_editor_seats: Option<i64>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub default_plan: Option<String>,
+    pub session_ttl_hours: Option<u32>,
+    pub invitation_ttl_hours: Option<u32>,
+    #[serde(default)]
+    pub plans: HashMap<String, FilePlan>,
+}
+
+impl FileConfig {
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: String,
+    pub database: Database,
+    pub app: AppConfig,
+}
+
+fn limit(v: Option<i64>, default: Option<u32>) -> Result<Option<u32>, String> {
+    match v {
+        None => Ok(default),
+        Some(-1) => Ok(None),
+        Some(n) => u32::try_from(n).map(Some).map_err(|_| format!("plan limit {n} is out of range (use -1 for unlimited)")),
+    }
+}
+
+impl Settings {
+    pub fn resolve(args: &SettingsArgs, file: FileConfig) -> Result<Self, String> {
+        let listen = args.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("portico-data"));
+        let url = args.database_url.clone().or(file.database_url);
+        let database = Database::from_url(url.as_deref(), &data_dir);
+        let public_url = args
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
+        let public_url = public_url.trim_end_matches('/').to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(format!("the public URL must start with http:// or https://, not '{public_url}'"));
+        }
+        let mut app = AppConfig {
+            public_url,
+            ..AppConfig::default()
+        };
+        if let Some(plan) = args.default_plan.clone().or(file.default_plan) {
+            app.default_plan = plan.parse().map_err(|e: portico_domain::Error| e.message)?;
+        }
+        if let Some(h) = file.session_ttl_hours {
+            app.session_ttl_ms = i64::from(h) * 3_600_000;
+        }
+        if let Some(h) = file.invitation_ttl_hours {
+            app.invitation_ttl_ms = i64::from(h) * 3_600_000;
+        }
+        for (name, p) in file.plans {
+            let plan: Plan = name.parse().map_err(|e: portico_domain::Error| e.message)?;
+            let d = PlanLimits::default_for(plan);
+            app.plan_limits.insert(
+                plan,
+                PlanLimits {
+                    max_partner_workspaces: limit(p.max_partner_workspaces, d.max_partner_workspaces)?,
+                    max_partner_editor_seats: limit(p.max_partner_editor_seats, d.max_partner_editor_seats)?,
+                },
+            );
+        }
+        Ok(Self { listen, database, app })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_args() -> SettingsArgs {
+        SettingsArgs {
+            config: None,
+            listen: None,
+            database_url: None,
+            data_dir: None,
+            public_url: None,
+            default_plan: None,
+        }
+    }
+
+    #[test]
+    fn defaults_use_sqlite_in_portico_data_on_port_8080() {
+        let s = Settings::resolve(&no_args(), FileConfig::default()).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:8080");
+        assert_eq!(s.database, Database::Sqlite("portico-data/portico.db".into()));
+        assert_eq!(s.app.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.app.default_plan, Plan::Free);
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: FileConfig = toml::from_str(
+            r#"
+            listen = "0.0.0.0:9000"
+            default_plan = "basic"
+            public_url = "https://portico.example/"
+            [plans.professional]
+            max_partner_workspaces = 10
+            [plans.enterprise]
+            max_partner_editor_seats = -1
+            "#,
+        )
+        .unwrap();
+        let mut args = no_args();
+        args.listen = Some("127.0.0.1:7000".into());
+        let s = Settings::resolve(&args, file).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:7000");
+        assert_eq!(s.app.default_plan, Plan::Basic);
+        assert_eq!(s.app.public_url, "https://portico.example");
+        assert_eq!(s.app.limits(Plan::Professional).max_partner_workspaces, Some(10));
+        assert_eq!(s.app.limits(Plan::Professional).max_partner_editor_seats, Some(3));
+        assert_eq!(s.app.limits(Plan::Enterprise).max_partner_editor_seats, None);
+    }
+
+    #[test]
+    fn unknown_settings_and_plans_are_refused() {
+        assert!(toml::from_str::<FileConfig>("colour = \"blue\"").is_err());
+        let mut args = no_args();
+        args.default_plan = Some("gold".into());
+        assert!(Settings::resolve(&args, FileConfig::default()).is_err());
+    }
+}

@@ -1,0 +1,64 @@
+//! The JSON API under `/api`: one module per resource, thin handlers that
+//! parse, call one use case and answer with a view.
+
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod invitations;
+pub mod me;
+pub mod teams;
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Portico API",
+        description = "Share API collections with partner organisations. Errors answer `{\"error\": {\"name\", \"message\"}}`.",
+    ),
+    modifiers(&Security),
+    components(schemas(portico_api_types::ErrorBody)),
+    security(("apiKey" = []), ("session" = []))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("apiKey", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))));
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "portico_session",
+                "Browser session; unsafe requests also need the x-csrf-token header.",
+            ))),
+        );
+    }
+}
+
+/// Every API route with its OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(auth::signup))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(me::get_me))
+        .routes(routes!(me::create_api_key, me::list_api_keys))
+        .routes(routes!(me::revoke_api_key))
+        .routes(routes!(teams::create_team))
+        .routes(routes!(teams::get_team, teams::update_team))
+        .routes(routes!(teams::list_members, teams::add_member))
+        .routes(routes!(teams::set_member_roles, teams::remove_member))
+        .routes(routes!(teams::add_domain))
+        .routes(routes!(teams::remove_domain))
+        .routes(routes!(invitations::preview, invitations::accept))
+        .routes(routes!(audit::list_audit_logs))
+}

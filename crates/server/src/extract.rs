@@ -1,0 +1,229 @@
+//! Extractors: JSON bodies with clear errors, and the authenticated caller.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use portico_app::{AuthMethod, Principal, crypto::constant_time_eq};
+use portico_domain::Error;
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// Deepest JSON nesting accepted in request bodies (R-SEC-2).
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// A JSON request body, parsed with errors that name the JSON path.
+pub struct Json<T>(pub T);
+
+/// Nesting depth of a JSON text, counting brackets outside strings.
+pub fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_str {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Parses a JSON body into `T`, refusing deep nesting and naming the path of
+/// the first error.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if json_depth(bytes) > MAX_JSON_DEPTH {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "json_too_deep",
+            format!("The JSON body is nested deeper than {MAX_JSON_DEPTH} levels."),
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let (code, what) = if inner.is_syntax() || inner.is_eof() {
+            ("invalid_json", "The body is not valid JSON")
+        } else {
+            ("invalid_body", "The body does not have the expected shape")
+        };
+        let at = if path == "." || path.is_empty() { String::new() } else { format!(" at `{path}`") };
+        ApiError::new(StatusCode::BAD_REQUEST, code, format!("{what}{at}: {inner}."))
+    })?;
+    de.end().map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("The body is not valid JSON: {e}."))
+    })?;
+    Ok(value)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        })
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json(req.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with Content-Type: application/json.",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
+            if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The request body is too large.")
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", "The request body could not be read.")
+            }
+        })?;
+        parse_json(&bytes).map(Json)
+    }
+}
+
+/// The signed-in caller. Authenticated by `x-api-key`, or by the session
+/// cookie, in which case every unsafe request must carry the session's CSRF
+/// token in `x-csrf-token` (R-SEC-1).
+pub struct Caller(pub Principal);
+
+pub const SESSION_COOKIE: &str = "portico_session";
+pub const SECURE_SESSION_COOKIE: &str = "__Host-portico_session";
+
+/// The session token from the request's cookies, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE || *k == SECURE_SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(key) = parts.headers.get("x-api-key") {
+            let key = key.to_str().map_err(|_| Error::unauthenticated())?;
+            return match state.app.authenticate_api_key(key).await? {
+                Some(p) => Ok(Caller(p)),
+                None => Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_api_key",
+                    "The API key is not valid, or was revoked.",
+                )),
+            };
+        }
+        let Some(token) = session_token(&parts.headers) else {
+            return Err(Error::unauthenticated().into());
+        };
+        let Some(principal) = state.app.authenticate_session(&token).await? else {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "session_expired",
+                "Your session has ended. Sign in again.",
+            ));
+        };
+        if !is_safe(&parts.method) {
+            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let AuthMethod::Session { csrf_token } = &principal.via else {
+                return Err(Error::unauthenticated().into());
+            };
+            if !constant_time_eq(sent.as_bytes(), csrf_token.as_bytes()) {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_token_invalid",
+                    "Send the session's CSRF token in the x-csrf-token header.",
+                ));
+            }
+        }
+        Ok(Caller(principal))
+    }
+}
+
+/// The address of the client, for rate limits.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientAddr(addr))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_counts_brackets_outside_strings() {
+        assert_eq!(json_depth(br#"{"a":[1,{"b":"[[[["}]}"#), 3);
+        assert_eq!(json_depth(br#""\"[""#), 0);
+        assert_eq!(json_depth(&b"[".repeat(100)), 100);
+    }
+
+    #[test]
+    fn r_sec_2_body_errors_name_the_json_path() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct B {
+            roles: Vec<String>,
+        }
+        let err = parse_json::<B>(br#"{"roles":["a",3]}"#).unwrap_err();
+        assert_eq!(err.code, "invalid_body");
+        assert!(err.message.contains("roles[1]"), "{}", err.message);
+        assert_eq!(parse_json::<B>(b"{\"roles\":").unwrap_err().code, "invalid_json");
+        assert_eq!(parse_json::<B>(&[b"[".repeat(65), b"]".repeat(65)].concat()).unwrap_err().code, "json_too_deep");
+    }
+}
+
+/// Query parameters, with errors in the API's error shape.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("{}.", e.body_text())))
+    }
+}
