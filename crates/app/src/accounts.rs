@@ -104,7 +104,10 @@ impl App {
         let password = NewPassword::parse(password)?;
         let hash = passwords::hash(password.expose().to_string()).await?;
         let lookup = email.clone();
-        let existing = self.store.read(move |tx| tx.user_by_email(&lookup).map_err(Error::from)).await?;
+        let existing = self
+            .store
+            .read(move |tx| tx.user_by_email(&lookup).map_err(Error::from))
+            .await?;
         match existing {
             Some(user) => {
                 let id = user.id;
@@ -139,7 +142,11 @@ impl App {
             ));
         }
         let user = match Email::parse(email) {
-            Ok(e) => self.store.read(move |tx| tx.user_by_email(&e).map_err(Error::from)).await?,
+            Ok(e) => {
+                self.store
+                    .read(move |tx| tx.user_by_email(&e).map_err(Error::from))
+                    .await?
+            }
             Err(_) => None,
         };
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -246,7 +253,9 @@ impl App {
 
     pub async fn list_api_keys(&self, who: &Principal) -> Result<Vec<ApiKeyRecord>> {
         let uid = who.id();
-        self.store.read(move |tx| tx.api_keys_of(uid).map_err(Error::from)).await
+        self.store
+            .read(move |tx| tx.api_keys_of(uid).map_err(Error::from))
+            .await
     }
 
     /// Revokes one of the caller's keys; another user's key reads as missing.

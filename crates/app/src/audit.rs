@@ -6,8 +6,8 @@ use portico_domain::ids::{TeamId, UserId};
 use portico_domain::policy::Action;
 use portico_store::{AuditQuery, AuditRecord, Millis, NewAuditRecord, Tx};
 
-use crate::teams::is_admin;
 use crate::pagination::{decode_before_id, encode_before_id, page_size};
+use crate::teams::is_admin;
 use crate::teams::{Page, team_for};
 use crate::{App, Principal, Result};
 
@@ -76,8 +76,18 @@ impl App {
                             .collect();
                         match admin_of.as_slice() {
                             [one] => *one,
-                            [] => return Err(Error::forbidden("forbidden", "Only team admins and super admins read the audit log.")),
-                            _ => return Err(Error::invalid("team_required", "You administer several teams: pass teamId.")),
+                            [] => {
+                                return Err(Error::forbidden(
+                                    "forbidden",
+                                    "Only team admins and super admins read the audit log.",
+                                ));
+                            }
+                            _ => {
+                                return Err(Error::invalid(
+                                    "team_required",
+                                    "You administer several teams: pass teamId.",
+                                ));
+                            }
                         }
                     }
                 };

@@ -18,11 +18,26 @@ pub struct DemoLogin {
 }
 
 pub const DEMO_LOGINS: &[DemoLogin] = &[
-    DemoLogin { email: "ops@portico.example", who: "server operator" },
-    DemoLogin { email: "alice@acme.example", who: "Acme Payments (publisher, professional): admin, partner manager" },
-    DemoLogin { email: "bob@acme.example", who: "Acme Payments: developer" },
-    DemoLogin { email: "gina@globex.example", who: "Globex (partner team, basic): admin" },
-    DemoLogin { email: "ivan@initech.example", who: "Initech (partner team, free): admin" },
+    DemoLogin {
+        email: "ops@portico.example",
+        who: "server operator",
+    },
+    DemoLogin {
+        email: "alice@acme.example",
+        who: "Acme Payments (publisher, professional): admin, partner manager",
+    },
+    DemoLogin {
+        email: "bob@acme.example",
+        who: "Acme Payments: developer",
+    },
+    DemoLogin {
+        email: "gina@globex.example",
+        who: "Globex (partner team, basic): admin",
+    },
+    DemoLogin {
+        email: "ivan@initech.example",
+        who: "Initech (partner team, free): admin",
+    },
 ];
 
 /// What seeding did.
@@ -39,9 +54,17 @@ pub enum DemoOutcome {
 impl App {
     async fn demo_user(&self, email: &str, name: &str, hash: &str) -> Result<Principal> {
         let user = self
-            .create_user(Email::parse(email)?, DisplayName::parse(name)?, Some(hash.to_string()), false)
+            .create_user(
+                Email::parse(email)?,
+                DisplayName::parse(name)?,
+                Some(hash.to_string()),
+                false,
+            )
             .await?;
-        Ok(Principal { user, via: AuthMethod::ApiKey })
+        Ok(Principal {
+            user,
+            via: AuthMethod::ApiKey,
+        })
     }
 
     /// Fills an empty database with the demo.
@@ -68,7 +91,8 @@ impl App {
         self.set_team_plan_as_operator(acme.id, "professional").await?;
         self.set_member_roles(&alice, acme.id, alice.id(), &["admin".into(), "partner_manager".into()])
             .await?;
-        self.add_member(&alice, acme.id, bob.user.email.as_str(), &["developer".into()]).await?;
+        self.add_member(&alice, acme.id, bob.user.email.as_str(), &["developer".into()])
+            .await?;
         self.add_domain(&alice, acme.id, "acme.example").await?;
 
         let globex = self.create_team(&gina, "Globex").await?;

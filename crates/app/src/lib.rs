@@ -60,7 +60,9 @@ pub struct Principal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthMethod {
     /// A browser session; unsafe requests must carry this CSRF token.
-    Session { csrf_token: String },
+    Session {
+        csrf_token: String,
+    },
     ApiKey,
 }
 

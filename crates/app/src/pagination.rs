@@ -39,7 +39,9 @@ pub fn encode_before_id(id: i64) -> String {
 pub fn decode_before_id(cursor: &str) -> Result<i64, Error> {
     let raw = hex_decode(cursor).ok_or_else(bad_cursor)?;
     let s = String::from_utf8(raw).map_err(|_| bad_cursor())?;
-    s.strip_prefix("id:").and_then(|n| n.parse().ok()).ok_or_else(bad_cursor)
+    s.strip_prefix("id:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(bad_cursor)
 }
 
 fn hex_encode(b: &[u8]) -> String {
@@ -59,11 +61,19 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        let p = PageAfter { at: 42, id: "abc".into() };
+        let p = PageAfter {
+            at: 42,
+            id: "abc".into(),
+        };
         assert_eq!(decode_after(&encode_after(&p)), Ok(p));
         assert_eq!(decode_before_id(&encode_before_id(7)), Ok(7));
         assert_eq!(decode_after("zz").unwrap_err().code, "invalid_cursor");
-        assert_eq!(decode_before_id(&encode_after(&PageAfter { at: 1, id: "x".into() })).unwrap_err().code, "invalid_cursor");
+        assert_eq!(
+            decode_before_id(&encode_after(&PageAfter { at: 1, id: "x".into() }))
+                .unwrap_err()
+                .code,
+            "invalid_cursor"
+        );
         assert_eq!(page_size(Some(10_000)), MAX_PAGE_SIZE);
         assert_eq!(page_size(Some(0)), 1);
         assert_eq!(page_size(None), DEFAULT_PAGE_SIZE);

@@ -30,7 +30,8 @@ fn hash_blocking(password: &str) -> Result<String> {
 
 /// A hash that matches no password, verified when the account does not exist
 /// so that the answer takes as long as for a real account (R-SEC-1).
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$gJ7Nz7OY0Zx8mqPr6Jc7VqBvd8Fwp0sXkEaH7wqM0mE";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$gJ7Nz7OY0Zx8mqPr6Jc7VqBvd8Fwp0sXkEaH7wqM0mE";
 
 fn verify_blocking(password: &str, hash: Option<&str>) -> bool {
     let Ok(argon) = hasher() else { return false };

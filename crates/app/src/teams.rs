@@ -11,9 +11,9 @@ use portico_store::{
     InvitationKind, InvitationRecord, MemberRecord, Millis, NewAuditRecord, StoreError, TeamRecord, Tx,
 };
 
+use crate::audit::Audit;
 use crate::crypto::{random_hex, token_hash};
 use crate::pagination::{decode_after, encode_after, page_size};
-use crate::audit::Audit;
 use crate::{App, Principal, Result, now};
 
 /// A team as its members see it.
@@ -38,10 +38,7 @@ pub enum AddMember {
     /// The account existed and is now a member.
     Added(MemberRecord),
     /// No account has that email: an invitation was sent.
-    Invited {
-        invitation: InvitationRecord,
-        link: String,
-    },
+    Invited { invitation: InvitationRecord, link: String },
 }
 
 /// What an invitee sees before accepting.
@@ -85,7 +82,12 @@ impl InvitationStatus {
 
 /// Loads a team and checks `action` on it for `actor`; a team the actor may
 /// not see reads as missing.
-pub(crate) fn team_for(tx: &mut dyn Tx, actor: &Actor, team_id: TeamId, action: Action) -> Result<(TeamRecord, TeamFacts)> {
+pub(crate) fn team_for(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    team_id: TeamId,
+    action: Action,
+) -> Result<(TeamRecord, TeamFacts)> {
     let team = tx.team_by_id(team_id)?.ok_or_else(|| Error::not_found("team"))?;
     let facts = TeamFacts {
         team_id,
@@ -122,7 +124,13 @@ impl App {
             .write(move |tx| {
                 tx.insert_team(&t)?;
                 tx.insert_member(t.id, uid, &TeamRoles::single(TeamRole::Admin), t.created_at)?;
-                Audit::new(Some(t.id), Some(uid), t.created_at).log(tx, "team.create", "team", t.id.to_string(), serde_json::json!({ "name": t.name, "plan": t.plan.as_str() }))
+                Audit::new(Some(t.id), Some(uid), t.created_at).log(
+                    tx,
+                    "team.create",
+                    "team",
+                    t.id.to_string(),
+                    serde_json::json!({ "name": t.name, "plan": t.plan.as_str() }),
+                )
             })
             .await?;
         Ok(team)
@@ -160,12 +168,24 @@ impl App {
                 if let Some(name) = &name {
                     team_for(tx, &actor, team_id, Action::RenameTeam)?;
                     tx.set_team_name(team_id, name.as_str())?;
-                    Audit::new(Some(team_id), Some(actor.user_id), at).log(tx, "team.rename", "team", team_id.to_string(), serde_json::json!({ "from": team.name, "to": name.as_str() }))?;
+                    Audit::new(Some(team_id), Some(actor.user_id), at).log(
+                        tx,
+                        "team.rename",
+                        "team",
+                        team_id.to_string(),
+                        serde_json::json!({ "from": team.name, "to": name.as_str() }),
+                    )?;
                 }
                 if let Some(plan) = plan {
                     team_for(tx, &actor, team_id, Action::SetTeamPlan)?;
                     tx.set_team_plan(team_id, plan)?;
-                    Audit::new(Some(team_id), Some(actor.user_id), at).log(tx, "team.plan_change", "team", team_id.to_string(), serde_json::json!({ "from": team.plan.as_str(), "to": plan.as_str() }))?;
+                    Audit::new(Some(team_id), Some(actor.user_id), at).log(
+                        tx,
+                        "team.plan_change",
+                        "team",
+                        team_id.to_string(),
+                        serde_json::json!({ "from": team.plan.as_str(), "to": plan.as_str() }),
+                    )?;
                 }
                 Ok(TeamDetail {
                     team: tx.team_by_id(team_id)?.ok_or_else(|| Error::not_found("team"))?,
@@ -230,7 +250,13 @@ impl App {
     }
 
     /// Adds an existing account to the team, or invites the email.
-    pub async fn add_member(&self, who: &Principal, team_id: TeamId, email: &str, roles: &[String]) -> Result<AddMember> {
+    pub async fn add_member(
+        &self,
+        who: &Principal,
+        team_id: TeamId,
+        email: &str,
+        roles: &[String],
+    ) -> Result<AddMember> {
         let email = Email::parse(email)?;
         let roles = TeamRoles::parse(roles)?;
         let actor = who.actor();
@@ -285,21 +311,35 @@ impl App {
             .await
     }
 
-    pub async fn set_member_roles(&self, who: &Principal, team_id: TeamId, user_id: UserId, roles: &[String]) -> Result<MemberRecord> {
+    pub async fn set_member_roles(
+        &self,
+        who: &Principal,
+        team_id: TeamId,
+        user_id: UserId,
+        roles: &[String],
+    ) -> Result<MemberRecord> {
         let roles = TeamRoles::parse(roles)?;
         let actor = who.actor();
         let at = now();
         self.store
             .write(move |tx| {
                 let (team, _) = team_for(tx, &actor, team_id, Action::ViewTeam)?;
-                let current = tx.member_roles(team_id, user_id)?.ok_or_else(|| Error::not_found("member"))?;
+                let current = tx
+                    .member_roles(team_id, user_id)?
+                    .ok_or_else(|| Error::not_found("member"))?;
                 team_for(tx, &actor, team_id, Action::ManageTeamMembers)?;
                 roles.check_plan(team.plan)?;
                 if is_admin(&current) && !is_admin(&roles) && tx.count_team_admins(team_id)? <= 1 {
                     return Err(last_admin());
                 }
                 tx.set_member_roles(team_id, user_id, &roles)?;
-                Audit::new(Some(team_id), Some(actor.user_id), at).log(tx, "member.role_change", "user", user_id.to_string(), serde_json::json!({ "from": current.names(), "to": roles.names() }))?;
+                Audit::new(Some(team_id), Some(actor.user_id), at).log(
+                    tx,
+                    "member.role_change",
+                    "user",
+                    user_id.to_string(),
+                    serde_json::json!({ "from": current.names(), "to": roles.names() }),
+                )?;
                 tx.member(team_id, user_id)?.ok_or_else(|| Error::not_found("member"))
             })
             .await
@@ -312,7 +352,9 @@ impl App {
         self.store
             .write(move |tx| {
                 team_for(tx, &actor, team_id, Action::ViewTeam)?;
-                let current = tx.member_roles(team_id, user_id)?.ok_or_else(|| Error::not_found("member"))?;
+                let current = tx
+                    .member_roles(team_id, user_id)?
+                    .ok_or_else(|| Error::not_found("member"))?;
                 if user_id != actor.user_id {
                     team_for(tx, &actor, team_id, Action::ManageTeamMembers)?;
                 }
@@ -320,8 +362,18 @@ impl App {
                     return Err(last_admin());
                 }
                 tx.delete_member(team_id, user_id)?;
-                let action = if user_id == actor.user_id { "member.leave" } else { "member.remove" };
-                Audit::new(Some(team_id), Some(actor.user_id), at).log(tx, action, "user", user_id, serde_json::json!({ "roles": current.names() }))
+                let action = if user_id == actor.user_id {
+                    "member.leave"
+                } else {
+                    "member.remove"
+                };
+                Audit::new(Some(team_id), Some(actor.user_id), at).log(
+                    tx,
+                    action,
+                    "user",
+                    user_id,
+                    serde_json::json!({ "roles": current.names() }),
+                )
             })
             .await
     }
@@ -340,7 +392,13 @@ impl App {
                     ),
                     other => other.into(),
                 })?;
-                Audit::new(Some(team_id), Some(actor.user_id), at).log(tx, "domain.capture", "domain", domain.to_string(), serde_json::json!({}))?;
+                Audit::new(Some(team_id), Some(actor.user_id), at).log(
+                    tx,
+                    "domain.capture",
+                    "domain",
+                    domain.to_string(),
+                    serde_json::json!({}),
+                )?;
                 Ok(domain)
             })
             .await
@@ -356,7 +414,13 @@ impl App {
                 if !tx.delete_domain(team_id, &domain)? {
                     return Err(Error::not_found("domain"));
                 }
-                Audit::new(Some(team_id), Some(actor.user_id), at).log(tx, "domain.release", "domain", domain.to_string(), serde_json::json!({}))
+                Audit::new(Some(team_id), Some(actor.user_id), at).log(
+                    tx,
+                    "domain.release",
+                    "domain",
+                    domain.to_string(),
+                    serde_json::json!({}),
+                )
             })
             .await
     }
@@ -367,10 +431,18 @@ impl App {
         let at = now();
         self.store
             .read(move |tx| {
-                let invitation = tx.invitation_by_token_hash(&hash)?.ok_or_else(|| Error::not_found("invitation"))?;
-                let team = tx.team_by_id(invitation.team_id)?.ok_or_else(|| Error::not_found("invitation"))?;
+                let invitation = tx
+                    .invitation_by_token_hash(&hash)?
+                    .ok_or_else(|| Error::not_found("invitation"))?;
+                let team = tx
+                    .team_by_id(invitation.team_id)?
+                    .ok_or_else(|| Error::not_found("invitation"))?;
                 let status = InvitationStatus::of(&invitation, at);
-                Ok(InvitationPreview { invitation, team_name: team.name, status })
+                Ok(InvitationPreview {
+                    invitation,
+                    team_name: team.name,
+                    status,
+                })
             })
             .await
     }
@@ -383,32 +455,63 @@ impl App {
         let user = who.user.clone();
         self.store
             .write(move |tx| {
-                let inv = tx.invitation_by_token_hash(&hash)?.ok_or_else(|| Error::not_found("invitation"))?;
+                let inv = tx
+                    .invitation_by_token_hash(&hash)?
+                    .ok_or_else(|| Error::not_found("invitation"))?;
                 match InvitationStatus::of(&inv, at) {
                     InvitationStatus::Open => {}
-                    InvitationStatus::Accepted => return Err(Error::conflict("invitation_used", "This invitation has already been used.")),
-                    InvitationStatus::Revoked => return Err(Error::conflict("invitation_revoked", "This invitation was revoked.")),
-                    InvitationStatus::Expired => return Err(Error::conflict("invitation_expired", "This invitation has expired. Ask for a new one.")),
+                    InvitationStatus::Accepted => {
+                        return Err(Error::conflict(
+                            "invitation_used",
+                            "This invitation has already been used.",
+                        ));
+                    }
+                    InvitationStatus::Revoked => {
+                        return Err(Error::conflict("invitation_revoked", "This invitation was revoked."));
+                    }
+                    InvitationStatus::Expired => {
+                        return Err(Error::conflict(
+                            "invitation_expired",
+                            "This invitation has expired. Ask for a new one.",
+                        ));
+                    }
                 }
                 if inv.email != user.email {
                     return Err(Error::forbidden(
                         "invitation_email_mismatch",
-                        format!("This invitation was sent to another email address. Sign in as {} to accept it.", mask(&inv.email)),
+                        format!(
+                            "This invitation was sent to another email address. Sign in as {} to accept it.",
+                            mask(&inv.email)
+                        ),
                     ));
                 }
                 if !tx.accept_invitation(inv.id, user.id, at)? {
-                    return Err(Error::conflict("invitation_used", "This invitation has already been used."));
+                    return Err(Error::conflict(
+                        "invitation_used",
+                        "This invitation has already been used.",
+                    ));
                 }
-                let team = tx.team_by_id(inv.team_id)?.ok_or_else(|| Error::not_found("invitation"))?;
+                let team = tx
+                    .team_by_id(inv.team_id)?
+                    .ok_or_else(|| Error::not_found("invitation"))?;
                 match inv.kind {
                     InvitationKind::Team => {
                         if tx.member_roles(team.id, user.id)?.is_some() {
-                            return Err(Error::conflict("already_member", "You are already a member of this team."));
+                            return Err(Error::conflict(
+                                "already_member",
+                                "You are already a member of this team.",
+                            ));
                         }
                         tx.insert_member(team.id, user.id, &inv.roles, at)?;
                     }
                 }
-                Audit::new(Some(team.id), Some(user.id), at).log(tx, "invitation.accept", "invitation", inv.id.to_string(), serde_json::json!({ "roles": inv.roles.names() }))?;
+                Audit::new(Some(team.id), Some(user.id), at).log(
+                    tx,
+                    "invitation.accept",
+                    "invitation",
+                    inv.id.to_string(),
+                    serde_json::json!({ "roles": inv.roles.names() }),
+                )?;
                 Ok(team)
             })
             .await

@@ -13,24 +13,29 @@ use serde::Deserialize;
 #[derive(Args, Debug, Clone)]
 pub struct SettingsArgs {
     /// A TOML configuration file.
-    #[arg(long, env = "PORTICO_CONFIG")]
+    #[arg(long, global = true, env = "PORTICO_CONFIG")]
     pub config: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:8080].
-    #[arg(long, env = "PORTICO_LISTEN")]
+    #[arg(long, global = true, env = "PORTICO_LISTEN")]
     pub listen: Option<String>,
     /// `postgres://…` for PostgreSQL; `sqlite://PATH` or a path for SQLite
     /// [default: SQLite in the data directory].
-    #[arg(long = "database", env = "PORTICO_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long = "database",
+        global = true,
+        env = "PORTICO_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Directory for the SQLite database [default: ./portico-data].
-    #[arg(long, env = "PORTICO_DATA_DIR")]
+    #[arg(long, global = true, env = "PORTICO_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Base URL people reach this server at, used in invitation links
     /// [default: http://<listen address>].
-    #[arg(long, env = "PORTICO_PUBLIC_URL")]
+    #[arg(long, global = true, env = "PORTICO_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Plan of new teams: free, basic, professional or enterprise [default: free].
-    #[arg(long, env = "PORTICO_DEFAULT_PLAN")]
+    #[arg(long, global = true, env = "PORTICO_DEFAULT_PLAN")]
     pub default_plan: Option<String>,
 }
 
@@ -76,14 +81,24 @@ fn limit(v: Option<i64>, default: Option<u32>) -> Result<Option<u32>, String> {
     match v {
         None => Ok(default),
         Some(-1) => Ok(None),
-        Some(n) => u32::try_from(n).map(Some).map_err(|_| format!("plan limit {n} is out of range (use -1 for unlimited)")),
+        Some(n) => u32::try_from(n)
+            .map(Some)
+            .map_err(|_| format!("plan limit {n} is out of range (use -1 for unlimited)")),
     }
 }
 
 impl Settings {
     pub fn resolve(args: &SettingsArgs, file: FileConfig) -> Result<Self, String> {
-        let listen = args.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
-        let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("portico-data"));
+        let listen = args
+            .listen
+            .clone()
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("portico-data"));
         let url = args.database_url.clone().or(file.database_url);
         let database = Database::from_url(url.as_deref(), &data_dir);
         let public_url = args
@@ -93,7 +108,9 @@ impl Settings {
             .unwrap_or_else(|| format!("http://{listen}"));
         let public_url = public_url.trim_end_matches('/').to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(format!("the public URL must start with http:// or https://, not '{public_url}'"));
+            return Err(format!(
+                "the public URL must start with http:// or https://, not '{public_url}'"
+            ));
         }
         let mut app = AppConfig {
             public_url,

@@ -12,7 +12,11 @@ use portico_domain::ids::TeamId;
 use config::{FileConfig, Settings, SettingsArgs};
 
 #[derive(Parser)]
-#[command(name = "portico", version, about = "Share API collections with partner organisations.")]
+#[command(
+    name = "portico",
+    version,
+    about = "Share API collections with partner organisations."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -91,7 +95,10 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 async fn open_app(settings: &Settings) -> Result<App, String> {
@@ -159,12 +166,18 @@ async fn admin(settings: Settings, task: AdminTask) -> Result<(), String> {
     let app = open_app(&settings).await?;
     match task {
         AdminTask::CreateOperator { email, name, password } => {
-            let user = app.ensure_operator(&email, &name, &password).await.map_err(|e| e.to_string())?;
+            let user = app
+                .ensure_operator(&email, &name, &password)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("{} ({}) is an operator.", user.email, user.id);
         }
         AdminTask::SetPlan { team, plan } => {
             let id = TeamId::parse(&team).map_err(|_| format!("no team with id {team}"))?;
-            let t = app.set_team_plan_as_operator(id, &plan).await.map_err(|e| e.to_string())?;
+            let t = app
+                .set_team_plan_as_operator(id, &plan)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("{} is now on the {} plan.", t.name, t.plan);
         }
         AdminTask::Outbox { limit } => {

@@ -59,11 +59,7 @@ impl Error {
     /// The single answer for "does not exist" and "you may not see it" (R-ISO-3):
     /// same code and sentence whatever the reason, so nothing leaks.
     pub fn not_found(what: &'static str) -> Self {
-        Self::new(
-            ErrorKind::NotFound,
-            "not_found",
-            format!("The {what} was not found."),
-        )
+        Self::new(ErrorKind::NotFound, "not_found", format!("The {what} was not found."))
     }
 
     pub fn unauthenticated() -> Self {

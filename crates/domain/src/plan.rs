@@ -46,15 +46,12 @@ impl fmt::Display for Plan {
 impl FromStr for Plan {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        Plan::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "unknown_plan",
-                    format!("Unknown plan '{s}'. Use one of: free, basic, professional, enterprise."),
-                )
-            })
+        Plan::ALL.into_iter().find(|p| p.as_str() == s).ok_or_else(|| {
+            Error::invalid(
+                "unknown_plan",
+                format!("Unknown plan '{s}'. Use one of: free, basic, professional, enterprise."),
+            )
+        })
     }
 }
 
@@ -105,8 +102,14 @@ mod tests {
         assert!(!Plan::Basic.has_partner_workspaces());
         assert!(Plan::Professional.has_partner_workspaces());
         assert!(Plan::Enterprise.has_partner_workspaces());
-        assert_eq!(PlanLimits::default_for(Plan::Professional).max_partner_workspaces, Some(3));
+        assert_eq!(
+            PlanLimits::default_for(Plan::Professional).max_partner_workspaces,
+            Some(3)
+        );
         assert_eq!(PlanLimits::default_for(Plan::Enterprise).max_partner_workspaces, None);
-        assert_eq!(PlanLimits::default_for(Plan::Enterprise).max_partner_editor_seats, Some(50));
+        assert_eq!(
+            PlanLimits::default_for(Plan::Enterprise).max_partner_editor_seats,
+            Some(50)
+        );
     }
 }

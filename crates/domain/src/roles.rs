@@ -146,10 +146,7 @@ mod tests {
     #[test]
     fn unknown_and_empty_role_lists_are_refused() {
         assert_eq!(TeamRoles::parse(&["owner"]).unwrap_err().code, "unknown_role");
-        assert_eq!(
-            TeamRoles::parse::<&str>(&[]).unwrap_err().code,
-            "roles_required"
-        );
+        assert_eq!(TeamRoles::parse::<&str>(&[]).unwrap_err().code, "roles_required");
     }
 
     #[test]

@@ -5,13 +5,7 @@ use std::fmt;
 
 use crate::Error;
 
-fn check_len(
-    value: &str,
-    field: &'static str,
-    code: &'static str,
-    min: usize,
-    max: usize,
-) -> Result<(), Error> {
+fn check_len(value: &str, field: &'static str, code: &'static str, min: usize, max: usize) -> Result<(), Error> {
     let n = value.chars().count();
     if n < min || n > max {
         return Err(Error::invalid(
@@ -101,7 +95,10 @@ impl DisplayName {
         let s = input.trim();
         check_len(s, "name", "invalid_name", 1, 100)?;
         if s.chars().any(char::is_control) {
-            return Err(Error::invalid("invalid_name", "The name may not contain control characters."));
+            return Err(Error::invalid(
+                "invalid_name",
+                "The name may not contain control characters.",
+            ));
         }
         Ok(Self(s.to_string()))
     }
@@ -141,10 +138,16 @@ impl NewPassword {
     pub fn parse(input: &str) -> Result<Self, Error> {
         let n = input.chars().count();
         if n < 8 {
-            return Err(Error::invalid("weak_password", "Use a password of at least 8 characters."));
+            return Err(Error::invalid(
+                "weak_password",
+                "Use a password of at least 8 characters.",
+            ));
         }
         if n > 128 {
-            return Err(Error::invalid("invalid_password", "Use a password of at most 128 characters."));
+            return Err(Error::invalid(
+                "invalid_password",
+                "Use a password of at most 128 characters.",
+            ));
         }
         Ok(Self(input.to_string()))
     }
@@ -173,7 +176,15 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "ada", "@example.com", "ada@", "ada@localhost", "a da@example.com", "ada@exa_mple.com"] {
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@localhost",
+            "a da@example.com",
+            "ada@exa_mple.com",
+        ] {
             assert_eq!(Email::parse(bad).unwrap_err().code, "invalid_email", "{bad}");
         }
     }

@@ -64,11 +64,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else {
             ("invalid_body", "The body does not have the expected shape")
         };
-        let at = if path == "." || path.is_empty() { String::new() } else { format!(" at `{path}`") };
+        let at = if path == "." || path.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{path}`")
+        };
         ApiError::new(StatusCode::BAD_REQUEST, code, format!("{what}{at}: {inner}."))
     })?;
     de.end().map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("The body is not valid JSON: {e}."))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("The body is not valid JSON: {e}."),
+        )
     })?;
     Ok(value)
 }
@@ -97,9 +105,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
             if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The request body is too large.")
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "The request body is too large.",
+                )
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", "The request body could not be read.")
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    "The request body could not be read.",
+                )
             }
         })?;
         parse_json(&bytes).map(Json)
@@ -156,7 +172,11 @@ impl FromRequestParts<AppState> for Caller {
             ));
         };
         if !is_safe(&parts.method) {
-            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let AuthMethod::Session { csrf_token } = &principal.via else {
                 return Err(Error::unauthenticated().into());
             };
@@ -210,7 +230,12 @@ mod tests {
         assert_eq!(err.code, "invalid_body");
         assert!(err.message.contains("roles[1]"), "{}", err.message);
         assert_eq!(parse_json::<B>(b"{\"roles\":").unwrap_err().code, "invalid_json");
-        assert_eq!(parse_json::<B>(&[b"[".repeat(65), b"]".repeat(65)].concat()).unwrap_err().code, "json_too_deep");
+        assert_eq!(
+            parse_json::<B>(&[b"[".repeat(65), b"]".repeat(65)].concat())
+                .unwrap_err()
+                .code,
+            "json_too_deep"
+        );
     }
 }
 

@@ -45,7 +45,10 @@ impl AppState {
             extract::SESSION_COOKIE
         };
         let secure = if self.secure_cookies { "; Secure" } else { "" };
-        format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", max_age_secs.max(0))
+        format!(
+            "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            max_age_secs.max(0)
+        )
     }
 }
 
@@ -62,7 +65,9 @@ impl Database {
     /// URL, SQLite in `DATA_DIR/portico.db`.
     pub fn from_url(url: Option<&str>, data_dir: &std::path::Path) -> Database {
         match url {
-            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => Database::Postgres(u.to_string()),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Database::Postgres(u.to_string())
+            }
             Some(u) => Database::Sqlite(PathBuf::from(u.strip_prefix("sqlite://").unwrap_or(u))),
             None => Database::Sqlite(data_dir.join("portico.db")),
         }
@@ -156,16 +161,30 @@ pub fn router(app: App) -> Router {
     )
 }
 
-async fn openapi_document(axum::extract::State(s): axum::extract::State<AppState>) -> impl axum::response::IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], s.openapi_json.as_str().to_owned())
+async fn openapi_document(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        s.openapi_json.as_str().to_owned(),
+    )
 }
 
 async fn api_not_found() -> error::ApiError {
-    Error::new(portico_domain::ErrorKind::NotFound, "not_found", "There is nothing at this address.").into()
+    Error::new(
+        portico_domain::ErrorKind::NotFound,
+        "not_found",
+        "There is nothing at this address.",
+    )
+    .into()
 }
 
 async fn method_not_allowed() -> error::ApiError {
-    error::ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This address does not take that method.")
+    error::ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This address does not take that method.",
+    )
 }
 
 /// Binds the listening socket and prepares the router.
@@ -223,8 +242,14 @@ mod tests {
     #[test]
     fn database_urls_choose_the_backend() {
         let dir = std::path::Path::new("/data");
-        assert_eq!(Database::from_url(None, dir), Database::Sqlite("/data/portico.db".into()));
-        assert_eq!(Database::from_url(Some("sqlite:///tmp/x.db"), dir), Database::Sqlite("/tmp/x.db".into()));
+        assert_eq!(
+            Database::from_url(None, dir),
+            Database::Sqlite("/data/portico.db".into())
+        );
+        assert_eq!(
+            Database::from_url(Some("sqlite:///tmp/x.db"), dir),
+            Database::Sqlite("/tmp/x.db".into())
+        );
         assert_eq!(
             Database::from_url(Some("postgres://u@h/db"), dir),
             Database::Postgres("postgres://u@h/db".into())
@@ -233,8 +258,14 @@ mod tests {
 
     #[test]
     fn secrets_in_database_urls_are_never_printed() {
-        assert_eq!(redact_url("postgres://u:hunter2@h:5432/db"), "postgres://u:***@h:5432/db");
-        assert_eq!(redact_url("postgres://u@h/db?password=hunter2&x=1"), "postgres://u@h/db?password=***&x=1");
+        assert_eq!(
+            redact_url("postgres://u:hunter2@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            redact_url("postgres://u@h/db?password=hunter2&x=1"),
+            "postgres://u@h/db?password=***&x=1"
+        );
         assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
     }
 }

@@ -35,7 +35,10 @@ pub fn team(t: &TeamRecord) -> TeamView {
 pub fn team_detail(d: &TeamDetail) -> TeamView {
     TeamView {
         domains: Some(d.domains.iter().map(ToString::to_string).collect()),
-        roles: d.my_roles.as_ref().map(|r| r.names().into_iter().map(String::from).collect()),
+        roles: d
+            .my_roles
+            .as_ref()
+            .map(|r| r.names().into_iter().map(String::from).collect()),
         ..team(&d.team)
     }
 }

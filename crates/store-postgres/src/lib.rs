@@ -14,7 +14,7 @@ pub mod testing;
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
 
 /// Key of the advisory lock that serialises migrations across processes.
-const MIGRATION_LOCK: i64 = 0x706f_7274_6963_6f; // "portico"
+const MIGRATION_LOCK: i64 = 0x0070_6f72_7469_636f; // "portico"
 
 #[derive(Debug, Clone)]
 pub struct PostgresOptions {
@@ -77,8 +77,19 @@ impl ToSql for Param<'_> {
 
 /// A pooled client with its prepared statements.
 pub struct PgConn {
-    client: Client,
+    /// Always `Some` until dropped; see the `Drop` impl.
+    client: Option<Client>,
     statements: HashMap<&'static str, Statement>,
+}
+
+impl Drop for PgConn {
+    fn drop(&mut self) {
+        // Closing the sync client blocks on its own runtime, which panics on
+        // an async worker thread; close it on a thread of its own.
+        if let Some(client) = self.client.take() {
+            let _ = std::thread::spawn(move || drop(client));
+        }
+    }
 }
 
 impl PgConn {
@@ -91,22 +102,32 @@ impl PgConn {
         }
         let client = config.connect(NoTls).map_err(db_err)?;
         Ok(Self {
-            client,
+            client: Some(client),
             statements: HashMap::new(),
         })
+    }
+
+    fn client(&mut self) -> Result<&mut Client, StoreError> {
+        self.client
+            .as_mut()
+            .ok_or_else(|| StoreError::Backend("connection already closed".into()))
+    }
+
+    fn is_closed(&self) -> bool {
+        self.client.as_ref().is_none_or(Client::is_closed)
     }
 
     fn statement(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(sql).map_err(db_err)?;
+        let s = self.client()?.prepare(sql).map_err(db_err)?;
         self.statements.insert(sql, s.clone());
         Ok(s)
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        self.client.batch_execute(sql).map_err(db_err)
+        self.client()?.batch_execute(sql).map_err(db_err)
     }
 }
 
@@ -114,8 +135,12 @@ fn column(row: &postgres::Row, i: usize) -> Result<Value, StoreError> {
     let ty = row.columns()[i].type_().clone();
     let v = match ty {
         Type::INT8 => row.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::Int)),
-        Type::INT4 => row.try_get::<_, Option<i32>>(i).map(|v| v.map(|n| Value::Int(n.into()))),
-        Type::INT2 => row.try_get::<_, Option<i16>>(i).map(|v| v.map(|n| Value::Int(n.into()))),
+        Type::INT4 => row
+            .try_get::<_, Option<i32>>(i)
+            .map(|v| v.map(|n| Value::Int(n.into()))),
+        Type::INT2 => row
+            .try_get::<_, Option<i16>>(i)
+            .map(|v| v.map(|n| Value::Int(n.into()))),
         Type::BOOL => row.try_get::<_, Option<bool>>(i).map(|v| v.map(Value::Bool)),
         _ => row.try_get::<_, Option<String>>(i).map(|v| v.map(Value::Text)),
     }
@@ -128,16 +153,21 @@ impl SqlConn for PgConn {
         let stmt = self.statement(sql)?;
         let ps: Vec<Param<'_>> = params.iter().map(Param).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        self.client.execute(&stmt, &refs).map_err(db_err)
+        self.client()?.execute(&stmt, &refs).map_err(db_err)
     }
 
     fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let stmt = self.statement(sql)?;
         let ps: Vec<Param<'_>> = params.iter().map(Param).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = ps.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self.client.query(&stmt, &refs).map_err(db_err)?;
+        let rows = self.client()?.query(&stmt, &refs).map_err(db_err)?;
         rows.iter()
-            .map(|r| (0..r.len()).map(|i| column(r, i)).collect::<Result<Vec<_>, _>>().map(Row))
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| column(r, i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Row)
+            })
             .collect()
     }
 }
@@ -168,7 +198,10 @@ impl PostgresBackend {
             )?;
             for (version, sql) in MIGRATIONS {
                 let done = !conn
-                    .query("SELECT 1 FROM portico_migrations WHERE version = $1", &[Value::Int(*version)])?
+                    .query(
+                        "SELECT 1 FROM portico_migrations WHERE version = $1",
+                        &[Value::Int(*version)],
+                    )?
                     .is_empty();
                 if done {
                     continue;
@@ -197,13 +230,9 @@ impl PostgresBackend {
 }
 
 impl Backend for PostgresBackend {
-    fn run(
-        &self,
-        mode: Mode,
-        f: &mut dyn FnMut(&mut dyn Tx) -> Result<bool, StoreError>,
-    ) -> Result<(), StoreError> {
+    fn run(&self, mode: Mode, f: &mut dyn FnMut(&mut dyn Tx) -> Result<bool, StoreError>) -> Result<(), StoreError> {
         let mut conn = self.pool.get()?;
-        if conn.client.is_closed() {
+        if conn.is_closed() {
             conn.discard();
             conn = self.pool.get()?;
         }
@@ -227,7 +256,7 @@ impl Backend for PostgresBackend {
                 Err(e)
             }
         };
-        if conn.client.is_closed() {
+        if conn.is_closed() {
             conn.discard();
         }
         outcome

@@ -9,8 +9,7 @@ use crate::{PostgresOptions, open};
 
 /// The server tests use.
 pub fn test_url() -> String {
-    std::env::var("PORTICO_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+    std::env::var("PORTICO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
 /// Drops the test's schema when dropped.

@@ -5,7 +5,10 @@
 fn fresh() -> Option<(portico_store::Store, portico_store_postgres::testing::SchemaGuard)> {
     if !portico_store_postgres::testing::available() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("PostgreSQL is not reachable at {} and CI=true", portico_store_postgres::testing::test_url());
+            panic!(
+                "PostgreSQL is not reachable at {} and CI=true",
+                portico_store_postgres::testing::test_url()
+            );
         }
         eprintln!("skipped: PostgreSQL not reachable");
         return None;

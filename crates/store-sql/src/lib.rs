@@ -64,7 +64,9 @@ impl Row {
         match self.col(i)? {
             Value::Int(v) => Ok(*v),
             Value::Bool(b) => Ok(i64::from(*b)),
-            other => Err(StoreError::Corrupt(format!("column {i}: expected integer, got {other:?}"))),
+            other => Err(StoreError::Corrupt(format!(
+                "column {i}: expected integer, got {other:?}"
+            ))),
         }
     }
 
@@ -93,7 +95,9 @@ impl Row {
         match self.col(i)? {
             Value::Bool(b) => Ok(*b),
             Value::Int(v) => Ok(*v != 0),
-            other => Err(StoreError::Corrupt(format!("column {i}: expected boolean, got {other:?}"))),
+            other => Err(StoreError::Corrupt(format!(
+                "column {i}: expected boolean, got {other:?}"
+            ))),
         }
     }
 }

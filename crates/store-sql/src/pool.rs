@@ -25,7 +25,10 @@ pub struct Pool<C> {
 impl<C> Pool<C> {
     pub fn new(max: usize, connect: impl Fn() -> Result<C, StoreError> + Send + Sync + 'static) -> Self {
         Self {
-            state: Mutex::new(State { idle: Vec::new(), open: 0 }),
+            state: Mutex::new(State {
+                idle: Vec::new(),
+                open: 0,
+            }),
             freed: Condvar::new(),
             connect: Box::new(connect),
             max: max.max(1),
@@ -42,13 +45,19 @@ impl<C> Pool<C> {
         let mut state = self.lock();
         loop {
             if let Some(conn) = state.idle.pop() {
-                return Ok(PooledConn { pool: self, conn: Some(conn) });
+                return Ok(PooledConn {
+                    pool: self,
+                    conn: Some(conn),
+                });
             }
             if state.open < self.max {
                 state.open += 1;
                 drop(state);
                 return match (self.connect)() {
-                    Ok(conn) => Ok(PooledConn { pool: self, conn: Some(conn) }),
+                    Ok(conn) => Ok(PooledConn {
+                        pool: self,
+                        conn: Some(conn),
+                    }),
                     Err(e) => {
                         self.lock().open -= 1;
                         self.freed.notify_one();
@@ -62,7 +71,9 @@ impl<C> Pool<C> {
                 .unwrap_or_else(|p| p.into_inner());
             state = s;
             if timeout.timed_out() && state.idle.is_empty() && state.open >= self.max {
-                return Err(StoreError::Backend("timed out waiting for a database connection".into()));
+                return Err(StoreError::Backend(
+                    "timed out waiting for a database connection".into(),
+                ));
             }
         }
     }

@@ -165,10 +165,23 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
-    fn insert_session(&mut self, id_hash: &str, user: UserId, csrf: &str, created_at: Millis, expires_at: Millis) -> R<()> {
+    fn insert_session(
+        &mut self,
+        id_hash: &str,
+        user: UserId,
+        csrf: &str,
+        created_at: Millis,
+        expires_at: Millis,
+    ) -> R<()> {
         self.exec(
             "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-            &[id_hash.into(), user.to_string().into(), csrf.into(), created_at.into(), expires_at.into()],
+            &[
+                id_hash.into(),
+                user.to_string().into(),
+                csrf.into(),
+                created_at.into(),
+                expires_at.into(),
+            ],
         )?;
         Ok(())
     }
@@ -248,24 +261,38 @@ impl Tx for SqlTx<'_> {
     fn insert_team(&mut self, t: &TeamRecord) -> R<()> {
         self.exec(
             "INSERT INTO teams (id, name, plan, created_at) VALUES ($1, $2, $3, $4)",
-            &[t.id.to_string().into(), t.name.as_str().into(), t.plan.as_str().into(), t.created_at.into()],
+            &[
+                t.id.to_string().into(),
+                t.name.as_str().into(),
+                t.plan.as_str().into(),
+                t.created_at.into(),
+            ],
         )?;
         Ok(())
     }
 
     fn team_by_id(&mut self, id: TeamId) -> R<Option<TeamRecord>> {
-        self.row("SELECT id, name, plan, created_at FROM teams WHERE id = $1", &[id.to_string().into()])?
-            .map(|r| team_at(&r, 0))
-            .transpose()
+        self.row(
+            "SELECT id, name, plan, created_at FROM teams WHERE id = $1",
+            &[id.to_string().into()],
+        )?
+        .map(|r| team_at(&r, 0))
+        .transpose()
     }
 
     fn set_team_plan(&mut self, id: TeamId, p: Plan) -> R<()> {
-        self.exec("UPDATE teams SET plan = $1 WHERE id = $2", &[p.as_str().into(), id.to_string().into()])?;
+        self.exec(
+            "UPDATE teams SET plan = $1 WHERE id = $2",
+            &[p.as_str().into(), id.to_string().into()],
+        )?;
         Ok(())
     }
 
     fn set_team_name(&mut self, id: TeamId, name: &str) -> R<()> {
-        self.exec("UPDATE teams SET name = $1 WHERE id = $2", &[name.into(), id.to_string().into()])?;
+        self.exec(
+            "UPDATE teams SET name = $1 WHERE id = $2",
+            &[name.into(), id.to_string().into()],
+        )?;
         Ok(())
     }
 
@@ -276,7 +303,12 @@ impl Tx for SqlTx<'_> {
             &[user.to_string().into()],
         )?
         .iter()
-        .map(|r| Ok(MembershipRecord { team: team_at(r, 0)?, roles: roles(r.text(4)?)? }))
+        .map(|r| {
+            Ok(MembershipRecord {
+                team: team_at(r, 0)?,
+                roles: roles(r.text(4)?)?,
+            })
+        })
         .collect()
     }
 
@@ -292,7 +324,12 @@ impl Tx for SqlTx<'_> {
     fn insert_member(&mut self, team: TeamId, user: UserId, r: &TeamRoles, at: Millis) -> R<()> {
         self.exec(
             "INSERT INTO team_members (team_id, user_id, roles, joined_at) VALUES ($1, $2, $3, $4)",
-            &[team.to_string().into(), user.to_string().into(), r.to_storage().into(), at.into()],
+            &[
+                team.to_string().into(),
+                user.to_string().into(),
+                r.to_storage().into(),
+                at.into(),
+            ],
         )?;
         Ok(())
     }
@@ -342,11 +379,16 @@ impl Tx for SqlTx<'_> {
 
     fn count_team_admins(&mut self, team: TeamId) -> R<i64> {
         // Roles are stored sorted and comma-separated; match whole names.
-        let rows = self.rows("SELECT roles FROM team_members WHERE team_id = $1", &[team.to_string().into()])?;
+        let rows = self.rows(
+            "SELECT roles FROM team_members WHERE team_id = $1",
+            &[team.to_string().into()],
+        )?;
         let mut n = 0;
         for r in rows {
             let rs = roles(r.text(0)?)?;
-            if rs.contains(portico_domain::roles::TeamRole::Admin) || rs.contains(portico_domain::roles::TeamRole::SuperAdmin) {
+            if rs.contains(portico_domain::roles::TeamRole::Admin)
+                || rs.contains(portico_domain::roles::TeamRole::SuperAdmin)
+            {
                 n += 1;
             }
         }
@@ -370,16 +412,22 @@ impl Tx for SqlTx<'_> {
     }
 
     fn domains_of(&mut self, team: TeamId) -> R<Vec<Domain>> {
-        self.rows("SELECT domain FROM team_domains WHERE team_id = $1 ORDER BY domain", &[team.to_string().into()])?
-            .iter()
-            .map(|r| Domain::parse(r.text(0)?).map_err(|e| corrupt("domain", e)))
-            .collect()
+        self.rows(
+            "SELECT domain FROM team_domains WHERE team_id = $1 ORDER BY domain",
+            &[team.to_string().into()],
+        )?
+        .iter()
+        .map(|r| Domain::parse(r.text(0)?).map_err(|e| corrupt("domain", e)))
+        .collect()
     }
 
     fn team_capturing(&mut self, d: &Domain) -> R<Option<TeamId>> {
-        self.row("SELECT team_id FROM team_domains WHERE domain = $1", &[d.as_str().into()])?
-            .map(|r| team_id(r.text(0)?))
-            .transpose()
+        self.row(
+            "SELECT team_id FROM team_domains WHERE domain = $1",
+            &[d.as_str().into()],
+        )?
+        .map(|r| team_id(r.text(0)?))
+        .transpose()
     }
 
     fn insert_invitation(&mut self, i: &InvitationRecord, token_hash: &str) -> R<()> {
@@ -493,7 +541,8 @@ impl Tx for SqlTx<'_> {
              VALUES ($1, $2, $3, $4, 0, $4) RETURNING id",
             &[recipient.into(), subject.into(), body.into(), at.into()],
         )?;
-        r.ok_or_else(|| StoreError::Backend("insert returned no id".into()))?.int(0)
+        r.ok_or_else(|| StoreError::Backend("insert returned no id".into()))?
+            .int(0)
     }
 
     fn outbox(&mut self, limit: u32) -> R<Vec<OutboxRecord>> {

@@ -192,7 +192,10 @@ impl SqliteBackend {
         for (version, sql) in MIGRATIONS {
             conn.batch("BEGIN IMMEDIATE")?;
             let done = conn
-                .query("SELECT 1 FROM portico_migrations WHERE version = $1", &[Value::Int(*version)])
+                .query(
+                    "SELECT 1 FROM portico_migrations WHERE version = $1",
+                    &[Value::Int(*version)],
+                )
                 .map(|r| !r.is_empty());
             let step = done.and_then(|done| {
                 if done {
@@ -235,11 +238,7 @@ impl SqliteBackend {
 }
 
 impl Backend for SqliteBackend {
-    fn run(
-        &self,
-        mode: Mode,
-        f: &mut dyn FnMut(&mut dyn Tx) -> Result<bool, StoreError>,
-    ) -> Result<(), StoreError> {
+    fn run(&self, mode: Mode, f: &mut dyn FnMut(&mut dyn Tx) -> Result<bool, StoreError>) -> Result<(), StoreError> {
         let (pool, begin) = match mode {
             Mode::Write => (&self.writer, "BEGIN IMMEDIATE"),
             Mode::Read => (&self.readers, "BEGIN"),
@@ -283,7 +282,10 @@ mod tests {
 
     #[test]
     fn dollar_parameters_become_numbered_question_marks() {
-        assert_eq!(translate("a = $1 AND b = $12 OR c = $1"), "a = ?1 AND b = ?12 OR c = ?1");
+        assert_eq!(
+            translate("a = $1 AND b = $12 OR c = $1"),
+            "a = ?1 AND b = ?12 OR c = ?1"
+        );
         assert_eq!(translate("price in $"), "price in $");
     }
 }

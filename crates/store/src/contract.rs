@@ -52,7 +52,9 @@ fn roles(names: &[&str]) -> TeamRoles {
 
 pub fn users_are_unique_by_email(store: &Store) {
     let ada = user(store, "ada@example.com");
-    let found = read(store, |tx| tx.user_by_email(&Email::parse("ADA@example.com").unwrap_or_else(|e| panic!("{e}"))));
+    let found = read(store, |tx| {
+        tx.user_by_email(&Email::parse("ADA@example.com").unwrap_or_else(|e| panic!("{e}")))
+    });
     assert_eq!(found, Some(ada.clone()));
     assert_eq!(read(store, move |tx| tx.user_by_id(ada.id)), Some(ada));
     let dup = UserRecord {
@@ -83,7 +85,10 @@ pub fn a_failed_transaction_writes_nothing(store: &Store) {
     assert!(read(store, move |tx| tx.memberships_of(u.id)).is_empty());
     // The only team ever committed is none: a fresh insert works and is alone.
     let t = team(store, "Whole");
-    assert_eq!(read(store, move |tx| tx.team_by_id(t.id)).map(|t| t.name), Some("Whole".into()));
+    assert_eq!(
+        read(store, move |tx| tx.team_by_id(t.id)).map(|t| t.name),
+        Some("Whole".into())
+    );
 }
 
 pub fn sessions_expire_and_end(store: &Store) {
@@ -93,7 +98,11 @@ pub fn sessions_expire_and_end(store: &Store) {
     let s = read(store, |tx| tx.session_by_hash("hash-1", 4_999)).unwrap_or_else(|| panic!("session missing"));
     assert_eq!(s.user, u);
     assert_eq!(s.csrf_token, "csrf-1");
-    assert_eq!(read(store, |tx| tx.session_by_hash("hash-1", 5_000)), None, "expired session still valid");
+    assert_eq!(
+        read(store, |tx| tx.session_by_hash("hash-1", 5_000)),
+        None,
+        "expired session still valid"
+    );
     assert_eq!(read(store, |tx| tx.session_by_hash("other", 1_000)), None);
     write(store, |tx| tx.delete_session("hash-1"));
     assert_eq!(read(store, |tx| tx.session_by_hash("hash-1", 2_000)), None);
@@ -113,11 +122,17 @@ pub fn api_keys_work_until_revoked(store: &Store) {
     assert_eq!(read(store, |tx| tx.user_by_api_key_hash("keyhash")), Some(u.clone()));
     assert_eq!(read(store, move |tx| tx.api_keys_of(u.id)), vec![key.clone()]);
     let other = UserId::generate();
-    assert!(!write(store, move |tx| tx.revoke_api_key(other, key.id, 20)), "another user revoked the key");
+    assert!(
+        !write(store, move |tx| tx.revoke_api_key(other, key.id, 20)),
+        "another user revoked the key"
+    );
     assert!(write(store, move |tx| tx.revoke_api_key(u.id, key.id, 20)));
     assert_eq!(read(store, |tx| tx.user_by_api_key_hash("keyhash")), None);
     assert!(read(store, move |tx| tx.api_keys_of(u.id)).is_empty());
-    assert!(!write(store, move |tx| tx.revoke_api_key(u.id, key.id, 30)), "revoked twice");
+    assert!(
+        !write(store, move |tx| tx.revoke_api_key(u.id, key.id, 30)),
+        "revoked twice"
+    );
 }
 
 pub fn members_hold_several_roles_and_page_in_join_order(store: &Store) {
@@ -125,14 +140,21 @@ pub fn members_hold_several_roles_and_page_in_join_order(store: &Store) {
     let mut ids = Vec::new();
     for i in 0..5 {
         let u = user(store, &format!("m{i}@example.com"));
-        let r = if i == 0 { roles(&["admin", "partner_manager"]) } else { roles(&["developer"]) };
+        let r = if i == 0 {
+            roles(&["admin", "partner_manager"])
+        } else {
+            roles(&["developer"])
+        };
         let tid = t.id;
         write(store, move |tx| tx.insert_member(tid, u.id, &r, 100 + i64::from(i / 2)));
         ids.push(u.id);
     }
     let tid = t.id;
     let first_id = ids[0];
-    assert_eq!(read(store, move |tx| tx.member_roles(tid, first_id)), Some(roles(&["admin", "partner_manager"])));
+    assert_eq!(
+        read(store, move |tx| tx.member_roles(tid, first_id)),
+        Some(roles(&["admin", "partner_manager"]))
+    );
     assert_eq!(read(store, move |tx| tx.count_team_admins(tid)), 1);
     let mut seen = Vec::new();
     let mut after: Option<PageAfter> = None;
@@ -142,7 +164,10 @@ pub fn members_hold_several_roles_and_page_in_join_order(store: &Store) {
         if page.is_empty() {
             break;
         }
-        after = page.last().map(|m| PageAfter { at: m.joined_at, id: m.user_id.to_string() });
+        after = page.last().map(|m| PageAfter {
+            at: m.joined_at,
+            id: m.user_id.to_string(),
+        });
         seen.extend(page.into_iter().map(|m| m.user_id));
     }
     let mut expected = ids.clone();
@@ -152,8 +177,15 @@ pub fn members_hold_several_roles_and_page_in_join_order(store: &Store) {
     });
     assert_eq!(seen, expected, "pages skipped or repeated members");
     let first = ids[1];
-    assert!(write(store, move |tx| tx.set_member_roles(tid, first, &roles(&["billing", "developer"]))));
-    assert_eq!(read(store, move |tx| tx.member_roles(tid, first)), Some(roles(&["developer", "billing"])));
+    assert!(write(store, move |tx| tx.set_member_roles(
+        tid,
+        first,
+        &roles(&["billing", "developer"])
+    )));
+    assert_eq!(
+        read(store, move |tx| tx.member_roles(tid, first)),
+        Some(roles(&["developer", "billing"]))
+    );
     assert!(write(store, move |tx| tx.delete_member(tid, first)));
     assert_eq!(read(store, move |tx| tx.member_roles(tid, first)), None);
     let memberships = read(store, move |tx| tx.memberships_of(first_id));
@@ -174,7 +206,10 @@ pub fn a_domain_is_captured_by_one_team_only(store: &Store) {
     assert_eq!(read(store, move |tx| tx.team_capturing(&d2)), Some(a.id));
     assert_eq!(read(store, move |tx| tx.domains_of(a.id)), vec![d.clone()]);
     let d2 = d.clone();
-    assert!(!write(store, move |tx| tx.delete_domain(b.id, &d2)), "B released A's domain");
+    assert!(
+        !write(store, move |tx| tx.delete_domain(b.id, &d2)),
+        "B released A's domain"
+    );
     assert!(write(store, move |tx| tx.delete_domain(a.id, &d)));
 }
 
@@ -196,13 +231,26 @@ pub fn an_invitation_is_accepted_once(store: &Store) {
     };
     let i = inv.clone();
     write(store, move |tx| tx.insert_invitation(&i, "tokhash"));
-    assert_eq!(read(store, |tx| tx.invitation_by_token_hash("tokhash")), Some(inv.clone()));
+    assert_eq!(
+        read(store, |tx| tx.invitation_by_token_hash("tokhash")),
+        Some(inv.clone())
+    );
     let e = invitee.email.clone();
-    assert_eq!(read(store, move |tx| tx.open_team_invitation(t.id, &e, 500)).map(|i| i.id), Some(inv.id));
+    assert_eq!(
+        read(store, move |tx| tx.open_team_invitation(t.id, &e, 500)).map(|i| i.id),
+        Some(inv.id)
+    );
     let e = invitee.email.clone();
-    assert_eq!(read(store, move |tx| tx.open_team_invitation(t.id, &e, 1_000)), None, "expired invite open");
+    assert_eq!(
+        read(store, move |tx| tx.open_team_invitation(t.id, &e, 1_000)),
+        None,
+        "expired invite open"
+    );
     assert!(write(store, move |tx| tx.accept_invitation(inv.id, invitee.id, 200)));
-    assert!(!write(store, move |tx| tx.accept_invitation(inv.id, invitee.id, 201)), "accepted twice");
+    assert!(
+        !write(store, move |tx| tx.accept_invitation(inv.id, invitee.id, 201)),
+        "accepted twice"
+    );
     let again = read(store, |tx| tx.invitation_by_token_hash("tokhash")).unwrap_or_else(|| panic!("gone"));
     assert_eq!(again.accepted_at, Some(200));
 }
@@ -210,7 +258,10 @@ pub fn an_invitation_is_accepted_once(store: &Store) {
 pub fn audit_rows_filter_and_page_newest_first(store: &Store) {
     let t = team(store, "Audited");
     let other = team(store, "Other");
-    for (i, action) in ["team.create", "member.add", "member.add", "domain.add"].iter().enumerate() {
+    for (i, action) in ["team.create", "member.add", "member.add", "domain.add"]
+        .iter()
+        .enumerate()
+    {
         let row = NewAuditRecord {
             team_id: Some(t.id),
             actor_id: None,
@@ -232,17 +283,41 @@ pub fn audit_rows_filter_and_page_newest_first(store: &Store) {
         created_at: 5,
     };
     write(store, move |tx| tx.insert_audit(&row));
-    let all = read(store, move |tx| tx.audit_rows(t.id, &AuditQuery { limit: 10, ..Default::default() }));
-    assert_eq!(all.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), ["domain.add", "member.add", "member.add", "team.create"]);
+    let all = read(store, move |tx| {
+        tx.audit_rows(
+            t.id,
+            &AuditQuery {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+    });
+    assert_eq!(
+        all.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(),
+        ["domain.add", "member.add", "member.add", "team.create"]
+    );
     assert_eq!(all[0].details, serde_json::json!({ "i": 3 }));
-    let q = AuditQuery { action: Some("member.add".into()), limit: 1, ..Default::default() };
+    let q = AuditQuery {
+        action: Some("member.add".into()),
+        limit: 1,
+        ..Default::default()
+    };
     let first = read(store, move |tx| tx.audit_rows(t.id, &q));
     assert_eq!(first.len(), 1);
-    let q = AuditQuery { action: Some("member.add".into()), limit: 5, before_id: Some(first[0].id), ..Default::default() };
+    let q = AuditQuery {
+        action: Some("member.add".into()),
+        limit: 5,
+        before_id: Some(first[0].id),
+        ..Default::default()
+    };
     let second = read(store, move |tx| tx.audit_rows(t.id, &q));
     assert_eq!(second.len(), 1);
     assert!(second[0].id < first[0].id);
-    let q = AuditQuery { since: Some(1_002), limit: 10, ..Default::default() };
+    let q = AuditQuery {
+        since: Some(1_002),
+        limit: 10,
+        ..Default::default()
+    };
     assert_eq!(read(store, move |tx| tx.audit_rows(t.id, &q)).len(), 2);
 }
 
@@ -251,7 +326,10 @@ pub fn outbox_keeps_messages_in_order(store: &Store) {
     let b = write(store, |tx| tx.insert_outbox("b@example.com", "Hi", "Body B", 2));
     assert!(b > a);
     let rows = read(store, |tx| tx.outbox(10));
-    assert_eq!(rows.iter().map(|r| r.recipient.as_str()).collect::<Vec<_>>(), ["b@example.com", "a@example.com"]);
+    assert_eq!(
+        rows.iter().map(|r| r.recipient.as_str()).collect::<Vec<_>>(),
+        ["b@example.com", "a@example.com"]
+    );
     assert_eq!(rows[1].sent_at, None);
 }
 

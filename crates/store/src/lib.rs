@@ -49,11 +49,7 @@ pub enum Mode {
 ///
 /// The closure answers `Ok(true)` to commit, `Ok(false)` to roll back.
 pub trait Backend: Send + Sync + 'static {
-    fn run(
-        &self,
-        mode: Mode,
-        f: &mut dyn FnMut(&mut dyn Tx) -> Result<bool, StoreError>,
-    ) -> Result<(), StoreError>;
+    fn run(&self, mode: Mode, f: &mut dyn FnMut(&mut dyn Tx) -> Result<bool, StoreError>) -> Result<(), StoreError>;
 
     /// `sqlite` or `postgres`, for logs and health output.
     fn kind(&self) -> &'static str;

@@ -5,8 +5,8 @@ use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
 
-use crate::records::*;
 use crate::StoreError;
+use crate::records::*;
 
 type R<T> = Result<T, StoreError>;
 

@@ -28,7 +28,13 @@ fn with_cookie(mut res: Response, cookie: &str) -> Response {
     responses((status = 201, body = UserEnvelope), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn signup(State(s): State<AppState>, Json(req): Json<SignupRequest>) -> ApiResult<Response> {
     let signed = s.app.sign_up(&req.email, &req.name, &req.password).await?;
-    let res = (StatusCode::CREATED, axum::Json(UserEnvelope { user: views::user(&signed.user) })).into_response();
+    let res = (
+        StatusCode::CREATED,
+        axum::Json(UserEnvelope {
+            user: views::user(&signed.user),
+        }),
+    )
+        .into_response();
     Ok(with_cookie(res, &session_cookie(&s, &signed)))
 }
 
@@ -36,13 +42,20 @@ pub async fn signup(State(s): State<AppState>, Json(req): Json<SignupRequest>) -
 /// the CSRF token to send with state-changing requests.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", security(()), request_body = LoginRequest,
     responses((status = 200, body = SessionEnvelope), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(State(s): State<AppState>, ClientAddr(addr): ClientAddr, Json(req): Json<LoginRequest>) -> ApiResult<Response> {
+pub async fn login(
+    State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<Response> {
     let signed = s.app.log_in(&req.email, &req.password, &addr).await?;
     let body = SessionEnvelope {
         user: views::user(&signed.user),
         csrf_token: signed.csrf_token.clone(),
     };
-    Ok(with_cookie(axum::Json(body).into_response(), &session_cookie(&s, &signed)))
+    Ok(with_cookie(
+        axum::Json(body).into_response(),
+        &session_cookie(&s, &signed),
+    ))
 }
 
 /// Ends the browser session and clears its cookie.
@@ -52,5 +65,8 @@ pub async fn logout(State(s): State<AppState>, _caller: Caller, headers: HeaderM
     if let Some(token) = session_token(&headers) {
         s.app.log_out(&token).await?;
     }
-    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &s.cookie_header("", 0)))
+    Ok(with_cookie(
+        StatusCode::NO_CONTENT.into_response(),
+        &s.cookie_header("", 0),
+    ))
 }

@@ -12,9 +12,14 @@ use crate::{AppState, views};
 #[utoipa::path(get, path = "/api/invitations/{token}", tag = "invitations", security(()),
     params(("token" = String, Path)),
     responses((status = 200, body = InvitationEnvelope), (status = 404, body = ErrorBody)))]
-pub async fn preview(State(s): State<AppState>, Path(token): Path<String>) -> ApiResult<axum::Json<InvitationEnvelope>> {
+pub async fn preview(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+) -> ApiResult<axum::Json<InvitationEnvelope>> {
     let p = s.app.invitation_preview(&token).await?;
-    Ok(axum::Json(InvitationEnvelope { invitation: views::invitation(&p) }))
+    Ok(axum::Json(InvitationEnvelope {
+        invitation: views::invitation(&p),
+    }))
 }
 
 /// Accepts the invitation as the signed-in user, whose email must be the
@@ -23,7 +28,13 @@ pub async fn preview(State(s): State<AppState>, Path(token): Path<String>) -> Ap
     params(("token" = String, Path)),
     responses((status = 200, body = TeamEnvelope), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn accept(State(s): State<AppState>, Caller(who): Caller, Path(token): Path<String>) -> ApiResult<axum::Json<TeamEnvelope>> {
+pub async fn accept(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(token): Path<String>,
+) -> ApiResult<axum::Json<TeamEnvelope>> {
     let team = s.app.accept_invitation(&who, &token).await?;
-    Ok(axum::Json(TeamEnvelope { team: views::team(&team) }))
+    Ok(axum::Json(TeamEnvelope {
+        team: views::team(&team),
+    }))
 }

@@ -76,7 +76,11 @@ pub async fn list_api_keys(State(s): State<AppState>, Caller(who): Caller) -> Ap
 #[utoipa::path(delete, path = "/api/me/api-keys/{keyId}", tag = "users",
     params(("keyId" = String, Path, description = "The key's id")),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn revoke_api_key(State(s): State<AppState>, Caller(who): Caller, Path(key_id): Path<String>) -> ApiResult<StatusCode> {
+pub async fn revoke_api_key(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(key_id): Path<String>,
+) -> ApiResult<StatusCode> {
     let id = ApiKeyId::parse(&key_id)?;
     s.app.revoke_api_key(&who, id).await?;
     Ok(StatusCode::NO_CONTENT)

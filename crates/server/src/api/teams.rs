@@ -40,9 +40,15 @@ pub async fn create_team(
 #[utoipa::path(get, path = "/api/teams/{teamId}", tag = "teams",
     params(("teamId" = String, Path)),
     responses((status = 200, body = TeamEnvelope), (status = 404, body = ErrorBody)))]
-pub async fn get_team(State(s): State<AppState>, Caller(who): Caller, Path(team_id): Path<String>) -> ApiResult<axum::Json<TeamEnvelope>> {
+pub async fn get_team(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(team_id): Path<String>,
+) -> ApiResult<axum::Json<TeamEnvelope>> {
     let detail = s.app.team(&who, TeamId::parse(&team_id)?).await?;
-    Ok(axum::Json(TeamEnvelope { team: views::team_detail(&detail) }))
+    Ok(axum::Json(TeamEnvelope {
+        team: views::team_detail(&detail),
+    }))
 }
 
 /// Renames a team (team admins) or changes its plan (operators only).
@@ -56,8 +62,13 @@ pub async fn update_team(
     Json(req): Json<UpdateTeamRequest>,
 ) -> ApiResult<axum::Json<TeamEnvelope>> {
     let id = TeamId::parse(&team_id)?;
-    let detail = s.app.update_team(&who, id, req.name.as_deref(), req.plan.as_deref()).await?;
-    Ok(axum::Json(TeamEnvelope { team: views::team_detail(&detail) }))
+    let detail = s
+        .app
+        .update_team(&who, id, req.name.as_deref(), req.plan.as_deref())
+        .await?;
+    Ok(axum::Json(TeamEnvelope {
+        team: views::team_detail(&detail),
+    }))
 }
 
 /// Members of the team, oldest first, a page at a time.
@@ -70,7 +81,10 @@ pub async fn list_members(
     Path(team_id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<MemberList>> {
-    let page = s.app.members(&who, TeamId::parse(&team_id)?, q.cursor.as_deref(), q.limit).await?;
+    let page = s
+        .app
+        .members(&who, TeamId::parse(&team_id)?, q.cursor.as_deref(), q.limit)
+        .await?;
     Ok(axum::Json(MemberList {
         members: page.items.iter().map(views::member).collect(),
         meta: PageMeta {
@@ -94,13 +108,26 @@ pub async fn add_member(
 ) -> ApiResult<Response> {
     let id = TeamId::parse(&team_id)?;
     Ok(match s.app.add_member(&who, id, &req.email, &req.roles).await? {
-        AddMember::Added(m) => (StatusCode::CREATED, axum::Json(MemberEnvelope { member: views::member(&m) })).into_response(),
+        AddMember::Added(m) => (
+            StatusCode::CREATED,
+            axum::Json(MemberEnvelope {
+                member: views::member(&m),
+            }),
+        )
+            .into_response(),
         AddMember::Invited { invitation, link } => {
             let team_name = s.app.team(&who, id).await?.team.name;
-            let preview = InvitationPreview { invitation, team_name, status: InvitationStatus::Open };
+            let preview = InvitationPreview {
+                invitation,
+                team_name,
+                status: InvitationStatus::Open,
+            };
             (
                 StatusCode::ACCEPTED,
-                axum::Json(InvitationSent { invitation: views::invitation(&preview), invitation_link: link }),
+                axum::Json(InvitationSent {
+                    invitation: views::invitation(&preview),
+                    invitation_link: link,
+                }),
             )
                 .into_response()
         }
@@ -117,8 +144,13 @@ pub async fn set_member_roles(
     Path((team_id, user_id)): Path<(String, String)>,
     Json(req): Json<SetRolesRequest>,
 ) -> ApiResult<axum::Json<MemberEnvelope>> {
-    let m = s.app.set_member_roles(&who, TeamId::parse(&team_id)?, UserId::parse(&user_id)?, &req.roles).await?;
-    Ok(axum::Json(MemberEnvelope { member: views::member(&m) }))
+    let m = s
+        .app
+        .set_member_roles(&who, TeamId::parse(&team_id)?, UserId::parse(&user_id)?, &req.roles)
+        .await?;
+    Ok(axum::Json(MemberEnvelope {
+        member: views::member(&m),
+    }))
 }
 
 /// Removes a member; a member may remove themselves (leave the team).
@@ -130,7 +162,9 @@ pub async fn remove_member(
     Caller(who): Caller,
     Path((team_id, user_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    s.app.remove_member(&who, TeamId::parse(&team_id)?, UserId::parse(&user_id)?).await?;
+    s.app
+        .remove_member(&who, TeamId::parse(&team_id)?, UserId::parse(&user_id)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -146,7 +180,10 @@ pub async fn add_domain(
     Json(req): Json<DomainRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<DomainEnvelope>)> {
     let d = s.app.add_domain(&who, TeamId::parse(&team_id)?, &req.domain).await?;
-    Ok((StatusCode::CREATED, axum::Json(DomainEnvelope { domain: d.to_string() })))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(DomainEnvelope { domain: d.to_string() }),
+    ))
 }
 
 /// Releases a captured domain.

@@ -52,6 +52,9 @@ async fn invitation(State(s): State<AppState>, Path(token): Path<String>) -> Htm
                 escape(p.invitation.email.as_str()),
             ),
         ),
-        Err(_) => page("Invitation", "<h1>Invitation not found</h1><p>This link is not valid.</p>"),
+        Err(_) => page(
+            "Invitation",
+            "<h1>Invitation not found</h1><p>This link is not valid.</p>",
+        ),
     }
 }

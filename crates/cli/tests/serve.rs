@@ -1,0 +1,211 @@
+//! The `portico` binary as an operator runs it: demo start-up, restarts,
+//! `kill -9` (R-OPS-2), and the admin commands.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::json;
+
+struct Running {
+    child: Child,
+    base: String,
+    stdout: Vec<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `portico serve` and waits for the line with its address. The
+/// process is killed and reaped when the `Running` drops.
+#[allow(clippy::zombie_processes)]
+fn start(data_dir: &Path, extra: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .env_remove("PORTICO_DATABASE_URL")
+        .env_remove("PORTICO_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start portico");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stdout = Vec::new();
+    loop {
+        let line = lines.next().expect("portico exited before listening").unwrap();
+        if let Some(addr) = line.strip_prefix("Portico listening on ") {
+            let base = addr.to_string();
+            stdout.push(line);
+            return Running { child, base, stdout };
+        }
+        stdout.push(line);
+    }
+}
+
+fn portico(data_dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("PORTICO_DATABASE_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+async fn login(base: &str, email: &str, password: &str) -> (reqwest::Client, String, reqwest::StatusCode) {
+    let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = c
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: serde_json::Value = res.json().await.unwrap();
+    (c, body["csrfToken"].as_str().unwrap_or_default().to_string(), status)
+}
+
+#[tokio::test]
+async fn r_ops_2_the_demo_starts_prints_its_logins_and_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = start(dir.path(), &["--demo"]);
+    let printed = first.stdout.join("\n");
+    assert!(
+        printed.contains("Demo logins (password for all: portico-demo)"),
+        "{printed}"
+    );
+    assert!(printed.contains("alice@acme.example"), "{printed}");
+    assert!(
+        dir.path().join("portico.db").exists(),
+        "no SQLite file in the data directory"
+    );
+
+    let (alice, csrf, status) = login(&first.base, "alice@acme.example", "portico-demo").await;
+    assert_eq!(status, 200);
+    let me: serde_json::Value = alice
+        .get(format!("{}/api/me", first.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["teams"][0]["name"], "Acme Payments");
+    assert_eq!(me["user"]["teams"][0]["plan"], "professional");
+    let key: serde_json::Value = alice
+        .post(format!("{}/api/me/api-keys", first.base))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "name": "laptop" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = key["apiKey"]["key"].as_str().unwrap().to_string();
+    let created = alice
+        .post(format!("{}/api/teams", first.base))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "name": "Written before the crash" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    first.child.kill().unwrap(); // SIGKILL
+    first.child.wait().unwrap();
+
+    let mut second = start(dir.path(), &["--demo"]);
+    assert!(
+        second.stdout.iter().all(|l| l != "Demo data created."),
+        "the demo was created twice"
+    );
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/me", second.base))
+        .header("x-api-key", &key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let teams: Vec<&str> = me["user"]["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(teams, ["Acme Payments", "Written before the crash"]);
+    second.child.kill().unwrap();
+    second.child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn operators_are_made_and_plans_set_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = portico(dir.path(), &["migrate"]);
+    assert!(ok, "{out}");
+    let (ok, out) = portico(
+        dir.path(),
+        &[
+            "admin",
+            "create-operator",
+            "--email",
+            "root@example.com",
+            "--name",
+            "Root",
+            "--password",
+            "a long password",
+        ],
+    );
+    assert!(ok, "{out}");
+    assert!(out.contains("root@example.com"), "{out}");
+    let (ok, out) = portico(
+        dir.path(),
+        &[
+            "admin",
+            "set-plan",
+            "00000000-0000-4000-8000-000000000000",
+            "enterprise",
+        ],
+    );
+    assert!(!ok, "setting the plan of a missing team succeeded: {out}");
+
+    let mut server = start(dir.path(), &[]);
+    let (root, csrf, status) = login(&server.base, "root@example.com", "a long password").await;
+    assert_eq!(status, 200);
+    let team: serde_json::Value = root
+        .post(format!("{}/api/teams", server.base))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "name": "Acme" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = team["team"]["id"].as_str().unwrap().to_string();
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    let (ok, out) = portico(dir.path(), &["admin", "set-plan", &id, "gold"]);
+    assert!(!ok && out.contains("Unknown plan"), "{out}");
+    let (ok, out) = portico(dir.path(), &["admin", "set-plan", &id, "enterprise"]);
+    assert!(ok && out.contains("enterprise"), "{out}");
+    let (ok, out) = portico(dir.path(), &["admin", "outbox"]);
+    assert!(ok && out.contains("outbox is empty"), "{out}");
+}

@@ -1,0 +1,221 @@
+//! Starting a test server and talking to it like a client would.
+
+use portico_app::AppConfig;
+use portico_server::ServerConfig;
+use portico_store::Store;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Keeps the database alive as long as the test.
+#[allow(dead_code)]
+enum DbGuard {
+    Dir(tempfile::TempDir),
+    Schema(portico_store_postgres::testing::SchemaGuard),
+}
+
+pub struct TestApp {
+    pub base: String,
+    _db: DbGuard,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Runs the named async test functions on both backends.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+impl TestApp {
+    /// Starts a server on a fresh database; `None` when PostgreSQL is absent
+    /// outside CI (under `CI=true` that fails the test instead).
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let (store, guard) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let path = dir.path().join("portico.db");
+                let store = Store::open_with(move || portico_store_sqlite::open(&path, &Default::default()))
+                    .await
+                    .expect("open sqlite");
+                (store, DbGuard::Dir(dir))
+            }
+            Backend::Postgres => {
+                let available = tokio::task::spawn_blocking(portico_store_postgres::testing::available)
+                    .await
+                    .expect("join");
+                if !available {
+                    if std::env::var("CI").is_ok_and(|v| v == "true") {
+                        panic!("PostgreSQL is not reachable and CI=true");
+                    }
+                    eprintln!("skipped: PostgreSQL not reachable");
+                    return None;
+                }
+                let (store, guard) = tokio::task::spawn_blocking(portico_store_postgres::testing::fresh_store)
+                    .await
+                    .expect("join")
+                    .expect("fresh postgres store");
+                (store, DbGuard::Schema(guard))
+            }
+        };
+        let config = ServerConfig {
+            listen: "127.0.0.1:0".into(),
+            app: AppConfig {
+                public_url: "http://portico.test".into(),
+                ..AppConfig::default()
+            },
+        };
+        let server = portico_server::build(&config, store).await.expect("bind");
+        let addr = server.local_addr().expect("addr");
+        tokio::spawn(server.run_until_stopped());
+        Some(TestApp {
+            base: format!("http://{addr}"),
+            _db: guard,
+        })
+    }
+
+    /// A client with no credentials.
+    pub fn anonymous(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// Signs up a new account and returns its signed-in client.
+    pub async fn user(&self, email: &str, name: &str) -> Client {
+        let mut c = self.anonymous();
+        let (status, body) = c
+            .post(
+                "/api/auth/signup",
+                json!({ "email": email, "name": name, "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "signup {email}: {body}");
+        c.login(email, PASSWORD).await;
+        c.user_id = body["user"]["id"].as_str().expect("id").to_string();
+        c
+    }
+
+    /// Creates a team as `owner` and answers its id.
+    pub async fn team(&self, owner: &Client, name: &str) -> String {
+        let (status, body) = owner.post("/api/teams", json!({ "name": name })).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["team"]["id"].as_str().expect("team id").to_string()
+    }
+}
+
+/// A client: a cookie jar, plus the CSRF token or API key it authenticates with.
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub csrf: Option<String>,
+    pub api_key: Option<String>,
+    pub user_id: String,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.to_string(),
+            http: reqwest::Client::builder().cookie_store(true).build().expect("client"),
+            csrf: None,
+            api_key: None,
+            user_id: String::new(),
+        }
+    }
+
+    /// A client authenticating with an API key only (no cookies).
+    pub fn with_api_key(base: &str, key: &str) -> Self {
+        Self {
+            api_key: Some(key.to_string()),
+            ..Self::new(base)
+        }
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> (StatusCode, Value) {
+        let (status, body) = self
+            .post("/api/auth/login", json!({ "email": email, "password": password }))
+            .await;
+        if status == StatusCode::OK {
+            self.csrf = body["csrfToken"].as_str().map(String::from);
+        }
+        (status, body)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut rb = self.http.request(method.clone(), format!("{}{path}", self.base));
+        if let Some(k) = &self.api_key {
+            rb = rb.header("x-api-key", k);
+        }
+        if method != Method::GET {
+            if let Some(c) = &self.csrf {
+                rb = rb.header("x-csrf-token", c);
+            }
+        }
+        rb
+    }
+
+    pub async fn send(&self, rb: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let res = rb.send().await.expect("request");
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, body)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.request(Method::POST, path).json(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.request(Method::PATCH, path).json(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.request(Method::DELETE, path)).await
+    }
+}
+
+/// Asserts an error answer with this status and code.
+#[track_caller]
+pub fn assert_error(got: &(StatusCode, Value), status: StatusCode, code: &str) {
+    assert_eq!(got.0, status, "{}", got.1);
+    assert_eq!(got.1["error"]["name"], code, "{}", got.1);
+    assert!(
+        got.1["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        got.1
+    );
+}

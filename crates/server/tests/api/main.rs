@@ -1,0 +1,9 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! End-to-end tests over HTTP. Each test starts the server on 127.0.0.1:0
+//! with a fresh database, and runs once on SQLite and once on PostgreSQL.
+
+mod helpers;
+
+mod accounts;
+mod conventions;
+mod teams;
