@@ -208,6 +208,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
+/// Query parameters, with errors in the API's error shape.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("{}.", e.body_text())))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,19 +250,5 @@ mod tests {
                 .code,
             "json_too_deep"
         );
-    }
-}
-
-/// Query parameters, with errors in the API's error shape.
-pub struct Query<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| Query(q.0))
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", format!("{}.", e.body_text())))
     }
 }

@@ -171,10 +171,8 @@ impl Client {
         if let Some(k) = &self.api_key {
             rb = rb.header("x-api-key", k);
         }
-        if method != Method::GET {
-            if let Some(c) = &self.csrf {
-                rb = rb.header("x-csrf-token", c);
-            }
+        if let Some(c) = self.csrf.as_ref().filter(|_| method != Method::GET) {
+            rb = rb.header("x-csrf-token", c);
         }
         rb
     }
