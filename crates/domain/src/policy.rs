@@ -135,7 +135,8 @@ mod tests {
         use Action::*;
         use Denied::*;
         let ok = Ok(());
-        let cases: &[(Option<&[&str]>, bool, Action, Result<(), Denied>)] = &[
+        type Case = (Option<&'static [&'static str]>, bool, Action, Result<(), Denied>);
+        let cases: &[Case] = &[
             (None, false, ViewTeam, Err(Invisible)),
             (None, false, ManageTeamMembers, Err(Invisible)),
             (None, false, SetTeamPlan, Err(Invisible)),
