@@ -69,6 +69,11 @@ id_type!(
     InvitationId,
     "invitation"
 );
+id_type!(
+    /// A workspace.
+    WorkspaceId,
+    "workspace"
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,5 +8,6 @@ pub mod plan;
 pub mod policy;
 pub mod roles;
 pub mod values;
+pub mod workspace;
 
 pub use error::{Error, ErrorKind};

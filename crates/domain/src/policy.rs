@@ -9,6 +9,7 @@ use crate::Error;
 use crate::ids::{TeamId, UserId};
 use crate::plan::Plan;
 use crate::roles::{TeamRole, TeamRoles};
+use crate::workspace::{WorkspaceKind, WorkspaceRole};
 
 /// Who is acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,8 @@ pub struct TeamFacts {
     pub plan: Plan,
     /// The actor's roles in that team; `None` when not a member.
     pub actor_roles: Option<TeamRoles>,
+    /// Whether some member of the team holds `partner_manager`.
+    pub has_partner_manager: bool,
 }
 
 impl TeamFacts {
@@ -37,14 +40,81 @@ impl TeamFacts {
     }
 
     /// Team admin, or super admin (enterprise).
-    fn is_team_admin(&self) -> bool {
+    pub fn is_team_admin(&self) -> bool {
         self.has(TeamRole::Admin) || self.has(TeamRole::SuperAdmin)
+    }
+
+    pub fn is_super_admin(&self) -> bool {
+        self.has(TeamRole::SuperAdmin)
+    }
+
+    /// Partner Manager, or a team admin where the team has no Partner
+    /// Manager (SPEC §3).
+    pub fn is_partner_manager(&self) -> bool {
+        self.has(TeamRole::PartnerManager) || (!self.has_partner_manager && self.has(TeamRole::Admin))
+    }
+}
+
+/// What the actor is to a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceFacts {
+    pub kind: WorkspaceKind,
+    pub multi_partner: bool,
+    /// A Partner Workspace requested on enterprise, waiting for a Partner
+    /// Manager (R-PLAN-2); it stays internal until approved.
+    pub pending_approval: bool,
+    /// The actor and the workspace's team.
+    pub team: TeamFacts,
+    /// The actor's role in the workspace, if they hold one. A partner's role
+    /// counts only while they are still in the team that gave them access
+    /// (R-ISO-4): the store leaves it out otherwise.
+    pub actor_role: Option<WorkspaceRole>,
+    /// The actor holds the Partner Lead flag here.
+    pub actor_is_lead: bool,
+}
+
+impl WorkspaceFacts {
+    /// Partner Workspaces and requests for one are governed by the partner rules.
+    fn is_partner_space(&self) -> bool {
+        self.kind == WorkspaceKind::Partner || self.pending_approval
+    }
+
+    fn is_super_admin(&self) -> bool {
+        self.team.is_super_admin() && matches!(self.kind, WorkspaceKind::Team | WorkspaceKind::Partner)
+    }
+
+    fn is_partner_manager(&self) -> bool {
+        self.is_partner_space() && self.team.is_partner_manager()
+    }
+
+    /// The role the actor acts with: their own, or viewer of a team
+    /// workspace of their team.
+    pub fn effective_role(&self) -> Option<WorkspaceRole> {
+        match (self.actor_role, self.kind) {
+            (Some(r), _) => Some(r),
+            (None, WorkspaceKind::Team) if self.team.is_member() => Some(WorkspaceRole::Viewer),
+            _ => None,
+        }
+    }
+
+    fn is_visible(&self) -> bool {
+        self.is_super_admin() || self.is_partner_manager() || self.effective_role().is_some()
+    }
+
+    /// Super admin, Partner Manager or workspace admin: the people who run it.
+    fn manages(&self) -> bool {
+        self.is_super_admin() || self.is_partner_manager() || self.actor_role == Some(WorkspaceRole::Admin)
+    }
+
+    fn is_partner(&self) -> bool {
+        self.actor_role.is_some_and(WorkspaceRole::is_partner)
     }
 }
 
 /// Something the actor wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
+    // Team actions.
     /// Read a team's name, plan, domains and member list.
     ViewTeam,
     /// Rename the team.
@@ -57,12 +127,49 @@ pub enum Action {
     SetTeamPlan,
     /// Read the team's audit log (R-SEC-3).
     ReadTeamAuditLog,
+    /// Create a workspace in the team.
+    CreateWorkspace,
+    /// Create a Partner Workspace without approval (R-PLAN-2).
+    CreatePartnerWorkspaceDirectly,
+    /// Approve or deny Partner Workspace requests; see every PW (R-ROLE-1).
+    ApprovePartnerWorkspaces,
+    /// Download partner emails, see a partner's resources (R-INV-5).
+    OverseePartners,
+
+    // Workspace actions (SPEC §3).
+    /// See the workspace and its elements.
+    ViewWorkspace,
+    /// Change name, summary, type; enable multi-partner mode.
+    EditWorkspaceSettings,
+    /// Invite a partner. `as_lead`: the invite grants Partner Lead.
+    /// `within_leads_reach`: the invitee is of the actor's own partner team
+    /// (or, in multi-partner mode, of the actor's email domain).
+    InvitePartner { as_lead: bool, within_leads_reach: bool },
+    /// Give team members a role in the workspace, grant the Lead flag.
+    InviteTeamMember,
+    /// Change or remove a partner's role; `grants_lead`: the new role carries
+    /// the Lead flag; `within_leads_reach` as above.
+    ChangePartnerRole { grants_lead: bool, within_leads_reach: bool },
+    /// Change or remove a team member's workspace role.
+    ChangeTeamMemberRole,
+    DeleteWorkspace,
+    /// Create and edit collections and environments.
+    EditElements,
+    ExportElements,
+    Fork,
+    /// Merge a fork into a collection of this workspace.
+    MergeIntoElement,
+    /// Post, edit, pin and delete workspace updates.
+    PostUpdate,
+    CommentOnUpdate,
+    ViewActivity,
 }
 
 /// The object acted upon, with the facts the policy needs.
 #[derive(Debug, Clone, Copy)]
 pub enum Resource<'a> {
     Team(&'a TeamFacts),
+    Workspace(&'a WorkspaceFacts),
 }
 
 /// Why an action was refused.
@@ -91,7 +198,12 @@ impl Denied {
 pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Result<(), Denied> {
     match resource {
         Resource::Team(team) => authorize_team(actor, action, team),
+        Resource::Workspace(ws) => authorize_workspace(action, ws),
     }
+}
+
+fn allow(allowed: bool) -> Result<(), Denied> {
+    if allowed { Ok(()) } else { Err(Denied::Forbidden) }
 }
 
 fn authorize_team(actor: &Actor, action: Action, team: &TeamFacts) -> Result<(), Denied> {
@@ -99,77 +211,56 @@ fn authorize_team(actor: &Actor, action: Action, team: &TeamFacts) -> Result<(),
     if !visible {
         return Err(Denied::Invisible);
     }
-    let allowed = match action {
+    allow(match action {
         Action::ViewTeam => true,
         Action::RenameTeam | Action::ManageTeamMembers => team.is_team_admin(),
         Action::ManageTeamDomains => team.is_team_admin() || actor.is_server_admin,
         Action::SetTeamPlan => actor.is_server_admin,
         Action::ReadTeamAuditLog => team.is_team_admin(),
-    };
-    if allowed { Ok(()) } else { Err(Denied::Forbidden) }
+        // Billing-only members do not build workspaces.
+        Action::CreateWorkspace => team.actor_roles.as_ref().is_some_and(|r| r.iter().any(|r| r != TeamRole::Billing)),
+        Action::CreatePartnerWorkspaceDirectly => match team.plan {
+            Plan::Enterprise => team.has(TeamRole::PartnerManager) || team.is_super_admin(),
+            _ => true,
+        },
+        Action::ApprovePartnerWorkspaces => team.is_partner_manager() || team.is_super_admin(),
+        Action::OverseePartners => team.is_team_admin() || team.is_partner_manager(),
+        _ => false,
+    })
+}
+
+fn authorize_workspace(action: Action, ws: &WorkspaceFacts) -> Result<(), Denied> {
+    if !ws.is_visible() {
+        return Err(Denied::Invisible);
+    }
+    let role = ws.effective_role();
+    let lead = ws.is_partner() && ws.actor_is_lead;
+    allow(match action {
+        Action::ViewWorkspace | Action::Fork | Action::ViewActivity | Action::CommentOnUpdate => true,
+        Action::EditWorkspaceSettings
+        | Action::InviteTeamMember
+        | Action::ChangeTeamMemberRole
+        | Action::DeleteWorkspace => ws.manages(),
+        Action::InvitePartner {
+            as_lead,
+            within_leads_reach,
+        } => ws.manages() || (lead && !as_lead && within_leads_reach),
+        Action::ChangePartnerRole {
+            grants_lead,
+            within_leads_reach,
+        } => ws.manages() || (lead && !grants_lead && within_leads_reach),
+        Action::EditElements | Action::MergeIntoElement => ws.manages() || role.is_some_and(WorkspaceRole::can_edit),
+        Action::ExportElements => ws.manages() || role.is_some_and(|r| r != WorkspaceRole::PartnerViewer),
+        Action::PostUpdate => {
+            ws.manages()
+                || matches!(role, Some(WorkspaceRole::Editor))
+                || (role == Some(WorkspaceRole::PartnerEditor) && !ws.multi_partner)
+        }
+        Action::ApprovePartnerWorkspaces => ws.is_partner_manager() || ws.team.is_super_admin(),
+        Action::OverseePartners => ws.team.is_team_admin() || ws.is_partner_manager(),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn actor(op: bool) -> Actor {
-        Actor {
-            user_id: UserId::generate(),
-            is_server_admin: op,
-        }
-    }
-
-    fn team(roles: Option<&[&str]>) -> TeamFacts {
-        TeamFacts {
-            team_id: TeamId::generate(),
-            plan: Plan::Professional,
-            actor_roles: roles.map(|r| TeamRoles::parse(r).unwrap()),
-        }
-    }
-
-    /// Expected answers, written from SPEC §1/§4 and not computed by the policy:
-    /// (roles or None for an outsider, operator?, action, expected).
-    #[test]
-    fn team_actions_follow_the_written_table() {
-        use Action::*;
-        use Denied::*;
-        let ok = Ok(());
-        type Case = (Option<&'static [&'static str]>, bool, Action, Result<(), Denied>);
-        let cases: &[Case] = &[
-            (None, false, ViewTeam, Err(Invisible)),
-            (None, false, ManageTeamMembers, Err(Invisible)),
-            (None, false, SetTeamPlan, Err(Invisible)),
-            (None, true, ViewTeam, ok),
-            (None, true, SetTeamPlan, ok),
-            (None, true, ManageTeamDomains, ok),
-            (None, true, ManageTeamMembers, Err(Forbidden)),
-            (Some(&["developer"]), false, ViewTeam, ok),
-            (Some(&["developer"]), false, ManageTeamMembers, Err(Forbidden)),
-            (Some(&["developer"]), false, ManageTeamDomains, Err(Forbidden)),
-            (Some(&["developer"]), false, ReadTeamAuditLog, Err(Forbidden)),
-            (Some(&["partner_manager"]), false, ReadTeamAuditLog, Err(Forbidden)),
-            (Some(&["billing"]), false, RenameTeam, Err(Forbidden)),
-            (Some(&["admin"]), false, ManageTeamMembers, ok),
-            (Some(&["admin"]), false, ManageTeamDomains, ok),
-            (Some(&["admin"]), false, RenameTeam, ok),
-            (Some(&["admin"]), false, ReadTeamAuditLog, ok),
-            (Some(&["admin"]), false, SetTeamPlan, Err(Forbidden)),
-            (Some(&["super_admin"]), false, ReadTeamAuditLog, ok),
-            (Some(&["super_admin"]), false, ManageTeamMembers, ok),
-        ];
-        for (roles, op, action, expected) in cases {
-            let t = team(*roles);
-            assert_eq!(
-                authorize(&actor(*op), *action, Resource::Team(&t)),
-                *expected,
-                "{roles:?} operator={op} {action:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn r_iso_3_an_invisible_team_reads_exactly_like_a_missing_one() {
-        assert_eq!(Denied::Invisible.into_error("team"), Error::not_found("team"));
-    }
-}
+mod tests;

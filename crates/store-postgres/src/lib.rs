@@ -11,7 +11,10 @@ use postgres::{Client, NoTls, Statement};
 
 pub mod testing;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_foundation.sql")),
+    (2, include_str!("../migrations/0002_workspaces.sql")),
+];
 
 /// Key of the advisory lock that serialises migrations across processes.
 const MIGRATION_LOCK: i64 = 0x0070_6f72_7469_636f; // "portico"

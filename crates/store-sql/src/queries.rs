@@ -1,7 +1,8 @@
 //! The store's `Tx`, implemented once in SQL that both SQLite and PostgreSQL
 //! accept.
 
-use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId};
+use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId, WorkspaceId};
+use portico_domain::workspace::{WorkspaceKind, WorkspaceRole};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
@@ -90,18 +91,115 @@ fn member_at(r: &Row) -> R<MemberRecord> {
     })
 }
 
+fn workspace_id(s: &str) -> R<WorkspaceId> {
+    WorkspaceId::parse(s).map_err(|e| corrupt("workspace id", e))
+}
+
+fn workspace_role(s: &str) -> R<WorkspaceRole> {
+    WorkspaceRole::parse(s).ok_or_else(|| corrupt("workspace role", s))
+}
+
+/// Columns: id, kind, team_id, email, roles, invited_by, created_at,
+/// expires_at, accepted_at, revoked_at, workspace_id, workspace_role, partner_lead.
 fn invitation_at(r: &Row) -> R<InvitationRecord> {
+    let grant = match r.text(1)? {
+        "team" => InvitationGrant::Team(roles(r.text(4)?)?),
+        "partner" => InvitationGrant::Partner {
+            workspace_id: workspace_id(r.opt_text(10)?.unwrap_or_default())?,
+            role: workspace_role(r.opt_text(11)?.unwrap_or_default())?,
+            lead: r.bool(12)?,
+        },
+        other => return Err(corrupt("invitation kind", other)),
+    };
     Ok(InvitationRecord {
         id: InvitationId::parse(r.text(0)?).map_err(|e| corrupt("invitation id", e))?,
-        kind: InvitationKind::parse(r.text(1)?).ok_or_else(|| corrupt("invitation kind", r.text(1).unwrap_or("")))?,
         team_id: team_id(r.text(2)?)?,
         email: email(r.text(3)?)?,
-        roles: roles(r.text(4)?)?,
+        grant,
         invited_by: user_id(r.text(5)?)?,
         created_at: r.int(6)?,
         expires_at: r.int(7)?,
         accepted_at: r.opt_int(8)?,
         revoked_at: r.opt_int(9)?,
+    })
+}
+
+/// Columns as in `WORKSPACE_COLS`, starting at `at`.
+fn workspace_at(r: &Row, at: usize) -> R<WorkspaceRecord> {
+    Ok(WorkspaceRecord {
+        id: workspace_id(r.text(at)?)?,
+        team_id: team_id(r.text(at + 1)?)?,
+        name: r.text(at + 2)?.to_string(),
+        kind: r
+            .text(at + 3)?
+            .parse::<WorkspaceKind>()
+            .map_err(|e| corrupt("workspace kind", e))?,
+        about: r.text(at + 4)?.to_string(),
+        multi_partner: r.bool(at + 5)?,
+        pending_approval: r.bool(at + 6)?,
+        created_by: user_id(r.text(at + 7)?)?,
+        updated_by: user_id(r.text(at + 8)?)?,
+        created_at: r.int(at + 9)?,
+        updated_at: r.int(at + 10)?,
+    })
+}
+
+/// Reads a workspace (11 columns), then plan, has_pm, team_roles, role,
+/// partner_lead, partner_team_id, partner_ok.
+fn access_at(r: &Row) -> R<WorkspaceAccess> {
+    let partner_ok = r.bool(17)?;
+    let role = r.opt_text(14)?.map(workspace_role).transpose()?;
+    let role = if partner_ok { role } else { None };
+    Ok(WorkspaceAccess {
+        workspace: workspace_at(r, 0)?,
+        team_plan: plan(r.text(11)?)?,
+        team_has_partner_manager: r.bool(12)?,
+        team_roles: r.opt_text(13)?.map(roles).transpose()?,
+        lead: role.is_some() && r.bool(15)?,
+        partner_team_id: r.opt_text(16)?.map(team_id).transpose()?,
+        role,
+    })
+}
+
+macro_rules! sql_access {
+    ($where:literal) => {
+        concat!(
+            "SELECT w.id, w.team_id, w.name, w.kind, w.about, w.multi_partner, w.pending_approval, \
+             w.created_by, w.updated_by, w.created_at, w.updated_at, t.plan, \
+             EXISTS (SELECT 1 FROM team_members pm WHERE pm.team_id = w.team_id AND pm.roles LIKE '%partner_manager%'), \
+             (SELECT tm.roles FROM team_members tm WHERE tm.team_id = w.team_id AND tm.user_id = $1), \
+             wm.role, wm.partner_lead, wm.partner_team_id, \
+             CASE WHEN wm.partner_team_id IS NULL THEN TRUE \
+                  ELSE EXISTS (SELECT 1 FROM team_members ptm WHERE ptm.team_id = wm.partner_team_id AND ptm.user_id = $1) END \
+             FROM workspaces w JOIN teams t ON t.id = w.team_id \
+             LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = $1 ",
+            $where
+        )
+    };
+}
+
+macro_rules! sql_member {
+    ($where:literal) => {
+        concat!(
+            "SELECT wm.user_id, u.email, u.name, wm.role, wm.partner_lead, wm.partner_team_id, \
+             CASE WHEN wm.partner_team_id IS NULL THEN TRUE \
+                  ELSE EXISTS (SELECT 1 FROM team_members ptm WHERE ptm.team_id = wm.partner_team_id AND ptm.user_id = wm.user_id) END, \
+             wm.added_at FROM workspace_members wm JOIN users u ON u.id = wm.user_id ",
+            $where
+        )
+    };
+}
+
+fn ws_member_at(r: &Row) -> R<WorkspaceMemberRecord> {
+    Ok(WorkspaceMemberRecord {
+        user_id: user_id(r.text(0)?)?,
+        email: email(r.text(1)?)?,
+        name: r.text(2)?.to_string(),
+        role: workspace_role(r.text(3)?)?,
+        lead: r.bool(4)?,
+        partner_team_id: r.opt_text(5)?.map(team_id).transpose()?,
+        active: r.bool(6)?,
+        added_at: r.int(7)?,
     })
 }
 
@@ -431,19 +529,28 @@ impl Tx for SqlTx<'_> {
     }
 
     fn insert_invitation(&mut self, i: &InvitationRecord, token_hash: &str) -> R<()> {
+        let (roles, ws, role, lead) = match &i.grant {
+            InvitationGrant::Team(r) => (r.to_storage(), None, None, false),
+            InvitationGrant::Partner { workspace_id, role, lead } => {
+                (String::new(), Some(workspace_id.to_string()), Some(role.as_str()), *lead)
+            }
+        };
         self.exec(
-            "INSERT INTO invitations (id, kind, team_id, email, roles, invited_by, created_at, expires_at, token_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO invitations (id, kind, team_id, email, roles, invited_by, created_at, expires_at, token_hash, \
+             workspace_id, workspace_role, partner_lead) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             &[
                 i.id.to_string().into(),
-                i.kind.as_str().into(),
+                i.grant.kind().into(),
                 i.team_id.to_string().into(),
                 i.email.as_str().into(),
-                i.roles.to_storage().into(),
+                roles.into(),
                 i.invited_by.to_string().into(),
                 i.created_at.into(),
                 i.expires_at.into(),
                 token_hash.into(),
+                ws.into(),
+                role.into(),
+                lead.into(),
             ],
         )?;
         Ok(())
@@ -451,8 +558,8 @@ impl Tx for SqlTx<'_> {
 
     fn invitation_by_token_hash(&mut self, token_hash: &str) -> R<Option<InvitationRecord>> {
         self.row(
-            "SELECT id, kind, team_id, email, roles, invited_by, created_at, expires_at, accepted_at, revoked_at \
-             FROM invitations WHERE token_hash = $1",
+            "SELECT id, kind, team_id, email, roles, invited_by, created_at, expires_at, accepted_at, revoked_at, \
+             workspace_id, workspace_role, partner_lead FROM invitations WHERE token_hash = $1",
             &[token_hash.into()],
         )?
         .map(|r| invitation_at(&r))
@@ -478,14 +585,310 @@ impl Tx for SqlTx<'_> {
 
     fn open_team_invitation(&mut self, team: TeamId, e: &Email, now: Millis) -> R<Option<InvitationRecord>> {
         self.row(
-            "SELECT id, kind, team_id, email, roles, invited_by, created_at, expires_at, accepted_at, revoked_at \
-             FROM invitations WHERE team_id = $1 AND email = $2 AND kind = 'team' \
+            "SELECT id, kind, team_id, email, roles, invited_by, created_at, expires_at, accepted_at, revoked_at, \
+             workspace_id, workspace_role, partner_lead FROM invitations WHERE team_id = $1 AND email = $2 AND kind = 'team' \
              AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3 \
              ORDER BY created_at DESC LIMIT 1",
             &[team.to_string().into(), e.as_str().into(), now.into()],
         )?
         .map(|r| invitation_at(&r))
         .transpose()
+    }
+
+    fn team_has_partner_manager(&mut self, id: TeamId) -> R<bool> {
+        Ok(self
+            .row(
+                "SELECT 1 FROM team_members WHERE team_id = $1 AND roles LIKE '%partner_manager%' LIMIT 1",
+                &[id.to_string().into()],
+            )?
+            .is_some())
+    }
+
+    fn partner_managers(&mut self, team: TeamId) -> R<Vec<UserId>> {
+        self.rows(
+            "SELECT user_id FROM team_members WHERE team_id = $1 AND roles LIKE '%partner_manager%' ORDER BY joined_at, user_id",
+            &[team.to_string().into()],
+        )?
+        .iter()
+        .map(|r| user_id(r.text(0)?))
+        .collect()
+    }
+
+    fn open_partner_invitation(&mut self, ws: WorkspaceId, e: &Email, now: Millis) -> R<Option<InvitationRecord>> {
+        self.row(
+            "SELECT id, kind, team_id, email, roles, invited_by, created_at, expires_at, accepted_at, revoked_at, \
+             workspace_id, workspace_role, partner_lead FROM invitations WHERE workspace_id = $1 AND email = $2 \
+             AND kind = 'partner' AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3 \
+             ORDER BY created_at DESC LIMIT 1",
+            &[ws.to_string().into(), e.as_str().into(), now.into()],
+        )?
+        .map(|r| invitation_at(&r))
+        .transpose()
+    }
+
+    fn insert_workspace(&mut self, w: &WorkspaceRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO workspaces (id, team_id, name, kind, about, multi_partner, pending_approval, created_by, \
+             updated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            &[
+                w.id.to_string().into(),
+                w.team_id.to_string().into(),
+                w.name.as_str().into(),
+                w.kind.as_str().into(),
+                w.about.as_str().into(),
+                w.multi_partner.into(),
+                w.pending_approval.into(),
+                w.created_by.to_string().into(),
+                w.updated_by.to_string().into(),
+                w.created_at.into(),
+                w.updated_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_workspace(&mut self, w: &WorkspaceRecord) -> R<()> {
+        self.exec(
+            "UPDATE workspaces SET name = $1, kind = $2, about = $3, multi_partner = $4, pending_approval = $5, \
+             updated_by = $6, updated_at = $7 WHERE id = $8",
+            &[
+                w.name.as_str().into(),
+                w.kind.as_str().into(),
+                w.about.as_str().into(),
+                w.multi_partner.into(),
+                w.pending_approval.into(),
+                w.updated_by.to_string().into(),
+                w.updated_at.into(),
+                w.id.to_string().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_workspace(&mut self, id: WorkspaceId) -> R<bool> {
+        Ok(self.exec("DELETE FROM workspaces WHERE id = $1", &[id.to_string().into()])? > 0)
+    }
+
+    fn workspace_access(&mut self, id: WorkspaceId, user: UserId) -> R<Option<WorkspaceAccess>> {
+        self.row(sql_access!("WHERE w.id = $2"), &[user.to_string().into(), id.to_string().into()])?
+            .map(|r| access_at(&r))
+            .transpose()
+    }
+
+    fn workspace_accesses(&mut self, user: UserId) -> R<Vec<WorkspaceAccess>> {
+        self.rows(
+            sql_access!(
+                "WHERE w.team_id IN (SELECT team_id FROM team_members WHERE user_id = $1) OR wm.user_id IS NOT NULL \
+                 ORDER BY w.created_at, w.id"
+            ),
+            &[user.to_string().into()],
+        )?
+        .iter()
+        .map(access_at)
+        .collect()
+    }
+
+    fn count_partner_workspaces(&mut self, team: TeamId) -> R<i64> {
+        self.row(
+            "SELECT COUNT(*) FROM workspaces WHERE team_id = $1 AND kind = 'partner'",
+            &[team.to_string().into()],
+        )?
+        .map_or(Ok(0), |r| r.int(0))
+    }
+
+    fn workspace_members(&mut self, ws: WorkspaceId) -> R<Vec<WorkspaceMemberRecord>> {
+        self.rows(
+            sql_member!("WHERE wm.workspace_id = $1 ORDER BY wm.added_at, wm.user_id"),
+            &[ws.to_string().into()],
+        )?
+        .iter()
+        .map(ws_member_at)
+        .collect()
+    }
+
+    fn workspace_member(&mut self, ws: WorkspaceId, user: UserId) -> R<Option<WorkspaceMemberRecord>> {
+        self.row(
+            sql_member!("WHERE wm.workspace_id = $1 AND wm.user_id = $2"),
+            &[ws.to_string().into(), user.to_string().into()],
+        )?
+        .map(|r| ws_member_at(&r))
+        .transpose()
+    }
+
+    fn set_workspace_member(
+        &mut self,
+        ws: WorkspaceId,
+        user: UserId,
+        role: WorkspaceRole,
+        lead: bool,
+        partner_team: Option<TeamId>,
+        at: Millis,
+    ) -> R<()> {
+        let changed = self.exec(
+            "UPDATE workspace_members SET role = $1, partner_lead = $2, partner_team_id = $3 \
+             WHERE workspace_id = $4 AND user_id = $5",
+            &[
+                role.as_str().into(),
+                lead.into(),
+                partner_team.map(|t| t.to_string()).into(),
+                ws.to_string().into(),
+                user.to_string().into(),
+            ],
+        )?;
+        if changed == 0 {
+            self.exec(
+                "INSERT INTO workspace_members (workspace_id, user_id, role, partner_lead, partner_team_id, added_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    ws.to_string().into(),
+                    user.to_string().into(),
+                    role.as_str().into(),
+                    lead.into(),
+                    partner_team.map(|t| t.to_string()).into(),
+                    at.into(),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn delete_workspace_member(&mut self, ws: WorkspaceId, user: UserId) -> R<bool> {
+        Ok(self.exec(
+            "DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+            &[ws.to_string().into(), user.to_string().into()],
+        )? > 0)
+    }
+
+    fn partner_editor_seats(&mut self, team: TeamId) -> R<Vec<UserId>> {
+        self.rows(
+            "SELECT DISTINCT wm.user_id FROM workspace_members wm JOIN workspaces w ON w.id = wm.workspace_id \
+             WHERE w.team_id = $1 AND wm.role = 'partner_editor' ORDER BY wm.user_id",
+            &[team.to_string().into()],
+        )?
+        .iter()
+        .map(|r| user_id(r.text(0)?))
+        .collect()
+    }
+
+    fn partner_workspaces_of(&mut self, team: TeamId, user: UserId) -> R<Vec<(WorkspaceRecord, WorkspaceRole, bool)>> {
+        self.rows(
+            "SELECT w.id, w.team_id, w.name, w.kind, w.about, w.multi_partner, w.pending_approval, w.created_by, \
+             w.updated_by, w.created_at, w.updated_at, wm.role, wm.partner_lead \
+             FROM workspace_members wm JOIN workspaces w ON w.id = wm.workspace_id \
+             WHERE w.team_id = $1 AND wm.user_id = $2 AND wm.partner_team_id IS NOT NULL ORDER BY w.created_at, w.id",
+            &[team.to_string().into(), user.to_string().into()],
+        )?
+        .iter()
+        .map(|r| Ok((workspace_at(r, 0)?, workspace_role(r.text(11)?)?, r.bool(12)?)))
+        .collect()
+    }
+
+    fn insert_partnership(&mut self, publisher: TeamId, partner: TeamId, at: Millis) -> R<()> {
+        self.exec(
+            "INSERT INTO partnerships (publisher_team_id, partner_team_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+            &[publisher.to_string().into(), partner.to_string().into(), at.into()],
+        )?;
+        Ok(())
+    }
+
+    fn partnership_exists(&mut self, publisher: TeamId, partner: TeamId) -> R<bool> {
+        Ok(self
+            .row(
+                "SELECT 1 FROM partnerships WHERE publisher_team_id = $1 AND partner_team_id = $2",
+                &[publisher.to_string().into(), partner.to_string().into()],
+            )?
+            .is_some())
+    }
+
+    fn partnerships_of(&mut self, team: TeamId) -> R<Vec<PartnershipRecord>> {
+        self.rows(
+            "SELECT a.id, a.name, a.plan, a.created_at, b.id, b.name, b.plan, b.created_at, p.created_at \
+             FROM partnerships p JOIN teams a ON a.id = p.publisher_team_id JOIN teams b ON b.id = p.partner_team_id \
+             WHERE p.publisher_team_id = $1 OR p.partner_team_id = $1 ORDER BY p.created_at, a.id, b.id",
+            &[team.to_string().into()],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(PartnershipRecord {
+                publisher: team_at(r, 0)?,
+                partner: team_at(r, 4)?,
+                created_at: r.int(8)?,
+            })
+        })
+        .collect()
+    }
+
+    fn insert_activity(&mut self, a: &ActivityRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO workspace_activities (workspace_id, actor_id, partner_team_id, action, element_type, \
+             element_id, element_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                a.workspace_id.to_string().into(),
+                a.actor_id.map(|u| u.to_string()).into(),
+                a.partner_team_id.map(|t| t.to_string()).into(),
+                a.action.as_str().into(),
+                a.element_type.as_str().into(),
+                a.element_id.as_str().into(),
+                a.element_name.as_str().into(),
+                a.created_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn activities(&mut self, ws: WorkspaceId, before_id: Option<i64>, limit: u32) -> R<Vec<ActivityRecord>> {
+        self.rows(
+            "SELECT a.id, a.workspace_id, a.actor_id, u.name, a.partner_team_id, a.action, a.element_type, \
+             a.element_id, a.element_name, a.created_at FROM workspace_activities a \
+             LEFT JOIN users u ON u.id = a.actor_id WHERE a.workspace_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3",
+            &[ws.to_string().into(), before_id.unwrap_or(i64::MAX).into(), i64::from(limit).into()],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(ActivityRecord {
+                id: r.int(0)?,
+                workspace_id: workspace_id(r.text(1)?)?,
+                actor_id: r.opt_text(2)?.map(user_id).transpose()?,
+                actor_name: r.opt_text(3)?.map(str::to_string),
+                partner_team_id: r.opt_text(4)?.map(team_id).transpose()?,
+                action: r.text(5)?.to_string(),
+                element_type: r.text(6)?.to_string(),
+                element_id: r.text(7)?.to_string(),
+                element_name: r.text(8)?.to_string(),
+                created_at: r.int(9)?,
+            })
+        })
+        .collect()
+    }
+
+    fn insert_notification(&mut self, user: UserId, kind: &str, message: &str, data: &str, at: Millis) -> R<()> {
+        self.exec(
+            "INSERT INTO notifications (user_id, kind, message, data, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[user.to_string().into(), kind.into(), message.into(), data.into(), at.into()],
+        )?;
+        Ok(())
+    }
+
+    fn notifications(&mut self, user: UserId, limit: u32) -> R<Vec<NotificationRecord>> {
+        self.rows(
+            "SELECT id, user_id, kind, message, data, created_at, read_at FROM notifications WHERE user_id = $1 \
+             ORDER BY (read_at IS NULL) DESC, id DESC LIMIT $2",
+            &[user.to_string().into(), i64::from(limit).into()],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(NotificationRecord {
+                id: r.int(0)?,
+                user_id: user_id(r.text(1)?)?,
+                kind: r.text(2)?.to_string(),
+                message: r.text(3)?.to_string(),
+                data: r.text(4)?.to_string(),
+                created_at: r.int(5)?,
+                read_at: r.opt_int(6)?,
+            })
+        })
+        .collect()
     }
 
     fn insert_audit(&mut self, a: &NewAuditRecord) -> R<()> {

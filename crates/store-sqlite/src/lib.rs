@@ -10,7 +10,10 @@ use portico_store_sql::{Pool, Row, SqlConn, SqlTx, Value};
 use rusqlite::types::ValueRef;
 
 /// Schema migrations, applied in order at start.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_foundation.sql")),
+    (2, include_str!("../migrations/0002_workspaces.sql")),
+];
 
 /// How hard SQLite syncs commits to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The contract every backend must honour, run against each of them by
 //! [`contract_tests!`](crate::contract_tests). Each check takes a fresh, empty store.
 
-use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId};
+use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId, WorkspaceId};
+use portico_domain::workspace::{WorkspaceKind, WorkspaceRole};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
@@ -219,10 +220,9 @@ pub fn an_invitation_is_accepted_once(store: &Store) {
     let invitee = user(store, "new@example.com");
     let inv = InvitationRecord {
         id: InvitationId::generate(),
-        kind: InvitationKind::Team,
         team_id: t.id,
         email: invitee.email.clone(),
-        roles: roles(&["developer"]),
+        grant: InvitationGrant::Team(roles(&["developer"])),
         invited_by: inviter.id,
         created_at: 100,
         expires_at: 1_000,
@@ -333,6 +333,157 @@ pub fn outbox_keeps_messages_in_order(store: &Store) {
     assert_eq!(rows[1].sent_at, None);
 }
 
+fn workspace(store: &Store, team: TeamId, creator: UserId, kind: WorkspaceKind) -> WorkspaceRecord {
+    let w = WorkspaceRecord {
+        id: WorkspaceId::generate(),
+        team_id: team,
+        name: format!("{kind} space"),
+        kind,
+        about: "About it".into(),
+        multi_partner: false,
+        pending_approval: false,
+        created_by: creator,
+        updated_by: creator,
+        created_at: 10,
+        updated_at: 10,
+    };
+    let stored = w.clone();
+    write(store, move |tx| tx.insert_workspace(&stored));
+    w
+}
+
+pub fn r_iso_4_a_partner_role_lapses_when_they_leave_their_own_team(store: &Store) {
+    let publisher = team(store, "Publisher");
+    let partner_team = team(store, "Partner");
+    let owner = user(store, "owner@pub.example");
+    let partner = user(store, "pat@partner.example");
+    let (p, pt, o, pa) = (publisher.id, partner_team.id, owner.id, partner.id);
+    write(store, move |tx| tx.insert_member(p, o, &roles(&["admin", "partner_manager"]), 1));
+    write(store, move |tx| tx.insert_member(pt, pa, &roles(&["developer"]), 1));
+    let pw = workspace(store, p, o, WorkspaceKind::Partner);
+    let internal = workspace(store, p, o, WorkspaceKind::Team);
+    let wid = pw.id;
+    write(store, move |tx| tx.set_workspace_member(wid, pa, WorkspaceRole::PartnerEditor, true, Some(pt), 20));
+    write(store, move |tx| tx.insert_partnership(p, pt, 20));
+    write(store, move |tx| tx.insert_partnership(p, pt, 21));
+    assert!(read(store, move |tx| tx.partnership_exists(p, pt)));
+    assert!(!read(store, move |tx| tx.partnership_exists(pt, p)));
+    assert_eq!(read(store, move |tx| tx.partnerships_of(pt)).len(), 1);
+
+    let access = read(store, move |tx| tx.workspace_access(wid, pa)).unwrap_or_else(|| panic!("no access row"));
+    assert_eq!(access.workspace, pw);
+    assert_eq!(access.role, Some(WorkspaceRole::PartnerEditor));
+    assert!(access.lead);
+    assert_eq!(access.partner_team_id, Some(pt));
+    assert_eq!(access.team_roles, None);
+    assert!(access.team_has_partner_manager);
+    let seen: Vec<WorkspaceId> = read(store, move |tx| tx.workspace_accesses(pa)).iter().map(|a| a.workspace.id).collect();
+    assert_eq!(seen, vec![wid], "a partner's candidates include the publisher's internal workspace");
+    let owner_sees = read(store, move |tx| tx.workspace_accesses(o)).len();
+    assert_eq!(owner_sees, 2);
+    assert_eq!(read(store, move |tx| tx.partner_editor_seats(p)), vec![pa]);
+    assert_eq!(read(store, move |tx| tx.partner_workspaces_of(p, pa)).len(), 1);
+    assert_eq!(read(store, move |tx| tx.count_partner_workspaces(p)), 1);
+
+    // Leaving the partner team ends access through it at once.
+    write(store, move |tx| tx.delete_member(pt, pa));
+    let access = read(store, move |tx| tx.workspace_access(wid, pa)).unwrap_or_else(|| panic!("no access row"));
+    assert_eq!(access.role, None);
+    assert!(!access.lead);
+    let members = read(store, move |tx| tx.workspace_members(wid));
+    assert_eq!(members.len(), 1);
+    assert!(!members[0].active);
+    let iid = internal.id;
+    assert_eq!(read(store, move |tx| tx.workspace_access(iid, pa)).and_then(|a| a.role), None);
+    assert!(write(store, move |tx| tx.delete_workspace(wid)));
+    assert_eq!(read(store, move |tx| tx.workspace_access(wid, o)), None);
+}
+
+pub fn workspace_roles_are_replaced_not_duplicated(store: &Store) {
+    let t = team(store, "T");
+    let u = user(store, "u@example.com");
+    let w = workspace(store, t.id, u.id, WorkspaceKind::Private);
+    let (wid, uid) = (w.id, u.id);
+    write(store, move |tx| tx.set_workspace_member(wid, uid, WorkspaceRole::Admin, false, None, 1));
+    write(store, move |tx| tx.set_workspace_member(wid, uid, WorkspaceRole::Viewer, false, None, 2));
+    let m = read(store, move |tx| tx.workspace_members(wid));
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].role, WorkspaceRole::Viewer);
+    assert_eq!(m[0].added_at, 1);
+    assert!(m[0].active);
+    let mut changed = w.clone();
+    changed.name = "Renamed".into();
+    changed.kind = WorkspaceKind::Partner;
+    changed.multi_partner = true;
+    changed.updated_at = 99;
+    let c = changed.clone();
+    write(store, move |tx| tx.update_workspace(&c));
+    assert_eq!(read(store, move |tx| tx.workspace_access(wid, uid)).map(|a| a.workspace), Some(changed));
+    assert!(write(store, move |tx| tx.delete_workspace_member(wid, uid)));
+    assert!(!write(store, move |tx| tx.delete_workspace_member(wid, uid)));
+}
+
+pub fn partner_invitations_carry_their_workspace_role(store: &Store) {
+    let t = team(store, "Pub");
+    let inviter = user(store, "boss@pub.example");
+    let w = workspace(store, t.id, inviter.id, WorkspaceKind::Partner);
+    let email = Email::parse("pat@partner.example").unwrap_or_else(|e| panic!("{e}"));
+    let inv = InvitationRecord {
+        id: InvitationId::generate(),
+        team_id: t.id,
+        email: email.clone(),
+        grant: InvitationGrant::Partner {
+            workspace_id: w.id,
+            role: WorkspaceRole::PartnerViewer,
+            lead: true,
+        },
+        invited_by: inviter.id,
+        created_at: 1,
+        expires_at: 100,
+        accepted_at: None,
+        revoked_at: None,
+    };
+    let i = inv.clone();
+    write(store, move |tx| tx.insert_invitation(&i, "ptok"));
+    assert_eq!(read(store, |tx| tx.invitation_by_token_hash("ptok")), Some(inv.clone()));
+    let (wid, e) = (w.id, email.clone());
+    assert_eq!(read(store, move |tx| tx.open_partner_invitation(wid, &e, 50)), Some(inv.clone()));
+    let e = email.clone();
+    assert_eq!(read(store, move |tx| tx.open_team_invitation(t.id, &e, 50)), None, "a partner invite joined the team");
+}
+
+pub fn activity_and_notifications_list_newest_first(store: &Store) {
+    let t = team(store, "T");
+    let u = user(store, "u@example.com");
+    let w = workspace(store, t.id, u.id, WorkspaceKind::Team);
+    for (i, action) in ["create", "join", "update"].iter().enumerate() {
+        let row = ActivityRecord {
+            id: 0,
+            workspace_id: w.id,
+            actor_id: Some(u.id),
+            actor_name: None,
+            partner_team_id: None,
+            action: (*action).into(),
+            element_type: "workspace".into(),
+            element_id: w.id.to_string(),
+            element_name: w.name.clone(),
+            created_at: i as i64,
+        };
+        write(store, move |tx| tx.insert_activity(&row));
+    }
+    let wid = w.id;
+    let all = read(store, move |tx| tx.activities(wid, None, 10));
+    assert_eq!(all.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["update", "join", "create"]);
+    assert_eq!(all[0].actor_name.as_deref(), Some("User u@example.com"));
+    let before = all[0].id;
+    assert_eq!(read(store, move |tx| tx.activities(wid, Some(before), 1)).len(), 1);
+    let uid = u.id;
+    write(store, move |tx| tx.insert_notification(uid, "approval", "Approved", "{}", 5));
+    write(store, move |tx| tx.insert_notification(uid, "converted", "Converted", "{}", 6));
+    let n = read(store, move |tx| tx.notifications(uid, 10));
+    assert_eq!(n.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(), ["converted", "approval"]);
+}
+
 /// Expands to one `#[test]` per contract check. `$make` is an expression
 /// giving `Option<(Store, guard)>`; `None` skips (the backend is absent and
 /// that is allowed outside CI).
@@ -348,7 +499,11 @@ macro_rules! contract_tests {
             a_domain_is_captured_by_one_team_only,
             an_invitation_is_accepted_once,
             audit_rows_filter_and_page_newest_first,
-            outbox_keeps_messages_in_order
+            outbox_keeps_messages_in_order,
+            r_iso_4_a_partner_role_lapses_when_they_leave_their_own_team,
+            workspace_roles_are_replaced_not_duplicated,
+            partner_invitations_carry_their_workspace_role,
+            activity_and_notifications_list_newest_first
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -1,9 +1,10 @@
 //! Rows as the use cases see them: domain types, no SQL.
 
-use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId};
+use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId, WorkspaceId};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::Email;
+use portico_domain::workspace::{WorkspaceKind, WorkspaceRole};
 
 /// Milliseconds since the Unix epoch (UTC).
 pub type Millis = i64;
@@ -62,24 +63,24 @@ pub struct MemberRecord {
     pub joined_at: Millis,
 }
 
-/// What an invitation leads to once accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InvitationKind {
-    /// Joining the team as a member with the given roles.
-    Team,
+/// What an invitation gives once accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvitationGrant {
+    /// Membership of the team with these roles.
+    Team(TeamRoles),
+    /// A partner role in one Partner Workspace of the team.
+    Partner {
+        workspace_id: WorkspaceId,
+        role: WorkspaceRole,
+        lead: bool,
+    },
 }
 
-impl InvitationKind {
-    pub fn as_str(self) -> &'static str {
+impl InvitationGrant {
+    pub fn kind(&self) -> &'static str {
         match self {
-            InvitationKind::Team => "team",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "team" => Some(InvitationKind::Team),
-            _ => None,
+            InvitationGrant::Team(_) => "team",
+            InvitationGrant::Partner { .. } => "partner",
         }
     }
 }
@@ -87,15 +88,96 @@ impl InvitationKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvitationRecord {
     pub id: InvitationId,
-    pub kind: InvitationKind,
+    /// The inviting team (the publisher, for partner invitations).
     pub team_id: TeamId,
     pub email: Email,
-    pub roles: TeamRoles,
+    pub grant: InvitationGrant,
     pub invited_by: UserId,
     pub created_at: Millis,
     pub expires_at: Millis,
     pub accepted_at: Option<Millis>,
     pub revoked_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceRecord {
+    pub id: WorkspaceId,
+    pub team_id: TeamId,
+    pub name: String,
+    pub kind: WorkspaceKind,
+    pub about: String,
+    pub multi_partner: bool,
+    pub pending_approval: bool,
+    pub created_by: UserId,
+    pub updated_by: UserId,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// A workspace with everything the policy needs to know about one user's
+/// standing in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceAccess {
+    pub workspace: WorkspaceRecord,
+    pub team_plan: Plan,
+    pub team_has_partner_manager: bool,
+    /// The user's roles in the workspace's team.
+    pub team_roles: Option<TeamRoles>,
+    /// The user's workspace role. A partner's role is left out when they are
+    /// no longer in the team that gave them access (R-ISO-4).
+    pub role: Option<WorkspaceRole>,
+    pub lead: bool,
+    /// The partner team through which a partner has access.
+    pub partner_team_id: Option<TeamId>,
+}
+
+/// Someone holding a role in a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceMemberRecord {
+    pub user_id: UserId,
+    pub email: Email,
+    pub name: String,
+    pub role: WorkspaceRole,
+    pub lead: bool,
+    pub partner_team_id: Option<TeamId>,
+    /// For partners: still a member of their partner team (R-ISO-4).
+    pub active: bool,
+    pub added_at: Millis,
+}
+
+/// A team-to-team partnership seen from one side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnershipRecord {
+    pub publisher: TeamRecord,
+    pub partner: TeamRecord,
+    pub created_at: Millis,
+}
+
+/// An entry of a workspace's activity feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRecord {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    pub actor_id: Option<UserId>,
+    pub actor_name: Option<String>,
+    /// The actor's partner team, when the actor acted as a partner.
+    pub partner_team_id: Option<TeamId>,
+    pub action: String,
+    pub element_type: String,
+    pub element_id: String,
+    pub element_name: String,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRecord {
+    pub id: i64,
+    pub user_id: UserId,
+    pub kind: String,
+    pub message: String,
+    pub data: String,
+    pub created_at: Millis,
+    pub read_at: Option<Millis>,
 }
 
 /// A row of the audit log (R-SEC-3).

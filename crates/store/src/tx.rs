@@ -1,6 +1,7 @@
 //! The operations available inside one transaction.
 
-use portico_domain::ids::{ApiKeyId, TeamId, UserId};
+use portico_domain::ids::{ApiKeyId, TeamId, UserId, WorkspaceId};
+use portico_domain::workspace::WorkspaceRole;
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
@@ -47,6 +48,8 @@ pub trait Tx {
     // teams
     fn insert_team(&mut self, team: &TeamRecord) -> R<()>;
     fn team_by_id(&mut self, id: TeamId) -> R<Option<TeamRecord>>;
+    /// Whether some member holds `partner_manager`.
+    fn team_has_partner_manager(&mut self, id: TeamId) -> R<bool>;
     fn set_team_plan(&mut self, id: TeamId, plan: Plan) -> R<()>;
     fn set_team_name(&mut self, id: TeamId, name: &str) -> R<()>;
     fn memberships_of(&mut self, user: UserId) -> R<Vec<MembershipRecord>>;
@@ -61,6 +64,8 @@ pub trait Tx {
     fn members(&mut self, team: TeamId, after: Option<&PageAfter>, limit: u32) -> R<Vec<MemberRecord>>;
     /// How many members hold `admin` (or `super_admin`).
     fn count_team_admins(&mut self, team: TeamId) -> R<i64>;
+    /// Members holding `partner_manager`.
+    fn partner_managers(&mut self, team: TeamId) -> R<Vec<UserId>>;
 
     // captured domains
     fn insert_domain(&mut self, team: TeamId, domain: &Domain, at: Millis) -> R<()>;
@@ -76,8 +81,55 @@ pub trait Tx {
     fn accept_invitation(&mut self, id: portico_domain::ids::InvitationId, by: UserId, at: Millis) -> R<bool>;
     /// Revokes every open team invitation of this team to this email.
     fn revoke_open_team_invitations(&mut self, team: TeamId, email: &Email, now: Millis) -> R<u64>;
+    /// The open partner invitation of this email to this workspace.
+    fn open_partner_invitation(&mut self, ws: WorkspaceId, email: &Email, now: Millis) -> R<Option<InvitationRecord>>;
     /// Open (unaccepted, unrevoked, unexpired) team invitations to this email.
     fn open_team_invitation(&mut self, team: TeamId, email: &Email, now: Millis) -> R<Option<InvitationRecord>>;
+
+    // workspaces
+    fn insert_workspace(&mut self, ws: &WorkspaceRecord) -> R<()>;
+    fn update_workspace(&mut self, ws: &WorkspaceRecord) -> R<()>;
+    fn delete_workspace(&mut self, id: WorkspaceId) -> R<bool>;
+    /// One workspace with the user's standing in it.
+    fn workspace_access(&mut self, id: WorkspaceId, user: UserId) -> R<Option<WorkspaceAccess>>;
+    /// Every workspace the user might see: those of their teams and those
+    /// they hold a role in. The policy decides which they do see.
+    fn workspace_accesses(&mut self, user: UserId) -> R<Vec<WorkspaceAccess>>;
+    /// Partner Workspaces of a team, pending requests included when asked.
+    fn count_partner_workspaces(&mut self, team: TeamId) -> R<i64>;
+    fn workspace_members(&mut self, ws: WorkspaceId) -> R<Vec<WorkspaceMemberRecord>>;
+    fn workspace_member(&mut self, ws: WorkspaceId, user: UserId) -> R<Option<WorkspaceMemberRecord>>;
+    /// Gives a user a role in a workspace, replacing any role they held.
+    fn set_workspace_member(
+        &mut self,
+        ws: WorkspaceId,
+        user: UserId,
+        role: WorkspaceRole,
+        lead: bool,
+        partner_team: Option<TeamId>,
+        at: Millis,
+    ) -> R<()>;
+    fn delete_workspace_member(&mut self, ws: WorkspaceId, user: UserId) -> R<bool>;
+    /// Users holding a partner editor role in any workspace of the team
+    /// (paid seats, R-ROLE-4).
+    fn partner_editor_seats(&mut self, team: TeamId) -> R<Vec<UserId>>;
+    /// The Partner Workspaces of `team` where `user` holds a partner role.
+    fn partner_workspaces_of(&mut self, team: TeamId, user: UserId) -> R<Vec<(WorkspaceRecord, WorkspaceRole, bool)>>;
+
+    // partnerships
+    fn insert_partnership(&mut self, publisher: TeamId, partner: TeamId, at: Millis) -> R<()>;
+    fn partnership_exists(&mut self, publisher: TeamId, partner: TeamId) -> R<bool>;
+    /// Partnerships where the team is the publisher or the partner.
+    fn partnerships_of(&mut self, team: TeamId) -> R<Vec<PartnershipRecord>>;
+
+    // activity feed
+    fn insert_activity(&mut self, row: &ActivityRecord) -> R<()>;
+    /// Newest first, below `before_id`.
+    fn activities(&mut self, ws: WorkspaceId, before_id: Option<i64>, limit: u32) -> R<Vec<ActivityRecord>>;
+
+    // notifications
+    fn insert_notification(&mut self, user: UserId, kind: &str, message: &str, data: &str, at: Millis) -> R<()>;
+    fn notifications(&mut self, user: UserId, limit: u32) -> R<Vec<NotificationRecord>>;
 
     // audit log
     fn insert_audit(&mut self, row: &NewAuditRecord) -> R<()>;

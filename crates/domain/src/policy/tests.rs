@@ -1,0 +1,267 @@
+use super::*;
+
+fn actor(op: bool) -> Actor {
+    Actor {
+        user_id: UserId::generate(),
+        is_server_admin: op,
+    }
+}
+
+fn roles(r: &[&str]) -> TeamRoles {
+    TeamRoles::parse(r).unwrap()
+}
+
+fn team(r: Option<&[&str]>, has_pm: bool) -> TeamFacts {
+    TeamFacts {
+        team_id: TeamId::generate(),
+        plan: Plan::Enterprise,
+        actor_roles: r.map(roles),
+        has_partner_manager: has_pm,
+    }
+}
+
+/// Expected answers, written from SPEC §1/§4 and not computed by the policy:
+/// (roles or None for an outsider, operator?, action, expected).
+#[test]
+fn team_actions_follow_the_written_table() {
+    use Action::*;
+    use Denied::*;
+    let ok = Ok(());
+    type Case = (Option<&'static [&'static str]>, bool, Action, Result<(), Denied>);
+    let cases: &[Case] = &[
+        (None, false, ViewTeam, Err(Invisible)),
+        (None, false, ManageTeamMembers, Err(Invisible)),
+        (None, false, SetTeamPlan, Err(Invisible)),
+        (None, true, ViewTeam, ok),
+        (None, true, SetTeamPlan, ok),
+        (None, true, ManageTeamDomains, ok),
+        (None, true, ManageTeamMembers, Err(Forbidden)),
+        (Some(&["developer"]), false, ViewTeam, ok),
+        (Some(&["developer"]), false, ManageTeamMembers, Err(Forbidden)),
+        (Some(&["developer"]), false, ManageTeamDomains, Err(Forbidden)),
+        (Some(&["developer"]), false, ReadTeamAuditLog, Err(Forbidden)),
+        (Some(&["developer"]), false, CreateWorkspace, ok),
+        (Some(&["billing"]), false, CreateWorkspace, Err(Forbidden)),
+        (Some(&["partner_manager"]), false, ReadTeamAuditLog, Err(Forbidden)),
+        (Some(&["billing"]), false, RenameTeam, Err(Forbidden)),
+        (Some(&["admin"]), false, ManageTeamMembers, ok),
+        (Some(&["admin"]), false, ManageTeamDomains, ok),
+        (Some(&["admin"]), false, RenameTeam, ok),
+        (Some(&["admin"]), false, ReadTeamAuditLog, ok),
+        (Some(&["admin"]), false, SetTeamPlan, Err(Forbidden)),
+        (Some(&["super_admin"]), false, ReadTeamAuditLog, ok),
+        (Some(&["super_admin"]), false, ManageTeamMembers, ok),
+        // R-PLAN-2: on enterprise only PMs and super admins create PWs directly.
+        (Some(&["developer"]), false, CreatePartnerWorkspaceDirectly, Err(Forbidden)),
+        (Some(&["admin"]), false, CreatePartnerWorkspaceDirectly, Err(Forbidden)),
+        (Some(&["partner_manager"]), false, CreatePartnerWorkspaceDirectly, ok),
+        (Some(&["super_admin"]), false, CreatePartnerWorkspaceDirectly, ok),
+        (Some(&["partner_manager"]), false, ApprovePartnerWorkspaces, ok),
+        (Some(&["developer"]), false, ApprovePartnerWorkspaces, Err(Forbidden)),
+        (Some(&["admin"]), false, OverseePartners, ok),
+        (Some(&["developer"]), false, OverseePartners, Err(Forbidden)),
+    ];
+    for (r, op, action, expected) in cases {
+        let t = team(*r, true);
+        assert_eq!(
+            authorize(&actor(*op), *action, Resource::Team(&t)),
+            *expected,
+            "{r:?} operator={op} {action:?}"
+        );
+    }
+}
+
+#[test]
+fn r_plan_2_professional_members_create_partner_workspaces_directly() {
+    let mut t = team(Some(&["developer"]), false);
+    t.plan = Plan::Professional;
+    assert_eq!(
+        authorize(&actor(false), Action::CreatePartnerWorkspaceDirectly, Resource::Team(&t)),
+        Ok(())
+    );
+}
+
+#[test]
+fn r_iso_3_an_invisible_team_reads_exactly_like_a_missing_one() {
+    assert_eq!(Denied::Invisible.into_error("team"), Error::not_found("team"));
+}
+
+/// One column of the matrix: how that principal stands to the workspace.
+fn principal(column: &str, lead: bool, multi: bool) -> WorkspaceFacts {
+    let (team_roles, role): (Option<&[&str]>, Option<WorkspaceRole>) = match column {
+        "SA" => (Some(&["super_admin"]), None),
+        "PM" => (Some(&["partner_manager"]), None),
+        "AD" => (Some(&["developer"]), Some(WorkspaceRole::Admin)),
+        "ED" => (Some(&["developer"]), Some(WorkspaceRole::Editor)),
+        "VW" => (Some(&["developer"]), Some(WorkspaceRole::Viewer)),
+        "PE" => (None, Some(WorkspaceRole::PartnerEditor)),
+        "PV" => (None, Some(WorkspaceRole::PartnerViewer)),
+        other => panic!("unknown column {other}"),
+    };
+    WorkspaceFacts {
+        kind: WorkspaceKind::Partner,
+        multi_partner: multi,
+        pending_approval: false,
+        team: team(team_roles, true),
+        actor_role: role,
+        actor_is_lead: lead,
+    }
+}
+
+fn action_named(name: &str, as_lead: bool, within: bool) -> Action {
+    match name {
+        "view" => Action::ViewWorkspace,
+        "edit_settings" => Action::EditWorkspaceSettings,
+        "approve_requests" => Action::ApprovePartnerWorkspaces,
+        "invite_partner" => Action::InvitePartner {
+            as_lead,
+            within_leads_reach: within,
+        },
+        "invite_team_member" => Action::InviteTeamMember,
+        "change_partner_role" => Action::ChangePartnerRole {
+            grants_lead: as_lead,
+            within_leads_reach: within,
+        },
+        "delete" => Action::DeleteWorkspace,
+        "edit_elements" => Action::EditElements,
+        "export" => Action::ExportElements,
+        "fork" => Action::Fork,
+        "merge" => Action::MergeIntoElement,
+        "post_update" => Action::PostUpdate,
+        "comment" => Action::CommentOnUpdate,
+        "read_team_audit_log" => Action::ReadTeamAuditLog,
+        other => panic!("unknown action {other}"),
+    }
+}
+
+/// Walks every cell of `matrix.txt`: every principal, with and without the
+/// Lead flag for partners, in single- and multi-partner mode, with every
+/// shape of invite (as Lead or not, within the Lead's reach or not).
+#[test]
+fn the_role_matrix_of_spec_3_holds_cell_by_cell() {
+    let columns = ["SA", "PM", "AD", "ED", "VW", "PE", "PV"];
+    let mut checked = 0;
+    for line in include_str!("matrix.txt").lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cells.len(), 8, "bad matrix line: {line}");
+        let name = cells[0];
+        for (col, cell) in columns.iter().zip(&cells[1..]) {
+            let partner = col.starts_with('P') && *col != "PM";
+            for lead in if partner { vec![false, true] } else { vec![false] } {
+                for multi in [false, true] {
+                    for as_lead in [false, true] {
+                        for within in [false, true] {
+                            let facts = principal(col, lead, multi);
+                            let action = action_named(name, as_lead, within);
+                            let expected = match *cell {
+                                "Y" => true,
+                                "N" => false,
+                                "L" => lead && !as_lead && within,
+                                "S" => !multi,
+                                other => panic!("unknown cell {other}"),
+                            };
+                            let got = if name == "read_team_audit_log" {
+                                authorize(&actor(false), action, Resource::Team(&facts.team))
+                            } else {
+                                authorize(&actor(false), action, Resource::Workspace(&facts))
+                            };
+                            let got = match got {
+                                Ok(()) => true,
+                                Err(Denied::Forbidden) => false,
+                                Err(Denied::Invisible) if name == "read_team_audit_log" && partner => false,
+                                Err(Denied::Invisible) => panic!("{col} cannot see the workspace ({name})"),
+                            };
+                            assert_eq!(
+                                got, expected,
+                                "{name} by {col} lead={lead} multi={multi} as_lead={as_lead} within={within}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} cells checked");
+}
+
+fn ws(kind: WorkspaceKind, team_roles: Option<&[&str]>, role: Option<WorkspaceRole>) -> WorkspaceFacts {
+    WorkspaceFacts {
+        kind,
+        multi_partner: false,
+        pending_approval: false,
+        team: team(team_roles, true),
+        actor_role: role,
+        actor_is_lead: false,
+    }
+}
+
+#[test]
+fn r_iso_1_a_partner_workspace_is_hidden_from_uninvited_team_members() {
+    let a = actor(false);
+    let dev = ws(WorkspaceKind::Partner, Some(&["developer"]), None);
+    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&dev)), Err(Denied::Invisible));
+    let admin_with_pm = ws(WorkspaceKind::Partner, Some(&["admin"]), None);
+    assert_eq!(
+        authorize(&a, Action::ViewWorkspace, Resource::Workspace(&admin_with_pm)),
+        Err(Denied::Invisible)
+    );
+    // A team admin counts as Partner Manager where the team has none.
+    let mut admin_no_pm = admin_with_pm.clone();
+    admin_no_pm.team.has_partner_manager = false;
+    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&admin_no_pm)), Ok(()));
+    // The operator of the server sees no tenant data.
+    let outsider = ws(WorkspaceKind::Partner, None, None);
+    assert_eq!(
+        authorize(&actor(true), Action::ViewWorkspace, Resource::Workspace(&outsider)),
+        Err(Denied::Invisible)
+    );
+}
+
+#[test]
+fn r_iso_2_internal_workspaces_follow_their_type() {
+    let a = actor(false);
+    let member = Some(&["developer"][..]);
+    let team_ws = ws(WorkspaceKind::Team, member, None);
+    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&team_ws)), Ok(()));
+    assert_eq!(
+        authorize(&a, Action::EditElements, Resource::Workspace(&team_ws)),
+        Err(Denied::Forbidden)
+    );
+    for kind in [WorkspaceKind::Private, WorkspaceKind::Personal] {
+        let hidden = ws(kind, Some(&["super_admin", "partner_manager"]), None);
+        assert_eq!(
+            authorize(&a, Action::ViewWorkspace, Resource::Workspace(&hidden)),
+            Err(Denied::Invisible),
+            "{kind}"
+        );
+    }
+    // A partner role never reaches an internal workspace through the team.
+    let partner_outsider = ws(WorkspaceKind::Team, None, None);
+    assert_eq!(
+        authorize(&a, Action::ViewWorkspace, Resource::Workspace(&partner_outsider)),
+        Err(Denied::Invisible)
+    );
+}
+
+#[test]
+fn r_plan_2_a_pending_request_is_seen_by_its_creator_and_partner_managers() {
+    let a = actor(false);
+    let mut pending = ws(WorkspaceKind::Private, Some(&["developer"]), Some(WorkspaceRole::Admin));
+    pending.pending_approval = true;
+    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&pending)), Ok(()));
+    assert_eq!(
+        authorize(&a, Action::ApprovePartnerWorkspaces, Resource::Workspace(&pending)),
+        Err(Denied::Forbidden)
+    );
+    let mut pm = ws(WorkspaceKind::Private, Some(&["partner_manager"]), None);
+    pm.pending_approval = true;
+    assert_eq!(authorize(&a, Action::ApprovePartnerWorkspaces, Resource::Workspace(&pm)), Ok(()));
+    let mut dev = ws(WorkspaceKind::Private, Some(&["developer"]), None);
+    dev.pending_approval = true;
+    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&dev)), Err(Denied::Invisible));
+}
