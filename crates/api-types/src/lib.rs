@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+mod workspaces;
+pub use workspaces::*;
+
 /// Every error answer: `{"error": {"name": "snake_case_code", "message": "…"}}`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
@@ -210,6 +213,29 @@ pub struct InvitationView {
     /// `open`, `accepted`, `revoked` or `expired`.
     pub status: String,
     pub expires_at: String,
+    /// For partner invitations: the workspace and the partner role id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
+    /// The team that captured the invitee's email domain: the only team a
+    /// partner may accept with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forced_team: Option<TeamRef>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptedInvitation {
+    /// The team joined, or the partner team accepted with.
+    pub team: TeamView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<IdOnly>,
+    /// The partner role given; may be lower than the invited one (no seat left).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -9,10 +9,13 @@ pub mod audit;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod invitations;
 pub mod pagination;
+pub mod partners;
 mod passwords;
 pub mod rate_limit;
 pub mod teams;
+pub mod workspaces;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};

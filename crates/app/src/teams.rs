@@ -7,9 +7,7 @@ use portico_domain::plan::Plan;
 use portico_domain::policy::{Action, Actor, Resource, TeamFacts, authorize};
 use portico_domain::roles::{TeamRole, TeamRoles};
 use portico_domain::values::{Domain, Email, Label};
-use portico_store::{
-    InvitationKind, InvitationRecord, MemberRecord, Millis, NewAuditRecord, StoreError, TeamRecord, Tx,
-};
+use portico_store::{InvitationGrant, InvitationRecord, MemberRecord, NewAuditRecord, StoreError, TeamRecord, Tx};
 
 use crate::audit::Audit;
 use crate::crypto::{random_hex, token_hash};
@@ -41,45 +39,6 @@ pub enum AddMember {
     Invited { invitation: InvitationRecord, link: String },
 }
 
-/// What an invitee sees before accepting.
-#[derive(Debug, Clone)]
-pub struct InvitationPreview {
-    pub invitation: InvitationRecord,
-    pub team_name: String,
-    pub status: InvitationStatus,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InvitationStatus {
-    Open,
-    Accepted,
-    Revoked,
-    Expired,
-}
-
-impl InvitationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InvitationStatus::Open => "open",
-            InvitationStatus::Accepted => "accepted",
-            InvitationStatus::Revoked => "revoked",
-            InvitationStatus::Expired => "expired",
-        }
-    }
-
-    fn of(inv: &InvitationRecord, now: Millis) -> Self {
-        if inv.accepted_at.is_some() {
-            InvitationStatus::Accepted
-        } else if inv.revoked_at.is_some() {
-            InvitationStatus::Revoked
-        } else if inv.expires_at <= now {
-            InvitationStatus::Expired
-        } else {
-            InvitationStatus::Open
-        }
-    }
-}
-
 /// Loads a team and checks `action` on it for `actor`; a team the actor may
 /// not see reads as missing.
 pub(crate) fn team_for(
@@ -93,6 +52,7 @@ pub(crate) fn team_for(
         team_id,
         plan: team.plan,
         actor_roles: tx.member_roles(team_id, actor.user_id)?,
+        has_partner_manager: tx.team_has_partner_manager(team_id)?,
     };
     authorize(actor, action, Resource::Team(&facts)).map_err(|d| d.into_error("team"))?;
     Ok((team, facts))
@@ -284,14 +244,14 @@ impl App {
                         joined_at: at,
                     }));
                 }
+                let role_names = roles.names();
                 // Re-inviting resends: the earlier link stops working.
                 tx.revoke_open_team_invitations(team_id, &email, at)?;
                 let invitation = InvitationRecord {
                     id: InvitationId::generate(),
-                    kind: InvitationKind::Team,
                     team_id,
                     email: email.clone(),
-                    roles,
+                    grant: InvitationGrant::Team(roles),
                     invited_by: actor.user_id,
                     created_at: at,
                     expires_at: at + ttl,
@@ -305,7 +265,7 @@ impl App {
                     &format!("You have been invited to join the team {} on Portico.\n\nAccept the invitation: {config_link}\n\nThe link works once and expires in 7 days.", team.name),
                     at,
                 )?;
-                Audit::new(Some(team_id), Some(actor.user_id), at).log(tx, "member.invite", "invitation", invitation.id.to_string(), serde_json::json!({ "email": email.as_str(), "roles": invitation.roles.names() }))?;
+                Audit::new(Some(team_id), Some(actor.user_id), at).log(tx, "member.invite", "invitation", invitation.id.to_string(), serde_json::json!({ "email": email.as_str(), "roles": role_names }))?;
                 Ok(AddMember::Invited { invitation, link })
             })
             .await
@@ -362,6 +322,13 @@ impl App {
                     return Err(last_admin());
                 }
                 tx.delete_member(team_id, user_id)?;
+                // Their workspace roles in this team go with them; a workspace
+                // left without an admin gets the Partner Managers (R-INV-4).
+                for ws_id in tx.delete_team_workspace_roles(team_id, user_id)? {
+                    if let Some(a) = tx.workspace_access(ws_id, actor.user_id)? {
+                        crate::workspaces::ensure_workspace_admin(tx, &a.workspace, at)?;
+                    }
+                }
                 let action = if user_id == actor.user_id {
                     "member.leave"
                 } else {
@@ -423,106 +390,5 @@ impl App {
                 )
             })
             .await
-    }
-
-    /// What an invitation link leads to. Anyone holding the token may look.
-    pub async fn invitation_preview(&self, token: &str) -> Result<InvitationPreview> {
-        let hash = token_hash(token);
-        let at = now();
-        self.store
-            .read(move |tx| {
-                let invitation = tx
-                    .invitation_by_token_hash(&hash)?
-                    .ok_or_else(|| Error::not_found("invitation"))?;
-                let team = tx
-                    .team_by_id(invitation.team_id)?
-                    .ok_or_else(|| Error::not_found("invitation"))?;
-                let status = InvitationStatus::of(&invitation, at);
-                Ok(InvitationPreview {
-                    invitation,
-                    team_name: team.name,
-                    status,
-                })
-            })
-            .await
-    }
-
-    /// Accepts a team invitation as the signed-in user, whose email must be
-    /// the invited one (R-INV-1).
-    pub async fn accept_invitation(&self, who: &Principal, token: &str) -> Result<TeamRecord> {
-        let hash = token_hash(token);
-        let at = now();
-        let user = who.user.clone();
-        self.store
-            .write(move |tx| {
-                let inv = tx
-                    .invitation_by_token_hash(&hash)?
-                    .ok_or_else(|| Error::not_found("invitation"))?;
-                match InvitationStatus::of(&inv, at) {
-                    InvitationStatus::Open => {}
-                    InvitationStatus::Accepted => {
-                        return Err(Error::conflict(
-                            "invitation_used",
-                            "This invitation has already been used.",
-                        ));
-                    }
-                    InvitationStatus::Revoked => {
-                        return Err(Error::conflict("invitation_revoked", "This invitation was revoked."));
-                    }
-                    InvitationStatus::Expired => {
-                        return Err(Error::conflict(
-                            "invitation_expired",
-                            "This invitation has expired. Ask for a new one.",
-                        ));
-                    }
-                }
-                if inv.email != user.email {
-                    return Err(Error::forbidden(
-                        "invitation_email_mismatch",
-                        format!(
-                            "This invitation was sent to another email address. Sign in as {} to accept it.",
-                            mask(&inv.email)
-                        ),
-                    ));
-                }
-                if !tx.accept_invitation(inv.id, user.id, at)? {
-                    return Err(Error::conflict(
-                        "invitation_used",
-                        "This invitation has already been used.",
-                    ));
-                }
-                let team = tx
-                    .team_by_id(inv.team_id)?
-                    .ok_or_else(|| Error::not_found("invitation"))?;
-                match inv.kind {
-                    InvitationKind::Team => {
-                        if tx.member_roles(team.id, user.id)?.is_some() {
-                            return Err(Error::conflict(
-                                "already_member",
-                                "You are already a member of this team.",
-                            ));
-                        }
-                        tx.insert_member(team.id, user.id, &inv.roles, at)?;
-                    }
-                }
-                Audit::new(Some(team.id), Some(user.id), at).log(
-                    tx,
-                    "invitation.accept",
-                    "invitation",
-                    inv.id.to_string(),
-                    serde_json::json!({ "roles": inv.roles.names() }),
-                )?;
-                Ok(team)
-            })
-            .await
-    }
-}
-
-/// `a***@example.com`: enough to recognise an address without revealing it.
-fn mask(email: &Email) -> String {
-    let s = email.as_str();
-    match s.split_once('@') {
-        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
-        None => "***".into(),
     }
 }

@@ -144,12 +144,18 @@ pub enum Action {
     /// Invite a partner. `as_lead`: the invite grants Partner Lead.
     /// `within_leads_reach`: the invitee is of the actor's own partner team
     /// (or, in multi-partner mode, of the actor's email domain).
-    InvitePartner { as_lead: bool, within_leads_reach: bool },
+    InvitePartner {
+        as_lead: bool,
+        within_leads_reach: bool,
+    },
     /// Give team members a role in the workspace, grant the Lead flag.
     InviteTeamMember,
     /// Change or remove a partner's role; `grants_lead`: the new role carries
     /// the Lead flag; `within_leads_reach` as above.
-    ChangePartnerRole { grants_lead: bool, within_leads_reach: bool },
+    ChangePartnerRole {
+        grants_lead: bool,
+        within_leads_reach: bool,
+    },
     /// Change or remove a team member's workspace role.
     ChangeTeamMemberRole,
     DeleteWorkspace,
@@ -218,7 +224,10 @@ fn authorize_team(actor: &Actor, action: Action, team: &TeamFacts) -> Result<(),
         Action::SetTeamPlan => actor.is_server_admin,
         Action::ReadTeamAuditLog => team.is_team_admin(),
         // Billing-only members do not build workspaces.
-        Action::CreateWorkspace => team.actor_roles.as_ref().is_some_and(|r| r.iter().any(|r| r != TeamRole::Billing)),
+        Action::CreateWorkspace => team
+            .actor_roles
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|r| r != TeamRole::Billing)),
         Action::CreatePartnerWorkspaceDirectly => match team.plan {
             Plan::Enterprise => team.has(TeamRole::PartnerManager) || team.is_super_admin(),
             _ => true,

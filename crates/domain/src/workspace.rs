@@ -178,7 +178,10 @@ mod tests {
             assert_eq!(role.role_id(lead), id);
         }
         assert_eq!(WorkspaceRole::parse_grant("8").unwrap_err().code, "unknown_role");
-        assert_eq!(WorkspaceRole::parse_grant("partner_editor_lead"), Ok((WorkspaceRole::PartnerEditor, true)));
+        assert_eq!(
+            WorkspaceRole::parse_grant("partner_editor_lead"),
+            Ok((WorkspaceRole::PartnerEditor, true))
+        );
     }
 
     #[test]
@@ -191,7 +194,10 @@ mod tests {
     #[test]
     fn workspace_types_parse() {
         assert_eq!("partner".parse::<WorkspaceKind>(), Ok(WorkspaceKind::Partner));
-        assert_eq!("public".parse::<WorkspaceKind>().unwrap_err().code, "invalid_workspace_type");
+        assert_eq!(
+            "public".parse::<WorkspaceKind>().unwrap_err().code,
+            "invalid_workspace_type"
+        );
         assert!(WorkspaceKind::Team.is_internal());
     }
 }

@@ -3,8 +3,13 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use portico_api_types::*;
-use portico_app::teams::{InvitationPreview, TeamDetail};
-use portico_store::{ApiKeyRecord, AuditRecord, MemberRecord, Millis, TeamRecord, UserRecord};
+use portico_app::invitations::InvitationPreview;
+use portico_app::teams::TeamDetail;
+use portico_app::workspaces::{WorkspaceMemberView as MemberSeen, WorkspaceView as Seen};
+use portico_store::{
+    ActivityRecord, ApiKeyRecord, AuditRecord, InvitationGrant, MemberRecord, Millis, NotificationRecord, TeamRecord,
+    UserRecord,
+};
 
 /// RFC 3339 time with milliseconds, in UTC.
 pub fn time(ms: Millis) -> String {
@@ -65,15 +70,107 @@ pub fn api_key(k: &ApiKeyRecord) -> ApiKeyView {
 
 pub fn invitation(p: &InvitationPreview) -> InvitationView {
     let i = &p.invitation;
+    let (roles, workspace_id, role_id) = match &i.grant {
+        InvitationGrant::Team(r) => (r.names().into_iter().map(String::from).collect(), None, None),
+        InvitationGrant::Partner {
+            workspace_id,
+            role,
+            lead,
+        } => (
+            Vec::new(),
+            Some(workspace_id.to_string()),
+            Some(role.role_id(*lead).to_string()),
+        ),
+    };
     InvitationView {
         id: i.id.to_string(),
         email: i.email.to_string(),
         team_id: i.team_id.to_string(),
         team_name: p.team_name.clone(),
-        kind: i.kind.as_str().to_string(),
-        roles: i.roles.names().into_iter().map(String::from).collect(),
+        kind: i.grant.kind().to_string(),
+        roles,
         status: p.status.as_str().to_string(),
         expires_at: time(i.expires_at),
+        workspace_id,
+        workspace_name: p.workspace_name.clone(),
+        role_id,
+        forced_team: p.forced_team.as_ref().map(|t| TeamRef {
+            id: t.id.to_string(),
+            name: t.name.clone(),
+        }),
+    }
+}
+
+pub fn workspace(v: &Seen) -> WorkspaceView {
+    let w = &v.access.workspace;
+    WorkspaceView {
+        id: w.id.to_string(),
+        name: w.name.clone(),
+        kind: w.kind.to_string(),
+        visibility: w.kind.to_string(),
+        about: w.about.clone(),
+        team_id: w.team_id.to_string(),
+        created_by: w.created_by.to_string(),
+        updated_by: w.updated_by.to_string(),
+        created_at: time(w.created_at),
+        updated_at: time(w.updated_at),
+        external: v.external,
+        tags: if v.external {
+            vec!["EXTERNAL".into()]
+        } else {
+            Vec::new()
+        },
+        multi_partner: w.multi_partner,
+        pending_approval: w.pending_approval,
+        unread_updates: 0,
+        role: v.access.role.map(|r| r.role_id(v.access.lead).to_string()),
+        collections: None,
+        environments: None,
+    }
+}
+
+pub fn workspace_member(m: &MemberSeen) -> WorkspaceMemberView {
+    let r = &m.member;
+    WorkspaceMemberView {
+        id: r.user_id.to_string(),
+        name: r.name.clone(),
+        email: m.show_email.then(|| r.email.to_string()),
+        role: r.role.as_str().to_string(),
+        role_id: r.role.role_id(r.lead).to_string(),
+        display_name: r.role.display_name(r.lead).to_string(),
+        is_partner: r.role.is_partner(),
+        partner_lead: r.lead,
+        partner_team_id: r.partner_team_id.map(|t| t.to_string()),
+    }
+}
+
+pub fn activity(a: &ActivityRecord) -> ActivityView {
+    ActivityView {
+        id: a.id,
+        workspace_id: a.workspace_id.to_string(),
+        created_at: time(a.created_at),
+        updated_at: time(a.created_at),
+        user: ActivityUser {
+            id: a.actor_id.map(|u| u.to_string()),
+            name: a.actor_name.clone(),
+            is_partner: a.partner_team_id.is_some(),
+        },
+        action: a.action.clone(),
+        element_type: a.element_type.clone(),
+        element_id: a.element_id.clone(),
+        element_name: a.element_name.clone(),
+        trigger: "user".into(),
+    }
+}
+
+pub fn notification(n: &NotificationRecord) -> NotificationView {
+    NotificationView {
+        id: n.id,
+        kind: n.kind.clone(),
+        message: n.message.clone(),
+        data: serde_json::from_str(&n.data).unwrap_or(serde_json::Value::Null),
+        created_at: time(n.created_at),
+        read: n.read_at.is_some(),
     }
 }
 

@@ -2,10 +2,10 @@
 //! accept.
 
 use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId, WorkspaceId};
-use portico_domain::workspace::{WorkspaceKind, WorkspaceRole};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
+use portico_domain::workspace::{WorkspaceKind, WorkspaceRole};
 use portico_store::*;
 
 use crate::{Row, SqlConn, Value};
@@ -169,8 +169,8 @@ macro_rules! sql_access {
              EXISTS (SELECT 1 FROM team_members pm WHERE pm.team_id = w.team_id AND pm.roles LIKE '%partner_manager%'), \
              (SELECT tm.roles FROM team_members tm WHERE tm.team_id = w.team_id AND tm.user_id = $1), \
              wm.role, wm.partner_lead, wm.partner_team_id, \
-             CASE WHEN wm.partner_team_id IS NULL THEN TRUE \
-                  ELSE EXISTS (SELECT 1 FROM team_members ptm WHERE ptm.team_id = wm.partner_team_id AND ptm.user_id = $1) END \
+             EXISTS (SELECT 1 FROM team_members ptm WHERE ptm.team_id = COALESCE(wm.partner_team_id, w.team_id) \
+                     AND ptm.user_id = $1) \
              FROM workspaces w JOIN teams t ON t.id = w.team_id \
              LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = $1 ",
             $where
@@ -182,8 +182,8 @@ macro_rules! sql_member {
     ($where:literal) => {
         concat!(
             "SELECT wm.user_id, u.email, u.name, wm.role, wm.partner_lead, wm.partner_team_id, \
-             CASE WHEN wm.partner_team_id IS NULL THEN TRUE \
-                  ELSE EXISTS (SELECT 1 FROM team_members ptm WHERE ptm.team_id = wm.partner_team_id AND ptm.user_id = wm.user_id) END, \
+             EXISTS (SELECT 1 FROM team_members ptm JOIN workspaces pw ON pw.id = wm.workspace_id \
+                     WHERE ptm.team_id = COALESCE(wm.partner_team_id, pw.team_id) AND ptm.user_id = wm.user_id), \
              wm.added_at FROM workspace_members wm JOIN users u ON u.id = wm.user_id ",
             $where
         )
@@ -531,9 +531,16 @@ impl Tx for SqlTx<'_> {
     fn insert_invitation(&mut self, i: &InvitationRecord, token_hash: &str) -> R<()> {
         let (roles, ws, role, lead) = match &i.grant {
             InvitationGrant::Team(r) => (r.to_storage(), None, None, false),
-            InvitationGrant::Partner { workspace_id, role, lead } => {
-                (String::new(), Some(workspace_id.to_string()), Some(role.as_str()), *lead)
-            }
+            InvitationGrant::Partner {
+                workspace_id,
+                role,
+                lead,
+            } => (
+                String::new(),
+                Some(workspace_id.to_string()),
+                Some(role.as_str()),
+                *lead,
+            ),
         };
         self.exec(
             "INSERT INTO invitations (id, kind, team_id, email, roles, invited_by, created_at, expires_at, token_hash, \
@@ -670,9 +677,12 @@ impl Tx for SqlTx<'_> {
     }
 
     fn workspace_access(&mut self, id: WorkspaceId, user: UserId) -> R<Option<WorkspaceAccess>> {
-        self.row(sql_access!("WHERE w.id = $2"), &[user.to_string().into(), id.to_string().into()])?
-            .map(|r| access_at(&r))
-            .transpose()
+        self.row(
+            sql_access!("WHERE w.id = $2"),
+            &[user.to_string().into(), id.to_string().into()],
+        )?
+        .map(|r| access_at(&r))
+        .transpose()
     }
 
     fn workspace_accesses(&mut self, user: UserId) -> R<Vec<WorkspaceAccess>> {
@@ -750,6 +760,44 @@ impl Tx for SqlTx<'_> {
             )?;
         }
         Ok(())
+    }
+
+    fn delete_team_workspace_roles(&mut self, team: TeamId, user: UserId) -> R<Vec<WorkspaceId>> {
+        let ids: Vec<WorkspaceId> = self
+            .rows(
+                "SELECT wm.workspace_id FROM workspace_members wm JOIN workspaces w ON w.id = wm.workspace_id \
+                 WHERE w.team_id = $1 AND wm.user_id = $2 AND wm.partner_team_id IS NULL",
+                &[team.to_string().into(), user.to_string().into()],
+            )?
+            .iter()
+            .map(|r| workspace_id(r.text(0)?))
+            .collect::<R<_>>()?;
+        for id in &ids {
+            self.exec(
+                "DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+                &[id.to_string().into(), user.to_string().into()],
+            )?;
+        }
+        Ok(ids)
+    }
+
+    fn revoke_invitation(&mut self, id: InvitationId, at: Millis) -> R<bool> {
+        Ok(self.exec(
+            "UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
+            &[at.into(), id.to_string().into()],
+        )? > 0)
+    }
+
+    fn open_partner_invitations(&mut self, ws: WorkspaceId, now: Millis) -> R<Vec<InvitationRecord>> {
+        self.rows(
+            "SELECT id, kind, team_id, email, roles, invited_by, created_at, expires_at, accepted_at, revoked_at, \
+             workspace_id, workspace_role, partner_lead FROM invitations WHERE workspace_id = $1 AND kind = 'partner' \
+             AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at, id",
+            &[ws.to_string().into(), now.into()],
+        )?
+        .iter()
+        .map(invitation_at)
+        .collect()
     }
 
     fn delete_workspace_member(&mut self, ws: WorkspaceId, user: UserId) -> R<bool> {
@@ -865,7 +913,13 @@ impl Tx for SqlTx<'_> {
     fn insert_notification(&mut self, user: UserId, kind: &str, message: &str, data: &str, at: Millis) -> R<()> {
         self.exec(
             "INSERT INTO notifications (user_id, kind, message, data, created_at) VALUES ($1, $2, $3, $4, $5)",
-            &[user.to_string().into(), kind.into(), message.into(), data.into(), at.into()],
+            &[
+                user.to_string().into(),
+                kind.into(),
+                message.into(),
+                data.into(),
+                at.into(),
+            ],
         )?;
         Ok(())
     }

@@ -2,10 +2,10 @@
 //! [`contract_tests!`](crate::contract_tests). Each check takes a fresh, empty store.
 
 use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId, WorkspaceId};
-use portico_domain::workspace::{WorkspaceKind, WorkspaceRole};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
+use portico_domain::workspace::{WorkspaceKind, WorkspaceRole};
 
 use crate::*;
 
@@ -358,12 +358,16 @@ pub fn r_iso_4_a_partner_role_lapses_when_they_leave_their_own_team(store: &Stor
     let owner = user(store, "owner@pub.example");
     let partner = user(store, "pat@partner.example");
     let (p, pt, o, pa) = (publisher.id, partner_team.id, owner.id, partner.id);
-    write(store, move |tx| tx.insert_member(p, o, &roles(&["admin", "partner_manager"]), 1));
+    write(store, move |tx| {
+        tx.insert_member(p, o, &roles(&["admin", "partner_manager"]), 1)
+    });
     write(store, move |tx| tx.insert_member(pt, pa, &roles(&["developer"]), 1));
     let pw = workspace(store, p, o, WorkspaceKind::Partner);
     let internal = workspace(store, p, o, WorkspaceKind::Team);
     let wid = pw.id;
-    write(store, move |tx| tx.set_workspace_member(wid, pa, WorkspaceRole::PartnerEditor, true, Some(pt), 20));
+    write(store, move |tx| {
+        tx.set_workspace_member(wid, pa, WorkspaceRole::PartnerEditor, true, Some(pt), 20)
+    });
     write(store, move |tx| tx.insert_partnership(p, pt, 20));
     write(store, move |tx| tx.insert_partnership(p, pt, 21));
     assert!(read(store, move |tx| tx.partnership_exists(p, pt)));
@@ -377,8 +381,15 @@ pub fn r_iso_4_a_partner_role_lapses_when_they_leave_their_own_team(store: &Stor
     assert_eq!(access.partner_team_id, Some(pt));
     assert_eq!(access.team_roles, None);
     assert!(access.team_has_partner_manager);
-    let seen: Vec<WorkspaceId> = read(store, move |tx| tx.workspace_accesses(pa)).iter().map(|a| a.workspace.id).collect();
-    assert_eq!(seen, vec![wid], "a partner's candidates include the publisher's internal workspace");
+    let seen: Vec<WorkspaceId> = read(store, move |tx| tx.workspace_accesses(pa))
+        .iter()
+        .map(|a| a.workspace.id)
+        .collect();
+    assert_eq!(
+        seen,
+        vec![wid],
+        "a partner's candidates include the publisher's internal workspace"
+    );
     let owner_sees = read(store, move |tx| tx.workspace_accesses(o)).len();
     assert_eq!(owner_sees, 2);
     assert_eq!(read(store, move |tx| tx.partner_editor_seats(p)), vec![pa]);
@@ -394,7 +405,10 @@ pub fn r_iso_4_a_partner_role_lapses_when_they_leave_their_own_team(store: &Stor
     assert_eq!(members.len(), 1);
     assert!(!members[0].active);
     let iid = internal.id;
-    assert_eq!(read(store, move |tx| tx.workspace_access(iid, pa)).and_then(|a| a.role), None);
+    assert_eq!(
+        read(store, move |tx| tx.workspace_access(iid, pa)).and_then(|a| a.role),
+        None
+    );
     assert!(write(store, move |tx| tx.delete_workspace(wid)));
     assert_eq!(read(store, move |tx| tx.workspace_access(wid, o)), None);
 }
@@ -403,9 +417,20 @@ pub fn workspace_roles_are_replaced_not_duplicated(store: &Store) {
     let t = team(store, "T");
     let u = user(store, "u@example.com");
     let w = workspace(store, t.id, u.id, WorkspaceKind::Private);
-    let (wid, uid) = (w.id, u.id);
-    write(store, move |tx| tx.set_workspace_member(wid, uid, WorkspaceRole::Admin, false, None, 1));
-    write(store, move |tx| tx.set_workspace_member(wid, uid, WorkspaceRole::Viewer, false, None, 2));
+    let (wid, uid, tid) = (w.id, u.id, t.id);
+    write(store, move |tx| {
+        tx.set_workspace_member(wid, uid, WorkspaceRole::Admin, false, None, 1)
+    });
+    // A team-member role counts only while its holder is in the team.
+    assert!(!read(store, move |tx| tx.workspace_members(wid))[0].active);
+    assert_eq!(
+        read(store, move |tx| tx.workspace_access(wid, uid)).and_then(|a| a.role),
+        None
+    );
+    write(store, move |tx| tx.insert_member(tid, uid, &roles(&["developer"]), 1));
+    write(store, move |tx| {
+        tx.set_workspace_member(wid, uid, WorkspaceRole::Viewer, false, None, 2)
+    });
     let m = read(store, move |tx| tx.workspace_members(wid));
     assert_eq!(m.len(), 1);
     assert_eq!(m[0].role, WorkspaceRole::Viewer);
@@ -418,9 +443,20 @@ pub fn workspace_roles_are_replaced_not_duplicated(store: &Store) {
     changed.updated_at = 99;
     let c = changed.clone();
     write(store, move |tx| tx.update_workspace(&c));
-    assert_eq!(read(store, move |tx| tx.workspace_access(wid, uid)).map(|a| a.workspace), Some(changed));
+    assert_eq!(
+        read(store, move |tx| tx.workspace_access(wid, uid)).map(|a| a.workspace),
+        Some(changed)
+    );
     assert!(write(store, move |tx| tx.delete_workspace_member(wid, uid)));
     assert!(!write(store, move |tx| tx.delete_workspace_member(wid, uid)));
+    write(store, move |tx| {
+        tx.set_workspace_member(wid, uid, WorkspaceRole::Editor, false, None, 3)
+    });
+    assert_eq!(
+        write(store, move |tx| tx.delete_team_workspace_roles(tid, uid)),
+        vec![wid]
+    );
+    assert!(read(store, move |tx| tx.workspace_members(wid)).is_empty());
 }
 
 pub fn partner_invitations_carry_their_workspace_role(store: &Store) {
@@ -447,9 +483,16 @@ pub fn partner_invitations_carry_their_workspace_role(store: &Store) {
     write(store, move |tx| tx.insert_invitation(&i, "ptok"));
     assert_eq!(read(store, |tx| tx.invitation_by_token_hash("ptok")), Some(inv.clone()));
     let (wid, e) = (w.id, email.clone());
-    assert_eq!(read(store, move |tx| tx.open_partner_invitation(wid, &e, 50)), Some(inv.clone()));
+    assert_eq!(
+        read(store, move |tx| tx.open_partner_invitation(wid, &e, 50)),
+        Some(inv.clone())
+    );
     let e = email.clone();
-    assert_eq!(read(store, move |tx| tx.open_team_invitation(t.id, &e, 50)), None, "a partner invite joined the team");
+    assert_eq!(
+        read(store, move |tx| tx.open_team_invitation(t.id, &e, 50)),
+        None,
+        "a partner invite joined the team"
+    );
 }
 
 pub fn activity_and_notifications_list_newest_first(store: &Store) {
@@ -473,15 +516,25 @@ pub fn activity_and_notifications_list_newest_first(store: &Store) {
     }
     let wid = w.id;
     let all = read(store, move |tx| tx.activities(wid, None, 10));
-    assert_eq!(all.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["update", "join", "create"]);
+    assert_eq!(
+        all.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
+        ["update", "join", "create"]
+    );
     assert_eq!(all[0].actor_name.as_deref(), Some("User u@example.com"));
     let before = all[0].id;
     assert_eq!(read(store, move |tx| tx.activities(wid, Some(before), 1)).len(), 1);
     let uid = u.id;
-    write(store, move |tx| tx.insert_notification(uid, "approval", "Approved", "{}", 5));
-    write(store, move |tx| tx.insert_notification(uid, "converted", "Converted", "{}", 6));
+    write(store, move |tx| {
+        tx.insert_notification(uid, "approval", "Approved", "{}", 5)
+    });
+    write(store, move |tx| {
+        tx.insert_notification(uid, "converted", "Converted", "{}", 6)
+    });
     let n = read(store, move |tx| tx.notifications(uid, 10));
-    assert_eq!(n.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(), ["converted", "approval"]);
+    assert_eq!(
+        n.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(),
+        ["converted", "approval"]
+    );
 }
 
 /// Expands to one `#[test]` per contract check. `$make` is an expression

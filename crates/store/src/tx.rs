@@ -1,10 +1,10 @@
 //! The operations available inside one transaction.
 
 use portico_domain::ids::{ApiKeyId, TeamId, UserId, WorkspaceId};
-use portico_domain::workspace::WorkspaceRole;
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
+use portico_domain::workspace::WorkspaceRole;
 
 use crate::StoreError;
 use crate::records::*;
@@ -110,6 +110,13 @@ pub trait Tx {
         at: Millis,
     ) -> R<()>;
     fn delete_workspace_member(&mut self, ws: WorkspaceId, user: UserId) -> R<bool>;
+    /// Removes the team-member roles a user holds in the team's workspaces
+    /// (when they leave the team); answers the workspaces touched.
+    fn delete_team_workspace_roles(&mut self, team: TeamId, user: UserId) -> R<Vec<WorkspaceId>>;
+    /// Revokes an open invitation; `false` when it was not open.
+    fn revoke_invitation(&mut self, id: portico_domain::ids::InvitationId, at: Millis) -> R<bool>;
+    /// Open partner invitations of a workspace, oldest first.
+    fn open_partner_invitations(&mut self, ws: WorkspaceId, now: Millis) -> R<Vec<InvitationRecord>>;
     /// Users holding a partner editor role in any workspace of the team
     /// (paid seats, R-ROLE-4).
     fn partner_editor_seats(&mut self, team: TeamId) -> R<Vec<UserId>>;

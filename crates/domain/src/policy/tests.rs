@@ -52,7 +52,12 @@ fn team_actions_follow_the_written_table() {
         (Some(&["super_admin"]), false, ReadTeamAuditLog, ok),
         (Some(&["super_admin"]), false, ManageTeamMembers, ok),
         // R-PLAN-2: on enterprise only PMs and super admins create PWs directly.
-        (Some(&["developer"]), false, CreatePartnerWorkspaceDirectly, Err(Forbidden)),
+        (
+            Some(&["developer"]),
+            false,
+            CreatePartnerWorkspaceDirectly,
+            Err(Forbidden),
+        ),
         (Some(&["admin"]), false, CreatePartnerWorkspaceDirectly, Err(Forbidden)),
         (Some(&["partner_manager"]), false, CreatePartnerWorkspaceDirectly, ok),
         (Some(&["super_admin"]), false, CreatePartnerWorkspaceDirectly, ok),
@@ -76,7 +81,11 @@ fn r_plan_2_professional_members_create_partner_workspaces_directly() {
     let mut t = team(Some(&["developer"]), false);
     t.plan = Plan::Professional;
     assert_eq!(
-        authorize(&actor(false), Action::CreatePartnerWorkspaceDirectly, Resource::Team(&t)),
+        authorize(
+            &actor(false),
+            Action::CreatePartnerWorkspaceDirectly,
+            Resource::Team(&t)
+        ),
         Ok(())
     );
 }
@@ -204,7 +213,10 @@ fn ws(kind: WorkspaceKind, team_roles: Option<&[&str]>, role: Option<WorkspaceRo
 fn r_iso_1_a_partner_workspace_is_hidden_from_uninvited_team_members() {
     let a = actor(false);
     let dev = ws(WorkspaceKind::Partner, Some(&["developer"]), None);
-    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&dev)), Err(Denied::Invisible));
+    assert_eq!(
+        authorize(&a, Action::ViewWorkspace, Resource::Workspace(&dev)),
+        Err(Denied::Invisible)
+    );
     let admin_with_pm = ws(WorkspaceKind::Partner, Some(&["admin"]), None);
     assert_eq!(
         authorize(&a, Action::ViewWorkspace, Resource::Workspace(&admin_with_pm)),
@@ -213,7 +225,10 @@ fn r_iso_1_a_partner_workspace_is_hidden_from_uninvited_team_members() {
     // A team admin counts as Partner Manager where the team has none.
     let mut admin_no_pm = admin_with_pm.clone();
     admin_no_pm.team.has_partner_manager = false;
-    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&admin_no_pm)), Ok(()));
+    assert_eq!(
+        authorize(&a, Action::ViewWorkspace, Resource::Workspace(&admin_no_pm)),
+        Ok(())
+    );
     // The operator of the server sees no tenant data.
     let outsider = ws(WorkspaceKind::Partner, None, None);
     assert_eq!(
@@ -227,7 +242,10 @@ fn r_iso_2_internal_workspaces_follow_their_type() {
     let a = actor(false);
     let member = Some(&["developer"][..]);
     let team_ws = ws(WorkspaceKind::Team, member, None);
-    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&team_ws)), Ok(()));
+    assert_eq!(
+        authorize(&a, Action::ViewWorkspace, Resource::Workspace(&team_ws)),
+        Ok(())
+    );
     assert_eq!(
         authorize(&a, Action::EditElements, Resource::Workspace(&team_ws)),
         Err(Denied::Forbidden)
@@ -253,15 +271,24 @@ fn r_plan_2_a_pending_request_is_seen_by_its_creator_and_partner_managers() {
     let a = actor(false);
     let mut pending = ws(WorkspaceKind::Private, Some(&["developer"]), Some(WorkspaceRole::Admin));
     pending.pending_approval = true;
-    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&pending)), Ok(()));
+    assert_eq!(
+        authorize(&a, Action::ViewWorkspace, Resource::Workspace(&pending)),
+        Ok(())
+    );
     assert_eq!(
         authorize(&a, Action::ApprovePartnerWorkspaces, Resource::Workspace(&pending)),
         Err(Denied::Forbidden)
     );
     let mut pm = ws(WorkspaceKind::Private, Some(&["partner_manager"]), None);
     pm.pending_approval = true;
-    assert_eq!(authorize(&a, Action::ApprovePartnerWorkspaces, Resource::Workspace(&pm)), Ok(()));
+    assert_eq!(
+        authorize(&a, Action::ApprovePartnerWorkspaces, Resource::Workspace(&pm)),
+        Ok(())
+    );
     let mut dev = ws(WorkspaceKind::Private, Some(&["developer"]), None);
     dev.pending_approval = true;
-    assert_eq!(authorize(&a, Action::ViewWorkspace, Resource::Workspace(&dev)), Err(Denied::Invisible));
+    assert_eq!(
+        authorize(&a, Action::ViewWorkspace, Resource::Workspace(&dev)),
+        Err(Denied::Invisible)
+    );
 }

@@ -6,7 +6,9 @@ pub mod auth;
 pub mod health;
 pub mod invitations;
 pub mod me;
+pub mod partners;
 pub mod teams;
+pub mod workspaces;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -64,4 +66,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(teams::remove_domain))
         .routes(routes!(invitations::preview, invitations::accept))
         .routes(routes!(audit::list_audit_logs))
+        .routes(routes!(teams::partnerships))
+        .routes(routes!(workspaces::list_workspaces, workspaces::create_workspace))
+        .routes(routes!(
+            workspaces::get_workspace,
+            workspaces::update_workspace,
+            workspaces::delete_workspace
+        ))
+        .routes(routes!(workspaces::decide_request))
+        .routes(routes!(workspaces::all_roles))
+        .routes(routes!(workspaces::get_roles, workspaces::update_roles))
+        .routes(routes!(workspaces::list_members))
+        .routes(routes!(workspaces::activities))
+        .routes(routes!(partners::manage_partners))
+        .routes(routes!(partners::pending_invitations))
+        .routes(routes!(partners::revoke_invitation))
+        .routes(routes!(partners::partner_emails))
+        .routes(routes!(partners::partner_resources))
+        .routes(routes!(partners::notifications))
 }

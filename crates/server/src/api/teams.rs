@@ -4,7 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portico_api_types::*;
-use portico_app::teams::{AddMember, InvitationPreview, InvitationStatus};
+use portico_app::invitations::{InvitationPreview, InvitationStatus};
+use portico_app::teams::AddMember;
 use portico_domain::ids::{TeamId, UserId};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -121,6 +122,8 @@ pub async fn add_member(
                 invitation,
                 team_name,
                 status: InvitationStatus::Open,
+                workspace_name: None,
+                forced_team: None,
             };
             (
                 StatusCode::ACCEPTED,
@@ -197,4 +200,37 @@ pub async fn remove_domain(
 ) -> ApiResult<StatusCode> {
     s.app.remove_domain(&who, TeamId::parse(&team_id)?, &domain).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The team's partnerships: partner teams it publishes to, and publisher
+/// teams it is a partner of.
+#[utoipa::path(get, path = "/api/teams/{teamId}/partnerships", tag = "teams",
+    params(("teamId" = String, Path)),
+    responses((status = 200, body = Partnerships), (status = 404, body = ErrorBody)))]
+pub async fn partnerships(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(team_id): Path<String>,
+) -> ApiResult<axum::Json<Partnerships>> {
+    let id = TeamId::parse(&team_id)?;
+    let rows = s.app.partnerships(&who, id).await?;
+    let view = |t: &portico_store::TeamRecord, since| PartnershipView {
+        team: TeamRef {
+            id: t.id.to_string(),
+            name: t.name.clone(),
+        },
+        since: views::time(since),
+    };
+    Ok(axum::Json(Partnerships {
+        as_publisher: rows
+            .iter()
+            .filter(|p| p.publisher.id == id)
+            .map(|p| view(&p.partner, p.created_at))
+            .collect(),
+        as_partner: rows
+            .iter()
+            .filter(|p| p.partner.id == id)
+            .map(|p| view(&p.publisher, p.created_at))
+            .collect(),
+    }))
 }
