@@ -340,16 +340,16 @@ fn choose_partner_team(
             }
         }
     };
-    if team_id == publisher.id {
-        return Err(Error::invalid(
-            "cannot_partner_with_own_team",
-            "A team cannot be its own partner.",
-        ));
-    }
     if tx.member_roles(team_id, user.id)?.is_none() {
         return Err(Error::invalid(
             "not_a_member_of_team",
             "You can only accept with a team you belong to.",
+        ));
+    }
+    if team_id == publisher.id {
+        return Err(Error::invalid(
+            "cannot_partner_with_own_team",
+            "A team cannot be its own partner.",
         ));
     }
     tx.team_by_id(team_id)?.ok_or_else(Error::internal)

@@ -77,13 +77,14 @@ pub struct PartnerResources {
 /// holds an `@`, in order, without repeats.
 pub fn collect_emails(list: &[String], file: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let listed = list.iter().map(|e| e.trim().to_string());
     let from_file = file
         .into_iter()
         .flat_map(|f| f.split(['\n', '\r', ',', ';', '\t']))
-        .map(str::to_string);
-    for raw in list.iter().cloned().chain(from_file) {
-        let e = raw.trim().trim_matches('"').trim().to_string();
-        if e.contains('@') && !out.iter().any(|o| o.eq_ignore_ascii_case(&e)) {
+        .map(|e| e.trim().trim_matches('"').trim().to_string())
+        .filter(|e| e.contains('@'));
+    for e in listed.chain(from_file) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&e)) {
             out.push(e);
         }
     }

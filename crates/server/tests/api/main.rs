@@ -6,4 +6,5 @@ mod helpers;
 
 mod accounts;
 mod conventions;
+mod partner_workspaces;
 mod teams;
