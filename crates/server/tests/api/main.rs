@@ -7,4 +7,5 @@ mod helpers;
 mod accounts;
 mod conventions;
 mod partner_workspaces;
+mod sweep;
 mod teams;

@@ -1,0 +1,131 @@
+//! R-ISO-3 over the whole API: for every route of `/api/openapi.json` that
+//! takes an id, a principal who may not see the object gets exactly the
+//! answer an id that does not exist gets: `404`, same body.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+const MISSING: &str = "00000000-0000-4000-8000-000000000000";
+
+/// A valid body for routes that take one, so that the refusal comes from
+/// visibility and not from the body's shape.
+fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
+    if *method == Method::GET || *method == Method::DELETE {
+        return None;
+    }
+    Some(match (method.as_str(), path) {
+        ("PATCH", "/api/teams/{teamId}") => json!({ "name": "Taken" }),
+        ("POST", "/api/teams/{teamId}/members") => json!({ "email": "z@z.example", "roles": ["developer"] }),
+        ("PATCH", "/api/teams/{teamId}/members/{userId}") => json!({ "roles": ["developer"] }),
+        ("POST", "/api/teams/{teamId}/domains") => json!({ "domain": "z.example" }),
+        ("PUT", "/api/workspaces/{workspaceId}") => json!({ "workspace": { "name": "Taken" } }),
+        ("POST", "/api/workspaces/{workspaceId}/approval") => json!({ "decision": "approve" }),
+        ("PATCH", "/api/workspaces/{workspaceId}/roles") => {
+            json!({ "roles": [{ "op": "add", "path": "/user", "value": [{ "id": someone, "role": "1" }] }] })
+        }
+        _ => json!({}),
+    })
+}
+
+async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing_objects(app: TestApp) {
+    let ops = app.user("ops@portico.example", "Olive").await;
+    let alice = app.user("alice@acme.example", "Alice").await;
+    let gina = app.user("gina@globex.example", "Gina").await;
+    let eve = app.user("eve@evil.example", "Eve").await;
+    let acme = app.team(&alice, "Acme").await;
+    ops.patch(&format!("/api/teams/{acme}"), json!({ "plan": "professional" }))
+        .await;
+    let globex = app.team(&gina, "Globex").await;
+    app.team(&eve, "Evil").await;
+    alice
+        .post(
+            &format!("/api/teams/{acme}/domains"),
+            json!({ "domain": "acme.example" }),
+        )
+        .await;
+    let make = |name: &str, kind: &str| json!({ "workspace": { "name": name, "type": kind, "teamId": acme } });
+    let (_, pw) = alice.post("/api/workspaces", make("PW", "partner")).await;
+    let pw = pw["workspace"]["id"].as_str().unwrap().to_string();
+    let (_, internal) = alice.post("/api/workspaces", make("Internal", "team")).await;
+    let internal = internal["workspace"]["id"].as_str().unwrap().to_string();
+    let invite = |email: &str| json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": pw, "roleId": "4", "target": { "emails": [email] } });
+    let (_, sent) = alice.post("/api/invitations", invite("gina@globex.example")).await;
+    let token = sent["results"][0]["invitationLink"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        gina.post(&format!("/api/invitations/{token}"), json!({ "teamId": globex }))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (_, pending) = alice.post("/api/invitations", invite("later@globex.example")).await;
+    assert_eq!(pending["results"][0]["status"], "EMAIL_SENT");
+    let (_, inv) = alice.get(&format!("/api/workspaces/{pw}/invitations")).await;
+    let invitation = inv["invitations"][0]["id"].as_str().unwrap().to_string();
+    let (_, key) = alice.post("/api/me/api-keys", json!({ "name": "k" })).await;
+    let key = key["apiKey"]["id"].as_str().unwrap().to_string();
+
+    let (_, doc) = app.anonymous().get("/api/openapi.json").await;
+    let mut checked = 0;
+    // Gina is a partner: the internal workspace and the team are hidden from
+    // her. Eve is an outsider: everything of Acme is hidden from her.
+    for (who, hidden_ws) in [(&gina, &internal), (&eve, &internal), (&eve, &pw)] {
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            if !path.contains('{') || path.contains("{token}") {
+                continue;
+            }
+            for method in item.as_object().unwrap().keys() {
+                let method: Method = method.to_uppercase().parse().unwrap();
+                let fill = |team: &str, ws: &str, user: &str, key: &str, inv: &str, domain: &str| {
+                    path.replace("{teamId}", team)
+                        .replace("{workspaceId}", ws)
+                        .replace("{userId}", user)
+                        .replace("{keyId}", key)
+                        .replace("{invitationId}", inv)
+                        .replace("{domain}", domain)
+                };
+                // Partner resources are looked up by the partner's id; the
+                // others by an Acme member's.
+                let user = if path.starts_with("/api/partners/") {
+                    &gina.user_id
+                } else {
+                    &alice.user_id
+                };
+                let hidden = fill(&acme, hidden_ws, user, &key, &invitation, "acme.example");
+                let missing = fill(MISSING, MISSING, MISSING, MISSING, MISSING, "missing.example");
+                let call = |p: String| {
+                    let rb = who.request(method.clone(), &p);
+                    let rb = match body_for(&method, path, &eve.user_id) {
+                        Some(b) => rb.json(&b),
+                        None => rb,
+                    };
+                    who.send(rb)
+                };
+                let a = call(hidden).await;
+                let b = call(missing).await;
+                assert_eq!(
+                    a.0,
+                    StatusCode::NOT_FOUND,
+                    "{method} {path} as {}: {}",
+                    who.user_id,
+                    a.1
+                );
+                assert_eq!(a, b, "{method} {path}: hidden and missing differ");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 60, "only {checked} route checks");
+    // Nothing was changed by all those attempts.
+    let (_, ws) = alice.get(&format!("/api/workspaces/{internal}")).await;
+    assert_eq!(ws["workspace"]["name"], "Internal");
+}
+
+crate::on_both_backends!(r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing_objects);
