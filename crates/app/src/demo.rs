@@ -32,11 +32,11 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     },
     DemoLogin {
         email: "gina@globex.example",
-        who: "Globex (partner team, basic): admin",
+        who: "Globex (partner team, basic): admin; Partner Lead in two Acme Partner Workspaces",
     },
     DemoLogin {
         email: "ivan@initech.example",
-        who: "Initech (partner team, free): admin",
+        who: "Initech (partner team, free): admin; partner viewer of the Acme API Changelog",
     },
 ];
 
@@ -65,6 +65,30 @@ impl App {
             user,
             via: AuthMethod::ApiKey,
         })
+    }
+
+    /// Invites a demo partner and accepts for them with their team.
+    async fn demo_partner(
+        &self,
+        by: &Principal,
+        ws: portico_domain::ids::WorkspaceId,
+        role: &str,
+        partner: &Principal,
+        team: portico_domain::ids::TeamId,
+    ) -> Result<()> {
+        let out = self
+            .invite_partners(by, ws, role, vec![partner.user.email.to_string()])
+            .await?;
+        let link = out.results.first().and_then(|r| r.invitation_link.clone());
+        // Without a link the partner was in partnership already: added directly.
+        if let Some(token) = link.as_deref().and_then(|l| l.rsplit('/').next()) {
+            let choice = crate::invitations::TeamChoice {
+                team_id: Some(team),
+                new_team_name: None,
+            };
+            self.accept_invitation(partner, token, choice).await?;
+        }
+        Ok(())
     }
 
     /// Fills an empty database with the demo.
@@ -99,7 +123,50 @@ impl App {
         self.set_team_plan_as_operator(globex.id, "basic").await?;
         self.add_domain(&gina, globex.id, "globex.example").await?;
 
-        self.create_team(&ivan, "Initech").await?;
+        let initech = self.create_team(&ivan, "Initech").await?;
+
+        // Acme's workspaces: one internal, one Partner Workspace with Globex,
+        // one multi-partner workspace broadcasting to Globex and Initech.
+        self.create_workspace(
+            &alice,
+            Some(acme.id),
+            "Acme Platform (internal)",
+            "team",
+            Some("Where Acme's engineers keep their work in progress."),
+        )
+        .await?;
+        let pw = self
+            .create_workspace(
+                &alice,
+                Some(acme.id),
+                "Payments API for Globex",
+                "partner",
+                Some("The Payments API, shared with Globex's integration team."),
+            )
+            .await?;
+        self.demo_partner(&alice, pw.access.workspace.id, "7", &gina, globex.id)
+            .await?;
+        let broadcast = self
+            .create_workspace(
+                &alice,
+                Some(acme.id),
+                "Acme API Changelog",
+                "partner",
+                Some("Announcements for every partner of Acme."),
+            )
+            .await?;
+        let id = broadcast.access.workspace.id;
+        self.update_workspace(
+            &alice,
+            id,
+            crate::workspaces::WorkspaceChanges {
+                multi_partner: Some(true),
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.demo_partner(&alice, id, "4", &gina, globex.id).await?;
+        self.demo_partner(&alice, id, "4", &ivan, initech.id).await?;
         Ok(DemoOutcome::Created)
     }
 }
