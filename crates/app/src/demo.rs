@@ -32,7 +32,7 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     },
     DemoLogin {
         email: "gina@globex.example",
-        who: "Globex (partner team, basic): admin; Partner Lead in two Acme Partner Workspaces",
+        who: "Globex (partner team, basic): admin; partner editor and Lead at Acme",
     },
     DemoLogin {
         email: "ivan@initech.example",

@@ -8,6 +8,7 @@ use clap::Args;
 use portico_app::AppConfig;
 use portico_domain::plan::{Plan, PlanLimits};
 use portico_server::Database;
+use portico_server::mail::MailConfig;
 use serde::Deserialize;
 
 #[derive(Args, Debug, Clone)]
@@ -37,6 +38,13 @@ pub struct SettingsArgs {
     /// Plan of new teams: free, basic, professional or enterprise [default: free].
     #[arg(long, global = true, env = "PORTICO_DEFAULT_PLAN")]
     pub default_plan: Option<String>,
+    /// Mail server for outgoing email, e.g. smtp://user:pass@host:587?tls=required
+    /// [default: none; emails are logged and kept in the outbox].
+    #[arg(long, global = true, env = "PORTICO_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of outgoing email [default: Portico <portico@localhost>].
+    #[arg(long, global = true, env = "PORTICO_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 /// Per-plan limits in the file; leave a field out for the default, or set
@@ -56,6 +64,8 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub public_url: Option<String>,
     pub default_plan: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
     pub session_ttl_hours: Option<u32>,
     pub invitation_ttl_hours: Option<u32>,
     #[serde(default)]
@@ -75,6 +85,7 @@ pub struct Settings {
     pub listen: String,
     pub database: Database,
     pub app: AppConfig,
+    pub mail: MailConfig,
 }
 
 fn limit(v: Option<i64>, default: Option<u32>) -> Result<Option<u32>, String> {
@@ -136,7 +147,17 @@ impl Settings {
                 },
             );
         }
-        Ok(Self { listen, database, app })
+        let mut mail = MailConfig::default();
+        mail.smtp_url = args.smtp_url.clone().or(file.smtp_url);
+        if let Some(from) = args.mail_from.clone().or(file.mail_from) {
+            mail.from = from;
+        }
+        Ok(Self {
+            listen,
+            database,
+            app,
+            mail,
+        })
     }
 }
 
@@ -152,6 +173,8 @@ mod tests {
             data_dir: None,
             public_url: None,
             default_plan: None,
+            smtp_url: None,
+            mail_from: None,
         }
     }
 

@@ -134,6 +134,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 async fn serve(settings: Settings, demo: bool) -> Result<(), String> {
     let app = open_app(&settings).await?;
     tracing::info!(database = %settings.database.redacted(), "store ready");
+    match &settings.mail.smtp_url {
+        Some(url) => tracing::info!(smtp = %portico_server::redact_url(url), "email goes out by SMTP"),
+        None => tracing::info!("no mail server configured: emails are logged and kept in the outbox"),
+    }
     if demo {
         match app.seed_demo().await.map_err(|e| format!("demo data: {e}"))? {
             DemoOutcome::NotEmpty => {
@@ -153,6 +157,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), String> {
     let config = portico_server::ServerConfig {
         listen: settings.listen.clone(),
         app: settings.app.clone(),
+        mail: settings.mail.clone(),
     };
     let server = portico_server::build(&config, app.store.clone())
         .await

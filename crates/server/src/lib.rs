@@ -8,6 +8,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 mod layers;
+pub mod mail;
 pub mod views;
 mod web;
 
@@ -131,12 +132,15 @@ pub fn redact_url(url: &str) -> String {
 pub struct ServerConfig {
     pub listen: String,
     pub app: AppConfig,
+    pub mail: mail::MailConfig,
 }
 
 /// A server bound to its address, ready to serve.
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    store: Store,
+    mail: mail::MailConfig,
 }
 
 /// Builds the router around an application.
@@ -190,10 +194,12 @@ async fn method_not_allowed() -> error::ApiError {
 /// Binds the listening socket and prepares the router.
 pub async fn build(config: &ServerConfig, store: Store) -> std::io::Result<Server> {
     let listener = TcpListener::bind(&config.listen).await?;
-    let app = App::new(store, config.app.clone());
+    let app = App::new(store.clone(), config.app.clone());
     Ok(Server {
         listener,
         router: router(app),
+        store,
+        mail: config.mail.clone(),
     })
 }
 
@@ -203,13 +209,17 @@ impl Server {
     }
 
     /// Serves until ctrl-c or SIGTERM, letting in-flight requests finish.
+    /// Also delivers the email outbox meanwhile.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
+        let sender = mail::spawn_outbox_sender(self.store, self.mail).map_err(std::io::Error::other)?;
+        let served = axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+        sender.abort();
+        served
     }
 }
 

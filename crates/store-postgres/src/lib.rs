@@ -14,6 +14,7 @@ pub mod testing;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_foundation.sql")),
     (2, include_str!("../migrations/0002_workspaces.sql")),
+    (3, include_str!("../migrations/0003_outbox_delivery.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

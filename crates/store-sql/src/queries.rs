@@ -1004,23 +1004,63 @@ impl Tx for SqlTx<'_> {
 
     fn outbox(&mut self, limit: u32) -> R<Vec<OutboxRecord>> {
         self.rows(
-            "SELECT id, recipient, subject, body, created_at, sent_at, attempts FROM outbox ORDER BY id DESC LIMIT $1",
+            "SELECT id, recipient, subject, body, created_at, sent_at, attempts, delivery, last_error FROM outbox \
+             ORDER BY id DESC LIMIT $1",
             &[i64::from(limit).into()],
         )?
         .iter()
-        .map(|r| {
-            Ok(OutboxRecord {
-                id: r.int(0)?,
-                recipient: r.text(1)?.to_string(),
-                subject: r.text(2)?.to_string(),
-                body: r.text(3)?.to_string(),
-                created_at: r.int(4)?,
-                sent_at: r.opt_int(5)?,
-                attempts: r.int(6)?,
-            })
-        })
+        .map(outbox_at)
         .collect()
     }
+
+    fn claim_outbox(&mut self, now: Millis, lease_until: Millis, limit: u32) -> R<Vec<OutboxRecord>> {
+        let due: Vec<OutboxRecord> = self
+            .rows(
+                "SELECT id, recipient, subject, body, created_at, sent_at, attempts, delivery, last_error FROM outbox \
+                 WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+                &[now.into(), i64::from(limit).into()],
+            )?
+            .iter()
+            .map(outbox_at)
+            .collect::<R<_>>()?;
+        for m in &due {
+            self.exec(
+                "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2",
+                &[lease_until.into(), m.id.into()],
+            )?;
+        }
+        Ok(due)
+    }
+
+    fn outbox_sent(&mut self, id: i64, via: &str, at: Millis) -> R<()> {
+        self.exec(
+            "UPDATE outbox SET sent_at = $1, delivery = $2, attempts = attempts + 1, last_error = NULL WHERE id = $3",
+            &[at.into(), via.into(), id.into()],
+        )?;
+        Ok(())
+    }
+
+    fn outbox_failed(&mut self, id: i64, error: &str, next_attempt_at: Millis) -> R<()> {
+        self.exec(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+            &[error.into(), next_attempt_at.into(), id.into()],
+        )?;
+        Ok(())
+    }
+}
+
+fn outbox_at(r: &Row) -> R<OutboxRecord> {
+    Ok(OutboxRecord {
+        id: r.int(0)?,
+        recipient: r.text(1)?.to_string(),
+        subject: r.text(2)?.to_string(),
+        body: r.text(3)?.to_string(),
+        created_at: r.int(4)?,
+        sent_at: r.opt_int(5)?,
+        attempts: r.int(6)?,
+        delivery: r.opt_text(7)?.map(str::to_string),
+        last_error: r.opt_text(8)?.map(str::to_string),
+    })
 }
 
 fn serde_json_value(s: &str) -> R<serde_json::Value> {

@@ -331,6 +331,27 @@ pub fn outbox_keeps_messages_in_order(store: &Store) {
         ["b@example.com", "a@example.com"]
     );
     assert_eq!(rows[1].sent_at, None);
+    // Delivery: due messages are claimed once per lease, then sent or retried.
+    let claimed = write(store, |tx| tx.claim_outbox(10, 1_000, 10));
+    assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [a, b]);
+    assert!(
+        write(store, |tx| tx.claim_outbox(500, 1_500, 10)).is_empty(),
+        "claimed twice within the lease"
+    );
+    write(store, move |tx| tx.outbox_sent(a, "smtp", 20));
+    write(store, move |tx| tx.outbox_failed(b, "connection refused", 5_000));
+    assert!(
+        write(store, |tx| tx.claim_outbox(2_000, 3_000, 10)).is_empty(),
+        "a sent or backed-off message was claimed"
+    );
+    let again = write(store, |tx| tx.claim_outbox(5_000, 6_000, 10));
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].id, b);
+    assert_eq!(again[0].attempts, 1);
+    assert_eq!(again[0].last_error.as_deref(), Some("connection refused"));
+    let rows = read(store, |tx| tx.outbox(10));
+    assert_eq!(rows[1].delivery.as_deref(), Some("smtp"));
+    assert_eq!(rows[1].sent_at, Some(20));
 }
 
 fn workspace(store: &Store, team: TeamId, creator: UserId, kind: WorkspaceKind) -> WorkspaceRecord {

@@ -225,6 +225,9 @@ pub struct OutboxRecord {
     pub created_at: Millis,
     pub sent_at: Option<Millis>,
     pub attempts: i64,
+    /// How it was delivered: `smtp`, or `log` when no mail server is configured.
+    pub delivery: Option<String>,
+    pub last_error: Option<String>,
 }
 
 /// Position after which a keyset page starts: the sort time and the id of the

@@ -21,6 +21,7 @@ enum DbGuard {
 
 pub struct TestApp {
     pub base: String,
+    pub store: Store,
     _db: DbGuard,
 }
 
@@ -57,6 +58,11 @@ impl TestApp {
     /// Starts a server on a fresh database; `None` when PostgreSQL is absent
     /// outside CI (under `CI=true` that fails the test instead).
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like `spawn`, with changes to the server's configuration.
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut ServerConfig)) -> Option<TestApp> {
         let (store, guard) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("tempdir");
@@ -84,18 +90,24 @@ impl TestApp {
                 (store, DbGuard::Schema(guard))
             }
         };
-        let config = ServerConfig {
+        let mut config = ServerConfig {
             listen: "127.0.0.1:0".into(),
             app: AppConfig {
                 public_url: "http://portico.test".into(),
                 ..AppConfig::default()
             },
+            mail: portico_server::mail::MailConfig {
+                poll_interval: std::time::Duration::from_millis(50),
+                ..Default::default()
+            },
         };
-        let server = portico_server::build(&config, store).await.expect("bind");
+        configure(&mut config);
+        let server = portico_server::build(&config, store.clone()).await.expect("bind");
         let addr = server.local_addr().expect("addr");
         tokio::spawn(server.run_until_stopped());
         Some(TestApp {
             base: format!("http://{addr}"),
+            store,
             _db: guard,
         })
     }

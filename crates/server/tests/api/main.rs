@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod conventions;
+mod mail;
 mod partner_workspaces;
 mod sweep;
 mod teams;
