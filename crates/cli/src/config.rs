@@ -147,11 +147,12 @@ impl Settings {
                 },
             );
         }
-        let mut mail = MailConfig::default();
-        mail.smtp_url = args.smtp_url.clone().or(file.smtp_url);
-        if let Some(from) = args.mail_from.clone().or(file.mail_from) {
-            mail.from = from;
-        }
+        let defaults = MailConfig::default();
+        let mail = MailConfig {
+            smtp_url: args.smtp_url.clone().or(file.smtp_url),
+            from: args.mail_from.clone().or(file.mail_from).unwrap_or(defaults.from),
+            ..defaults
+        };
         Ok(Self {
             listen,
             database,
