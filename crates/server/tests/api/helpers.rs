@@ -54,6 +54,26 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Runs the named async test functions, which take a `Backend` and start
+/// their own server (for tests that change its configuration), on both backends.
+#[macro_export]
+macro_rules! on_both_backends_with_config {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() { super::$name($crate::helpers::Backend::Sqlite).await }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() { super::$name($crate::helpers::Backend::Postgres).await }
+            )*
+        }
+    };
+}
+
 impl TestApp {
     /// Starts a server on a fresh database; `None` when PostgreSQL is absent
     /// outside CI (under `CI=true` that fails the test instead).

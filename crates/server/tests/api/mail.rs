@@ -143,24 +143,7 @@ async fn a_failed_delivery_is_retried_later_and_the_invitation_still_works(backe
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-macro_rules! mail_tests {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name(crate::helpers::Backend::Sqlite).await }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() { super::$name(crate::helpers::Backend::Postgres).await }
-            )*
-        }
-    };
-}
-
-mail_tests!(
+crate::on_both_backends_with_config!(
     invitation_emails_go_out_by_smtp,
     a_failed_delivery_is_retried_later_and_the_invitation_still_works
 );

@@ -862,7 +862,32 @@ async fn workspace_roles_change_all_or_nothing_and_keep_an_admin(app: TestApp) {
     let _ = w.ops;
 }
 
+async fn r_inv_4_a_workspace_left_without_admin_gets_the_partner_managers(app: TestApp) {
+    let w = world(&app).await;
+    let bob = app.user("bob@acme.example", "Bob").await;
+    add_to_team(&w.alice, &w.acme, "bob@acme.example", &["developer"]).await;
+    // Alice is Partner Manager (she made the team's first PW); Bob creates one.
+    ws_id(&w.alice, &w.acme, "First", "partner").await;
+    let pw = ws_id(&bob, &w.acme, "Bob's", "partner").await;
+    assert_eq!(
+        bob.delete(&format!("/api/teams/{}/members/{}", w.acme, bob.user_id))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, roles) = w.alice.get(&format!("/api/workspaces/{pw}/roles")).await;
+    let admins = roles["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "3")
+        .unwrap();
+    assert_eq!(admins["user"], json!([w.alice.user_id]), "{roles}");
+    let _ = (w.ops, w.gina, w.greg, w.globex);
+}
+
 crate::on_both_backends!(
+    r_inv_4_a_workspace_left_without_admin_gets_the_partner_managers,
     the_seed_story_a_partner_sees_only_the_partner_workspace,
     r_plan_1_partner_workspaces_need_a_paid_plan_and_respect_its_limit,
     r_plan_2_an_enterprise_members_request_waits_for_a_partner_manager,
@@ -876,3 +901,37 @@ crate::on_both_backends!(
     r_inv_5_admins_download_partner_emails_and_see_a_partners_reach,
     workspace_roles_change_all_or_nothing_and_keep_an_admin,
 );
+
+mod expiry {
+    use super::*;
+    use crate::helpers::Backend;
+
+    async fn r_inv_1_an_expired_invitation_is_refused(backend: Backend) {
+        let Some(app) = TestApp::spawn_with(backend, |c| c.app.invitation_ttl_ms = 1).await else {
+            return;
+        };
+        let w = world(&app).await;
+        let pw = ws_id(&w.alice, &w.acme, "PW", "partner").await;
+        let (_, body) = invite(&w.alice, &pw, "4", &["gina@globex.example"]).await;
+        let token = token_of(&body["results"][0]);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let (_, preview) = app.anonymous().get(&format!("/api/invitations/{token}")).await;
+        assert_eq!(preview["invitation"]["status"], "expired");
+        assert_error(
+            &w.gina
+                .post(&format!("/api/invitations/{token}"), json!({ "teamId": w.globex }))
+                .await,
+            StatusCode::CONFLICT,
+            "invitation_expired",
+        );
+        assert_eq!(
+            w.gina.get(&format!("/api/workspaces/{pw}")).await.0,
+            StatusCode::NOT_FOUND
+        );
+        // A new invitation can be sent once the old one expired.
+        let (_, again) = invite(&w.alice, &pw, "4", &["gina@globex.example"]).await;
+        assert_eq!(again["results"][0]["status"], "EMAIL_SENT");
+    }
+
+    crate::on_both_backends_with_config!(r_inv_1_an_expired_invitation_is_refused);
+}
