@@ -74,6 +74,11 @@ id_type!(
     WorkspaceId,
     "workspace"
 );
+id_type!(
+    /// A collection.
+    CollectionId,
+    "collection"
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! The store's `Tx`, implemented once in SQL that both SQLite and PostgreSQL
 //! accept.
 
-use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId, WorkspaceId};
+use portico_domain::ids::{ApiKeyId, CollectionId, InvitationId, TeamId, UserId, WorkspaceId};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
@@ -945,6 +945,180 @@ impl Tx for SqlTx<'_> {
         .collect()
     }
 
+    fn insert_collection(&mut self, c: &CollectionRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO collections (id, workspace_id, name, revision, created_by, updated_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                c.id.to_string().into(),
+                c.workspace_id.to_string().into(),
+                c.name.as_str().into(),
+                c.revision.into(),
+                c.created_by.to_string().into(),
+                c.updated_by.to_string().into(),
+                c.created_at.into(),
+                c.updated_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn collection(&mut self, id: CollectionId) -> R<Option<CollectionRecord>> {
+        self.row(
+            "SELECT id, workspace_id, name, revision, created_by, updated_by, created_at, updated_at FROM collections \
+             WHERE id = $1",
+            &[id.to_string().into()],
+        )?
+        .map(|r| collection_at(&r))
+        .transpose()
+    }
+
+    fn collections_in(&mut self, ws: WorkspaceId) -> R<Vec<CollectionRecord>> {
+        self.rows(
+            "SELECT id, workspace_id, name, revision, created_by, updated_by, created_at, updated_at FROM collections \
+             WHERE workspace_id = $1 ORDER BY created_at, id",
+            &[ws.to_string().into()],
+        )?
+        .iter()
+        .map(collection_at)
+        .collect()
+    }
+
+    fn update_collection_head(&mut self, c: &CollectionRecord) -> R<()> {
+        self.exec(
+            "UPDATE collections SET name = $1, revision = $2, updated_by = $3, updated_at = $4 WHERE id = $5",
+            &[
+                c.name.as_str().into(),
+                c.revision.into(),
+                c.updated_by.to_string().into(),
+                c.updated_at.into(),
+                c.id.to_string().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_collection(&mut self, id: CollectionId) -> R<bool> {
+        Ok(self.exec("DELETE FROM collections WHERE id = $1", &[id.to_string().into()])? > 0)
+    }
+
+    fn put_blobs(&mut self, blobs: &[(String, String)]) -> R<()> {
+        for (hash, body) in blobs {
+            self.exec(
+                "INSERT INTO blobs (hash, body) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[hash.as_str().into(), body.as_str().into()],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn insert_nodes(&mut self, id: CollectionId, rev: i64, nodes: &[NodeRecord]) -> R<()> {
+        let cid = id.to_string();
+        for n in nodes {
+            self.exec(
+                "INSERT INTO collection_nodes (collection_id, uid, parent_uid, position, kind, blob_hash, from_rev) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    cid.as_str().into(),
+                    n.uid.as_str().into(),
+                    n.parent_uid.clone().into(),
+                    n.position.into(),
+                    n.kind.as_str().into(),
+                    n.blob_hash.as_str().into(),
+                    rev.into(),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn close_nodes(&mut self, id: CollectionId, uids: &[String], rev: i64) -> R<()> {
+        let cid = id.to_string();
+        for uid in uids {
+            self.exec(
+                "UPDATE collection_nodes SET to_rev = $1 WHERE collection_id = $2 AND uid = $3 AND to_rev IS NULL",
+                &[rev.into(), cid.as_str().into(), uid.as_str().into()],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn nodes_at(&mut self, id: CollectionId, rev: Option<i64>) -> R<Vec<NodeWithBody>> {
+        let rows = match rev {
+            None => self.rows(
+                "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
+                 JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.to_rev IS NULL",
+                &[id.to_string().into()],
+            )?,
+            Some(r) => self.rows(
+                "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
+                 JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.from_rev <= $2 \
+                 AND (n.to_rev IS NULL OR n.to_rev > $2)",
+                &[id.to_string().into(), r.into()],
+            )?,
+        };
+        rows.iter().map(node_with_body_at).collect()
+    }
+
+    fn current_node(&mut self, id: CollectionId, uid: &str) -> R<Option<NodeWithBody>> {
+        self.row(
+            "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
+             JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.uid = $2 AND n.to_rev IS NULL",
+            &[id.to_string().into(), uid.into()],
+        )?
+        .map(|r| node_with_body_at(&r))
+        .transpose()
+    }
+
+    fn current_children(&mut self, id: CollectionId, parent: &str) -> R<Vec<NodeRecord>> {
+        self.rows(
+            "SELECT uid, parent_uid, position, kind, blob_hash FROM collection_nodes \
+             WHERE collection_id = $1 AND parent_uid = $2 AND to_rev IS NULL ORDER BY position, uid",
+            &[id.to_string().into(), parent.into()],
+        )?
+        .iter()
+        .map(node_at)
+        .collect()
+    }
+
+    fn insert_revision(&mut self, r: &RevisionRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO collection_revisions (collection_id, revision, author, created_at, changes) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                r.collection_id.to_string().into(),
+                r.revision.into(),
+                r.author.to_string().into(),
+                r.created_at.into(),
+                r.changes.as_str().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>> {
+        self.rows(
+            "SELECT collection_id, revision, author, created_at, changes FROM collection_revisions \
+             WHERE collection_id = $1 AND revision < $2 ORDER BY revision DESC LIMIT $3",
+            &[
+                id.to_string().into(),
+                before.unwrap_or(i64::MAX).into(),
+                i64::from(limit).into(),
+            ],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(RevisionRecord {
+                collection_id: CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e))?,
+                revision: r.int(1)?,
+                author: user_id(r.text(2)?)?,
+                created_at: r.int(3)?,
+                changes: r.text(4)?.to_string(),
+            })
+        })
+        .collect()
+    }
+
     fn insert_audit(&mut self, a: &NewAuditRecord) -> R<()> {
         self.exec(
             "INSERT INTO audit_logs (team_id, actor_id, action, target_type, target_id, details, created_at) \
@@ -1047,6 +1221,36 @@ impl Tx for SqlTx<'_> {
         )?;
         Ok(())
     }
+}
+
+fn collection_at(r: &Row) -> R<CollectionRecord> {
+    Ok(CollectionRecord {
+        id: CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e))?,
+        workspace_id: workspace_id(r.text(1)?)?,
+        name: r.text(2)?.to_string(),
+        revision: r.int(3)?,
+        created_by: user_id(r.text(4)?)?,
+        updated_by: user_id(r.text(5)?)?,
+        created_at: r.int(6)?,
+        updated_at: r.int(7)?,
+    })
+}
+
+fn node_at(r: &Row) -> R<NodeRecord> {
+    Ok(NodeRecord {
+        uid: r.text(0)?.to_string(),
+        parent_uid: r.opt_text(1)?.map(str::to_string),
+        position: r.int(2)?,
+        kind: r.text(3)?.to_string(),
+        blob_hash: r.text(4)?.to_string(),
+    })
+}
+
+fn node_with_body_at(r: &Row) -> R<NodeWithBody> {
+    Ok(NodeWithBody {
+        node: node_at(r)?,
+        body: r.text(5)?.to_string(),
+    })
 }
 
 fn outbox_at(r: &Row) -> R<OutboxRecord> {

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_foundation.sql")),
     (2, include_str!("../migrations/0002_workspaces.sql")),
     (3, include_str!("../migrations/0003_outbox_delivery.sql")),
+    (4, include_str!("../migrations/0004_collections.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

@@ -558,6 +558,96 @@ pub fn activity_and_notifications_list_newest_first(store: &Store) {
     );
 }
 
+pub fn r_col_3_a_collection_keeps_every_revision_of_its_tree(store: &Store) {
+    let t = team(store, "T");
+    let u = user(store, "u@example.com");
+    let w = workspace(store, t.id, u.id, WorkspaceKind::Team);
+    let c = CollectionRecord {
+        id: portico_domain::ids::CollectionId::generate(),
+        workspace_id: w.id,
+        name: "API".into(),
+        revision: 1,
+        created_by: u.id,
+        updated_by: u.id,
+        created_at: 1,
+        updated_at: 1,
+    };
+    let node = |uid: &str, parent: Option<&str>, position: i64, kind: &str, hash: &str| NodeRecord {
+        uid: uid.into(),
+        parent_uid: parent.map(String::from),
+        position,
+        kind: kind.into(),
+        blob_hash: hash.into(),
+    };
+    let (cc, cid) = (c.clone(), c.id);
+    let v1 = vec![
+        node("root", None, 0, "collection", "h-root"),
+        node("f", Some("root"), 0, "folder", "h-f"),
+        node("b", Some("f"), 20, "request", "h-req"),
+        node("a", Some("f"), 10, "request", "h-req"),
+    ];
+    let nodes = v1.clone();
+    write(store, move |tx| {
+        tx.insert_collection(&cc)?;
+        tx.put_blobs(&[
+            ("h-root".into(), r#"{"info":{"name":"API"}}"#.into()),
+            ("h-f".into(), r#"{"name":"F"}"#.into()),
+            ("h-req".into(), r#"{"name":"Same"}"#.into()),
+            ("h-req".into(), r#"{"name":"Same"}"#.into()),
+        ])?;
+        tx.insert_nodes(cid, 1, &nodes)?;
+        tx.insert_revision(&RevisionRecord {
+            collection_id: cid,
+            revision: 1,
+            author: u.id,
+            created_at: 1,
+            changes: "[]".into(),
+        })
+    });
+    let children: Vec<String> = read(store, move |tx| tx.current_children(cid, "f"))
+        .into_iter()
+        .map(|n| n.uid)
+        .collect();
+    assert_eq!(children, ["a", "b"], "siblings come in position order");
+    // Revision 2 edits one request: one row closed, one row added.
+    write(store, move |tx| {
+        tx.put_blobs(&[("h-b2".into(), r#"{"name":"B2"}"#.into())])?;
+        tx.close_nodes(cid, &["b".into()], 2)?;
+        tx.insert_nodes(cid, 2, &[node("b", Some("f"), 20, "request", "h-b2")])?;
+        tx.insert_revision(&RevisionRecord {
+            collection_id: cid,
+            revision: 2,
+            author: u.id,
+            created_at: 2,
+            changes: "[{\"uid\":\"b\"}]".into(),
+        })?;
+        let mut head = tx.collection(cid)?.unwrap_or_else(|| panic!("gone"));
+        head.revision = 2;
+        head.updated_at = 2;
+        tx.update_collection_head(&head)
+    });
+    let body_of = |nodes: &[NodeWithBody], uid: &str| nodes.iter().find(|n| n.node.uid == uid).map(|n| n.body.clone());
+    let old = read(store, move |tx| tx.nodes_at(cid, Some(1)));
+    let head = read(store, move |tx| tx.nodes_at(cid, None));
+    assert_eq!(old.len(), 4);
+    assert_eq!(head.len(), 4);
+    assert_eq!(body_of(&old, "b").as_deref(), Some(r#"{"name":"Same"}"#));
+    assert_eq!(body_of(&head, "b").as_deref(), Some(r#"{"name":"B2"}"#));
+    assert_eq!(read(store, move |tx| tx.nodes_at(cid, Some(2))).len(), 4);
+    assert_eq!(
+        read(store, move |tx| tx.current_node(cid, "b")).map(|n| n.node.blob_hash),
+        Some("h-b2".into())
+    );
+    assert_eq!(read(store, move |tx| tx.collection(cid)).map(|c| c.revision), Some(2));
+    let revs = read(store, move |tx| tx.revisions(cid, None, 10));
+    assert_eq!(revs.iter().map(|r| r.revision).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(read(store, move |tx| tx.revisions(cid, Some(2), 10)).len(), 1);
+    let wid = w.id;
+    assert_eq!(read(store, move |tx| tx.collections_in(wid)).len(), 1);
+    assert!(write(store, move |tx| tx.delete_collection(cid)));
+    assert!(read(store, move |tx| tx.nodes_at(cid, None)).is_empty());
+}
+
 /// Expands to one `#[test]` per contract check. `$make` is an expression
 /// giving `Option<(Store, guard)>`; `None` skips (the backend is absent and
 /// that is allowed outside CI).
@@ -577,7 +667,8 @@ macro_rules! contract_tests {
             r_iso_4_a_partner_role_lapses_when_they_leave_their_own_team,
             workspace_roles_are_replaced_not_duplicated,
             partner_invitations_carry_their_workspace_role,
-            activity_and_notifications_list_newest_first
+            activity_and_notifications_list_newest_first,
+            r_col_3_a_collection_keeps_every_revision_of_its_tree
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -1,6 +1,6 @@
 //! Rows as the use cases see them: domain types, no SQL.
 
-use portico_domain::ids::{ApiKeyId, InvitationId, TeamId, UserId, WorkspaceId};
+use portico_domain::ids::{ApiKeyId, CollectionId, InvitationId, TeamId, UserId, WorkspaceId};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::Email;
@@ -236,4 +236,47 @@ pub struct OutboxRecord {
 pub struct PageAfter {
     pub at: Millis,
     pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectionRecord {
+    pub id: CollectionId,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    /// The current (head) revision.
+    pub revision: i64,
+    pub created_by: UserId,
+    pub updated_by: UserId,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// One node of a collection's tree in one revision: the collection itself
+/// (`kind` `collection`, no parent), a folder, a request or a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeRecord {
+    pub uid: String,
+    pub parent_uid: Option<String>,
+    /// Order among siblings (ascending).
+    pub position: i64,
+    pub kind: String,
+    /// Hash of the node's own JSON (without its children), stored once.
+    pub blob_hash: String,
+}
+
+/// A node with its JSON body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeWithBody {
+    pub node: NodeRecord,
+    pub body: String,
+}
+
+/// A revision of a collection: who, when, and what changed (JSON list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionRecord {
+    pub collection_id: CollectionId,
+    pub revision: i64,
+    pub author: UserId,
+    pub created_at: Millis,
+    pub changes: String,
 }

@@ -1,6 +1,6 @@
 //! The operations available inside one transaction.
 
-use portico_domain::ids::{ApiKeyId, TeamId, UserId, WorkspaceId};
+use portico_domain::ids::{ApiKeyId, CollectionId, TeamId, UserId, WorkspaceId};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
@@ -137,6 +137,29 @@ pub trait Tx {
     // notifications
     fn insert_notification(&mut self, user: UserId, kind: &str, message: &str, data: &str, at: Millis) -> R<()>;
     fn notifications(&mut self, user: UserId, limit: u32) -> R<Vec<NotificationRecord>>;
+
+    // collections
+    fn insert_collection(&mut self, c: &CollectionRecord) -> R<()>;
+    fn collection(&mut self, id: CollectionId) -> R<Option<CollectionRecord>>;
+    fn collections_in(&mut self, ws: WorkspaceId) -> R<Vec<CollectionRecord>>;
+    /// Moves the head to a new revision (name and who changed it too).
+    fn update_collection_head(&mut self, c: &CollectionRecord) -> R<()>;
+    fn delete_collection(&mut self, id: CollectionId) -> R<bool>;
+    /// Stores bodies by hash; bodies already stored are kept as they are.
+    fn put_blobs(&mut self, blobs: &[(String, String)]) -> R<()>;
+    /// Adds node versions valid from `rev` on.
+    fn insert_nodes(&mut self, id: CollectionId, rev: i64, nodes: &[NodeRecord]) -> R<()>;
+    /// Ends the current versions of these nodes at `rev`.
+    fn close_nodes(&mut self, id: CollectionId, uids: &[String], rev: i64) -> R<()>;
+    /// The tree of a revision (`None`: the head), with bodies, in no order.
+    fn nodes_at(&mut self, id: CollectionId, rev: Option<i64>) -> R<Vec<NodeWithBody>>;
+    /// The current version of one node.
+    fn current_node(&mut self, id: CollectionId, uid: &str) -> R<Option<NodeWithBody>>;
+    /// The current children of a node, ordered.
+    fn current_children(&mut self, id: CollectionId, parent: &str) -> R<Vec<NodeRecord>>;
+    fn insert_revision(&mut self, r: &RevisionRecord) -> R<()>;
+    /// Newest first, below `before`.
+    fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>>;
 
     // audit log
     fn insert_audit(&mut self, row: &NewAuditRecord) -> R<()>;
