@@ -212,6 +212,36 @@ macro_rules! sql_user {
     };
 }
 
+macro_rules! sql_update {
+    ($where:literal) => {
+        concat!(
+            "SELECT u.id, u.workspace_id, u.seq, u.author_id, a.name, u.updated_by, u.topic, u.description, \
+             u.category, u.related, u.element_changes, u.is_pinned, u.created_at, u.updated_at \
+             FROM workspace_updates u JOIN users a ON a.id = u.author_id ",
+            $where
+        )
+    };
+}
+
+fn update_at(r: &Row) -> R<UpdateRecord> {
+    Ok(UpdateRecord {
+        id: r.int(0)?,
+        workspace_id: workspace_id(r.text(1)?)?,
+        seq: r.int(2)?,
+        author_id: user_id(r.text(3)?)?,
+        author_name: r.text(4)?.to_string(),
+        updated_by: user_id(r.text(5)?)?,
+        topic: r.text(6)?.to_string(),
+        description: r.text(7)?.to_string(),
+        category: r.text(8)?.to_string(),
+        related: r.text(9)?.to_string(),
+        element_changes: r.text(10)?.to_string(),
+        is_pinned: r.bool(11)?,
+        created_at: r.int(12)?,
+        updated_at: r.int(13)?,
+    })
+}
+
 impl Tx for SqlTx<'_> {
     fn count_users(&mut self) -> R<i64> {
         match self.row("SELECT COUNT(*) FROM users", &[])? {
@@ -1117,6 +1147,143 @@ impl Tx for SqlTx<'_> {
             })
         })
         .collect()
+    }
+
+    fn insert_update(&mut self, u: &UpdateRecord) -> R<UpdateRecord> {
+        let ws = u.workspace_id.to_string();
+        let seq = self
+            .row(
+                "UPDATE workspaces SET update_seq = update_seq + 1 WHERE id = $1 RETURNING update_seq",
+                &[ws.as_str().into()],
+            )?
+            .ok_or_else(|| StoreError::Backend("workspace of the update is gone".into()))?
+            .int(0)?;
+        let id = self
+            .row(
+                "INSERT INTO workspace_updates (workspace_id, seq, author_id, updated_by, topic, description, category, \
+                 related, element_changes, is_pinned, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                &[
+                    ws.as_str().into(),
+                    seq.into(),
+                    u.author_id.to_string().into(),
+                    u.updated_by.to_string().into(),
+                    u.topic.as_str().into(),
+                    u.description.as_str().into(),
+                    u.category.as_str().into(),
+                    u.related.as_str().into(),
+                    u.element_changes.as_str().into(),
+                    u.is_pinned.into(),
+                    u.created_at.into(),
+                    u.updated_at.into(),
+                ],
+            )?
+            .ok_or_else(|| StoreError::Backend("insert returned no id".into()))?
+            .int(0)?;
+        self.update_by_id(u.workspace_id, id)?
+            .ok_or_else(|| StoreError::Backend("inserted update not found".into()))
+    }
+
+    fn update_by_id(&mut self, ws: WorkspaceId, id: i64) -> R<Option<UpdateRecord>> {
+        self.row(
+            sql_update!("WHERE u.workspace_id = $1 AND u.id = $2 AND u.deleted = FALSE"),
+            &[ws.to_string().into(), id.into()],
+        )?
+        .map(|r| update_at(&r))
+        .transpose()
+    }
+
+    fn save_update(&mut self, u: &UpdateRecord) -> R<()> {
+        self.exec(
+            "UPDATE workspace_updates SET topic = $1, description = $2, category = $3, related = $4, \
+             element_changes = $5, is_pinned = $6, updated_by = $7, updated_at = $8 WHERE id = $9 AND workspace_id = $10",
+            &[
+                u.topic.as_str().into(),
+                u.description.as_str().into(),
+                u.category.as_str().into(),
+                u.related.as_str().into(),
+                u.element_changes.as_str().into(),
+                u.is_pinned.into(),
+                u.updated_by.to_string().into(),
+                u.updated_at.into(),
+                u.id.into(),
+                u.workspace_id.to_string().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_update(&mut self, ws: WorkspaceId, id: i64) -> R<bool> {
+        Ok(self.exec(
+            "UPDATE workspace_updates SET deleted = TRUE WHERE workspace_id = $1 AND id = $2 AND deleted = FALSE",
+            &[ws.to_string().into(), id.into()],
+        )? > 0)
+    }
+
+    fn updates(
+        &mut self,
+        ws: WorkspaceId,
+        category: Option<&str>,
+        after: Option<(bool, i64)>,
+        limit: u32,
+    ) -> R<Vec<UpdateRecord>> {
+        // Order: pinned first, then newest first. A keyset position (p, s)
+        // continues with the rest of that pin group, then the unpinned ones.
+        let (pinned, seq) = after.unwrap_or((true, i64::MAX));
+        self.rows(
+            sql_update!(
+                "WHERE u.workspace_id = $1 AND u.deleted = FALSE AND u.category = COALESCE($2, u.category) \
+                 AND ((u.is_pinned = $3 AND u.seq < $4) OR (u.is_pinned = FALSE AND $3 = TRUE)) \
+                 ORDER BY u.is_pinned DESC, u.seq DESC LIMIT $5"
+            ),
+            &[ws.to_string().into(), category.into(), pinned.into(), seq.into(), i64::from(limit).into()],
+        )?
+        .iter()
+        .map(update_at)
+        .collect()
+    }
+
+    fn unread_updates(&mut self, ws: WorkspaceId, user: UserId) -> R<i64> {
+        let (ws, user) = (ws.to_string(), user.to_string());
+        let head = self
+            .row("SELECT update_seq FROM workspaces WHERE id = $1", &[ws.as_str().into()])?
+            .map_or(Ok(0), |r| r.int(0))?;
+        let seen = self
+            .row(
+                "SELECT seen_seq FROM update_cursors WHERE user_id = $1 AND workspace_id = $2",
+                &[user.as_str().into(), ws.as_str().into()],
+            )?
+            .map_or(Ok(0), |r| r.int(0))?;
+        if head <= seen {
+            return Ok(0);
+        }
+        let own = self
+            .row(
+                "SELECT COUNT(*) FROM workspace_updates WHERE workspace_id = $1 AND author_id = $2 AND seq > $3 \
+                 AND deleted = FALSE",
+                &[ws.as_str().into(), user.as_str().into(), seen.into()],
+            )?
+            .map_or(Ok(0), |r| r.int(0))?;
+        let deleted = self
+            .row(
+                "SELECT COUNT(*) FROM workspace_updates WHERE workspace_id = $1 AND seq > $2 AND deleted = TRUE",
+                &[ws.as_str().into(), seen.into()],
+            )?
+            .map_or(Ok(0), |r| r.int(0))?;
+        Ok((head - seen - own - deleted).max(0))
+    }
+
+    fn mark_updates_seen(&mut self, ws: WorkspaceId, user: UserId, at: Millis) -> R<()> {
+        let (ws, user) = (ws.to_string(), user.to_string());
+        let head = self
+            .row("SELECT update_seq FROM workspaces WHERE id = $1", &[ws.as_str().into()])?
+            .map_or(Ok(0), |r| r.int(0))?;
+        self.exec(
+            "INSERT INTO update_cursors (user_id, workspace_id, seen_seq, seen_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, workspace_id) DO UPDATE SET seen_seq = $3, seen_at = $4",
+            &[user.as_str().into(), ws.as_str().into(), head.into(), at.into()],
+        )?;
+        Ok(())
     }
 
     fn insert_audit(&mut self, a: &NewAuditRecord) -> R<()> {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_workspaces.sql")),
     (3, include_str!("../migrations/0003_outbox_delivery.sql")),
     (4, include_str!("../migrations/0004_collections.sql")),
+    (5, include_str!("../migrations/0005_updates.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

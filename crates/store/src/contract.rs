@@ -648,6 +648,69 @@ pub fn r_col_3_a_collection_keeps_every_revision_of_its_tree(store: &Store) {
     assert!(read(store, move |tx| tx.nodes_at(cid, None)).is_empty());
 }
 
+pub fn r_upd_3_unread_counts_follow_each_members_last_visit(store: &Store) {
+    let t = team(store, "T");
+    let pub_ = user(store, "pub@example.com");
+    let reader = user(store, "reader@example.com");
+    let w = workspace(store, t.id, pub_.id, WorkspaceKind::Partner);
+    let wid = w.id;
+    let post = |author: UserId, topic: &str, pinned: bool| {
+        let u = UpdateRecord {
+            id: 0,
+            workspace_id: wid,
+            seq: 0,
+            author_id: author,
+            author_name: String::new(),
+            updated_by: author,
+            topic: topic.into(),
+            description: "Body".into(),
+            category: "announcement".into(),
+            related: "[]".into(),
+            element_changes: "[]".into(),
+            is_pinned: pinned,
+            created_at: 5,
+            updated_at: 5,
+        };
+        write(store, move |tx| tx.insert_update(&u))
+    };
+    let (p, r) = (pub_.id, reader.id);
+    let first = post(p, "one", false);
+    assert_eq!(first.seq, 1);
+    assert_eq!(first.author_name, "User pub@example.com");
+    post(p, "two", true);
+    post(r, "mine", false);
+    let four = post(p, "four", false);
+    assert_eq!(four.seq, 4);
+    assert_eq!(read(store, move |tx| tx.unread_updates(wid, r)), 3, "own updates counted as unread");
+    assert_eq!(read(store, move |tx| tx.unread_updates(wid, p)), 1);
+    write(store, move |tx| tx.mark_updates_seen(wid, r, 10));
+    assert_eq!(read(store, move |tx| tx.unread_updates(wid, r)), 0);
+    let five = post(p, "five", false);
+    post(p, "six", false);
+    assert_eq!(read(store, move |tx| tx.unread_updates(wid, r)), 2);
+    let fid = five.id;
+    assert!(write(store, move |tx| tx.delete_update(wid, fid)));
+    assert!(!write(store, move |tx| tx.delete_update(wid, fid)));
+    assert_eq!(read(store, move |tx| tx.unread_updates(wid, r)), 1, "a deleted update still counted");
+    assert_eq!(read(store, move |tx| tx.update_by_id(wid, fid)), None);
+    // Pinned first, then newest first, a page at a time.
+    let topics = |page: &[UpdateRecord]| page.iter().map(|u| u.topic.clone()).collect::<Vec<_>>();
+    let all = read(store, move |tx| tx.updates(wid, None, None, 10));
+    assert_eq!(topics(&all), ["two", "six", "four", "mine", "one"]);
+    let p1 = read(store, move |tx| tx.updates(wid, None, None, 2));
+    let last = p1.last().map(|u| (u.is_pinned, u.seq));
+    let p2 = read(store, move |tx| tx.updates(wid, None, last, 2));
+    assert_eq!(topics(&p1), ["two", "six"]);
+    assert_eq!(topics(&p2), ["four", "mine"]);
+    assert!(read(store, move |tx| tx.updates(wid, Some("bug_fix"), None, 10)).is_empty());
+    let mut edited = first.clone();
+    edited.topic = "one, edited".into();
+    edited.is_pinned = true;
+    write(store, move |tx| tx.save_update(&edited));
+    let fid = first.id;
+    assert_eq!(read(store, move |tx| tx.update_by_id(wid, fid)).map(|u| u.topic), Some("one, edited".into()));
+}
+
 /// Expands to one `#[test]` per contract check. `$make` is an expression
 /// giving `Option<(Store, guard)>`; `None` skips (the backend is absent and
 /// that is allowed outside CI).
@@ -668,7 +731,8 @@ macro_rules! contract_tests {
             workspace_roles_are_replaced_not_duplicated,
             partner_invitations_carry_their_workspace_role,
             activity_and_notifications_list_newest_first,
-            r_col_3_a_collection_keeps_every_revision_of_its_tree
+            r_col_3_a_collection_keeps_every_revision_of_its_tree,
+            r_upd_3_unread_counts_follow_each_members_last_visit
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

@@ -280,3 +280,25 @@ pub struct RevisionRecord {
     pub created_at: Millis,
     pub changes: String,
 }
+
+/// A workspace update (R-UPD-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateRecord {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    /// Number of the update in its workspace (1, 2, …).
+    pub seq: i64,
+    pub author_id: UserId,
+    pub author_name: String,
+    pub updated_by: UserId,
+    pub topic: String,
+    pub description: String,
+    pub category: String,
+    /// JSON array of `{resource, resourceId}`.
+    pub related: String,
+    /// JSON array of the element changes the update announces (R-UPD-2).
+    pub element_changes: String,
+    pub is_pinned: bool,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}

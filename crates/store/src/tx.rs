@@ -161,6 +161,22 @@ pub trait Tx {
     /// Newest first, below `before`.
     fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>>;
 
+    // workspace updates
+    /// Inserts an update, numbering it next in its workspace; answers it.
+    fn insert_update(&mut self, u: &UpdateRecord) -> R<UpdateRecord>;
+    fn update_by_id(&mut self, ws: WorkspaceId, id: i64) -> R<Option<UpdateRecord>>;
+    fn save_update(&mut self, u: &UpdateRecord) -> R<()>;
+    /// Marks an update deleted; its number stays taken.
+    fn delete_update(&mut self, ws: WorkspaceId, id: i64) -> R<bool>;
+    /// A page of live updates: pinned first, then newest first; `after` is
+    /// the `(pinned, seq)` of the last update of the previous page.
+    fn updates(&mut self, ws: WorkspaceId, category: Option<&str>, after: Option<(bool, i64)>, limit: u32) -> R<Vec<UpdateRecord>>;
+    /// Updates by others since the user's last visit of the Updates tab
+    /// (R-UPD-3), counted from numbers and indexes, never by a scan.
+    fn unread_updates(&mut self, ws: WorkspaceId, user: UserId) -> R<i64>;
+    /// Records that the user has seen every update of the workspace.
+    fn mark_updates_seen(&mut self, ws: WorkspaceId, user: UserId, at: Millis) -> R<()>;
+
     // audit log
     fn insert_audit(&mut self, row: &NewAuditRecord) -> R<()>;
     fn audit_rows(&mut self, team: TeamId, q: &AuditQuery) -> R<Vec<AuditRecord>>;
