@@ -346,3 +346,55 @@ pub struct NotificationView {
 pub struct NotificationList {
     pub notifications: Vec<NotificationView>,
 }
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RelatedResource {
+    /// `collection`, `folder`, `request` or `response`.
+    pub resource: String,
+    pub resource_id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UpdateAuthor {
+    pub id: String,
+    pub name: String,
+}
+
+/// A workspace update.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateView {
+    pub id: i64,
+    pub workspace_id: String,
+    pub topic: String,
+    /// Markdown.
+    pub description: String,
+    /// `improvement`, `new_feature`, `bug_fix`, `breaking_change` or `announcement`.
+    pub category: String,
+    pub is_pinned: bool,
+    pub related_resources: Vec<RelatedResource>,
+    /// The element changes the update announces (from the save nudge).
+    pub element_changes: serde_json::Value,
+    pub created_by: UpdateAuthor,
+    pub updated_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UpdateList {
+    pub data: Vec<UpdateView>,
+    pub meta: PageMeta,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateRequest {
+    pub topic: Option<String>,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub related_resources: Option<Vec<RelatedResource>>,
+    pub is_pinned: Option<bool>,
+    pub element_changes: Option<serde_json::Value>,
+}

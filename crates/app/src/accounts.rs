@@ -31,6 +31,8 @@ pub struct NewApiKey {
 pub struct Me {
     pub user: UserRecord,
     pub memberships: Vec<MembershipRecord>,
+    /// Unread updates over every workspace the user sees (R-UPD-3).
+    pub unread_updates: i64,
 }
 
 const API_KEY_PREFIX: &str = "ptk_";
@@ -284,10 +286,19 @@ impl App {
     /// The caller and their teams.
     pub async fn me(&self, who: &Principal) -> Result<Me> {
         let user = who.user.clone();
+        let actor = who.actor();
         self.store
             .read(move |tx| {
                 let memberships = tx.memberships_of(user.id)?;
-                Ok(Me { user, memberships })
+                let mut unread_updates = 0;
+                for a in crate::workspaces::visible_workspaces(tx, &actor)? {
+                    unread_updates += tx.unread_updates(a.workspace.id, user.id)?;
+                }
+                Ok(Me {
+                    user,
+                    memberships,
+                    unread_updates,
+                })
             })
             .await
     }

@@ -15,6 +15,7 @@ pub mod partners;
 mod passwords;
 pub mod rate_limit;
 pub mod teams;
+pub mod updates;
 pub mod workspaces;
 
 use std::sync::Arc;

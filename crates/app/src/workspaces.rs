@@ -115,13 +115,30 @@ pub struct WorkspaceView {
     pub access: WorkspaceAccess,
     /// A workspace of a team the caller is not a member of (R-ISO-5).
     pub external: bool,
+    /// Updates by others since the caller last opened the Updates tab (R-UPD-3).
+    pub unread_updates: i64,
 }
 
 impl WorkspaceView {
-    fn of(access: WorkspaceAccess) -> Self {
+    /// The view for `user`, with their unread count.
+    pub(crate) fn of(tx: &mut dyn Tx, access: WorkspaceAccess, user: UserId) -> Result<Self> {
         let external = access.team_roles.is_none();
-        Self { access, external }
+        let unread_updates = tx.unread_updates(access.workspace.id, user)?;
+        Ok(Self {
+            access,
+            external,
+            unread_updates,
+        })
     }
+}
+
+/// Every workspace `actor` may see.
+pub(crate) fn visible_workspaces(tx: &mut dyn Tx, actor: &Actor) -> Result<Vec<WorkspaceAccess>> {
+    Ok(tx
+        .workspace_accesses(actor.user_id)?
+        .into_iter()
+        .filter(|a| authorize(actor, Action::ViewWorkspace, Resource::Workspace(&facts_of(a))).is_ok())
+        .collect())
 }
 
 /// Changes asked of `PUT /workspaces/{id}`.
@@ -278,7 +295,7 @@ impl App {
                     ("workspace", record.id.to_string(), record.name.clone()),
                     at,
                 )?;
-                Ok(WorkspaceView::of(access))
+                WorkspaceView::of(tx, access, actor.user_id)
             })
             .await
     }
@@ -291,20 +308,24 @@ impl App {
         let actor = who.actor();
         self.store
             .read(move |tx| {
-                let mut items: Vec<WorkspaceView> = tx
-                    .workspace_accesses(actor.user_id)?
+                let mut items = Vec::new();
+                for a in visible_workspaces(tx, &actor)? {
+                    let w = &a.workspace;
+                    let after_cursor = after
+                        .as_ref()
+                        .is_none_or(|p| (w.created_at, w.id.to_string()) > (p.at, p.id.clone()));
+                    let wanted = kind.is_none_or(|k| w.kind == k) && (!filter.external_only || a.team_roles.is_none());
+                    if after_cursor && wanted {
+                        items.push(a);
+                    }
+                    if items.len() > limit {
+                        break;
+                    }
+                }
+                let mut items = items
                     .into_iter()
-                    .filter(|a| authorize(&actor, Action::ViewWorkspace, Resource::Workspace(&facts_of(a))).is_ok())
-                    .filter(|a| kind.is_none_or(|k| a.workspace.kind == k))
-                    .map(WorkspaceView::of)
-                    .filter(|v| !filter.external_only || v.external)
-                    .filter(|v| {
-                        after.as_ref().is_none_or(|p| {
-                            let w = &v.access.workspace;
-                            (w.created_at, w.id.to_string()) > (p.at, p.id.clone())
-                        })
-                    })
-                    .collect();
+                    .map(|a| WorkspaceView::of(tx, a, actor.user_id))
+                    .collect::<Result<Vec<_>>>()?;
                 let next_cursor = if items.len() > limit {
                     items.truncate(limit);
                     items.last().map(|v| {
@@ -324,7 +345,10 @@ impl App {
     pub async fn workspace(&self, who: &Principal, id: WorkspaceId) -> Result<WorkspaceView> {
         let actor = who.actor();
         self.store
-            .read(move |tx| Ok(WorkspaceView::of(workspace_for(tx, &actor, id, Action::ViewWorkspace)?)))
+            .read(move |tx| {
+                let access = workspace_for(tx, &actor, id, Action::ViewWorkspace)?;
+                WorkspaceView::of(tx, access, actor.user_id)
+            })
             .await
     }
 
@@ -400,7 +424,7 @@ impl App {
                     )?;
                 }
                 let access = tx.workspace_access(id, actor.user_id)?.ok_or_else(Error::internal)?;
-                Ok(WorkspaceView::of(access))
+                WorkspaceView::of(tx, access, actor.user_id)
             })
             .await
     }
@@ -454,7 +478,7 @@ impl App {
                     at,
                 )?;
                 let access = tx.workspace_access(id, actor.user_id)?.ok_or_else(Error::internal)?;
-                Ok(WorkspaceView::of(access))
+                WorkspaceView::of(tx, access, actor.user_id)
             })
             .await
     }

@@ -122,7 +122,7 @@ pub fn workspace(v: &Seen) -> WorkspaceView {
         },
         multi_partner: w.multi_partner,
         pending_approval: w.pending_approval,
-        unread_updates: 0,
+        unread_updates: u64::try_from(v.unread_updates).unwrap_or(0),
         role: v.access.role.map(|r| r.role_id(v.access.lead).to_string()),
         collections: None,
         environments: None,
@@ -160,6 +160,26 @@ pub fn activity(a: &ActivityRecord) -> ActivityView {
         element_id: a.element_id.clone(),
         element_name: a.element_name.clone(),
         trigger: "user".into(),
+    }
+}
+
+pub fn update(u: &portico_store::UpdateRecord) -> UpdateView {
+    UpdateView {
+        id: u.id,
+        workspace_id: u.workspace_id.to_string(),
+        topic: u.topic.clone(),
+        description: u.description.clone(),
+        category: u.category.clone(),
+        is_pinned: u.is_pinned,
+        related_resources: serde_json::from_str(&u.related).unwrap_or_default(),
+        element_changes: serde_json::from_str(&u.element_changes).unwrap_or(serde_json::Value::Array(Vec::new())),
+        created_by: UpdateAuthor {
+            id: u.author_id.to_string(),
+            name: u.author_name.clone(),
+        },
+        updated_by: u.updated_by.to_string(),
+        created_at: time(u.created_at),
+        updated_at: time(u.updated_at),
     }
 }
 

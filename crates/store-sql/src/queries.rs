@@ -1111,6 +1111,22 @@ impl Tx for SqlTx<'_> {
         .collect()
     }
 
+    fn element_in_workspace(&mut self, ws: WorkspaceId, kind: &str, id: &str) -> R<bool> {
+        let found = if kind == "collection" {
+            self.row(
+                "SELECT 1 FROM collections WHERE workspace_id = $1 AND id = $2",
+                &[ws.to_string().into(), id.into()],
+            )?
+        } else {
+            self.row(
+                "SELECT 1 FROM collection_nodes n JOIN collections c ON c.id = n.collection_id \
+                 WHERE c.workspace_id = $1 AND n.uid = $2 AND n.kind = $3 AND n.to_rev IS NULL LIMIT 1",
+                &[ws.to_string().into(), id.into(), kind.into()],
+            )?
+        };
+        Ok(found.is_some())
+    }
+
     fn insert_revision(&mut self, r: &RevisionRecord) -> R<()> {
         self.exec(
             "INSERT INTO collection_revisions (collection_id, revision, author, created_at, changes) \
@@ -1236,7 +1252,13 @@ impl Tx for SqlTx<'_> {
                  AND ((u.is_pinned = $3 AND u.seq < $4) OR (u.is_pinned = FALSE AND $3 = TRUE)) \
                  ORDER BY u.is_pinned DESC, u.seq DESC LIMIT $5"
             ),
-            &[ws.to_string().into(), category.into(), pinned.into(), seq.into(), i64::from(limit).into()],
+            &[
+                ws.to_string().into(),
+                category.into(),
+                pinned.into(),
+                seq.into(),
+                i64::from(limit).into(),
+            ],
         )?
         .iter()
         .map(update_at)

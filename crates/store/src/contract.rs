@@ -681,7 +681,11 @@ pub fn r_upd_3_unread_counts_follow_each_members_last_visit(store: &Store) {
     post(r, "mine", false);
     let four = post(p, "four", false);
     assert_eq!(four.seq, 4);
-    assert_eq!(read(store, move |tx| tx.unread_updates(wid, r)), 3, "own updates counted as unread");
+    assert_eq!(
+        read(store, move |tx| tx.unread_updates(wid, r)),
+        3,
+        "own updates counted as unread"
+    );
     assert_eq!(read(store, move |tx| tx.unread_updates(wid, p)), 1);
     write(store, move |tx| tx.mark_updates_seen(wid, r, 10));
     assert_eq!(read(store, move |tx| tx.unread_updates(wid, r)), 0);
@@ -691,7 +695,11 @@ pub fn r_upd_3_unread_counts_follow_each_members_last_visit(store: &Store) {
     let fid = five.id;
     assert!(write(store, move |tx| tx.delete_update(wid, fid)));
     assert!(!write(store, move |tx| tx.delete_update(wid, fid)));
-    assert_eq!(read(store, move |tx| tx.unread_updates(wid, r)), 1, "a deleted update still counted");
+    assert_eq!(
+        read(store, move |tx| tx.unread_updates(wid, r)),
+        1,
+        "a deleted update still counted"
+    );
     assert_eq!(read(store, move |tx| tx.update_by_id(wid, fid)), None);
     // Pinned first, then newest first, a page at a time.
     let topics = |page: &[UpdateRecord]| page.iter().map(|u| u.topic.clone()).collect::<Vec<_>>();
@@ -708,7 +716,10 @@ pub fn r_upd_3_unread_counts_follow_each_members_last_visit(store: &Store) {
     edited.is_pinned = true;
     write(store, move |tx| tx.save_update(&edited));
     let fid = first.id;
-    assert_eq!(read(store, move |tx| tx.update_by_id(wid, fid)).map(|u| u.topic), Some("one, edited".into()));
+    assert_eq!(
+        read(store, move |tx| tx.update_by_id(wid, fid)).map(|u| u.topic),
+        Some("one, edited".into())
+    );
 }
 
 /// Expands to one `#[test]` per contract check. `$make` is an expression

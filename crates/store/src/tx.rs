@@ -158,6 +158,9 @@ pub trait Tx {
     /// The current children of a node, ordered.
     fn current_children(&mut self, id: CollectionId, parent: &str) -> R<Vec<NodeRecord>>;
     fn insert_revision(&mut self, r: &RevisionRecord) -> R<()>;
+    /// Whether a current element of this kind (`collection`, `folder`,
+    /// `request`, `response`) with this id lives in the workspace.
+    fn element_in_workspace(&mut self, ws: WorkspaceId, kind: &str, id: &str) -> R<bool>;
     /// Newest first, below `before`.
     fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>>;
 
@@ -170,7 +173,13 @@ pub trait Tx {
     fn delete_update(&mut self, ws: WorkspaceId, id: i64) -> R<bool>;
     /// A page of live updates: pinned first, then newest first; `after` is
     /// the `(pinned, seq)` of the last update of the previous page.
-    fn updates(&mut self, ws: WorkspaceId, category: Option<&str>, after: Option<(bool, i64)>, limit: u32) -> R<Vec<UpdateRecord>>;
+    fn updates(
+        &mut self,
+        ws: WorkspaceId,
+        category: Option<&str>,
+        after: Option<(bool, i64)>,
+        limit: u32,
+    ) -> R<Vec<UpdateRecord>>;
     /// Updates by others since the user's last visit of the Updates tab
     /// (R-UPD-3), counted from numbers and indexes, never by a scan.
     fn unread_updates(&mut self, ws: WorkspaceId, user: UserId) -> R<i64>;

@@ -35,7 +35,7 @@ pub async fn get_me(State(s): State<AppState>, Caller(who): Caller) -> ApiResult
                     roles: m.roles.names().into_iter().map(String::from).collect(),
                 })
                 .collect(),
-            unread_updates: 0,
+            unread_updates: u64::try_from(me.unread_updates).unwrap_or(0),
         },
         csrf_token,
     }))

@@ -8,6 +8,7 @@ pub mod invitations;
 pub mod me;
 pub mod partners;
 pub mod teams;
+pub mod updates;
 pub mod workspaces;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -84,4 +85,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(partners::partner_emails))
         .routes(routes!(partners::partner_resources))
         .routes(routes!(partners::notifications))
+        .routes(routes!(updates::list_updates, updates::post_update))
+        .routes(routes!(
+            updates::get_update,
+            updates::edit_update,
+            updates::delete_update
+        ))
+        .routes(routes!(updates::mark_seen))
 }

@@ -10,3 +10,4 @@ mod mail;
 mod partner_workspaces;
 mod sweep;
 mod teams;
+mod updates;
