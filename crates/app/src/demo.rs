@@ -146,6 +146,36 @@ impl App {
             .await?;
         self.demo_partner(&alice, pw.access.workspace.id, "7", &gina, globex.id)
             .await?;
+        let draft = |topic: &str, description: &str, category: &str, pinned: bool| crate::updates::UpdateDraft {
+            topic: Some(topic.into()),
+            description: Some(description.into()),
+            category: Some(category.into()),
+            is_pinned: Some(pinned),
+            ..Default::default()
+        };
+        let pw_id = pw.access.workspace.id;
+        self.post_update(
+            &alice,
+            pw_id,
+            draft(
+                "Welcome to the Payments API workspace",
+                "This is where we share the **Payments API** with Globex.\n\n- Fork the collection into your team\n- Watch this tab for changes",
+                "announcement",
+                true,
+            ),
+        )
+        .await?;
+        self.post_update(
+            &alice,
+            pw_id,
+            draft(
+                "Refunds are live",
+                "`POST /refunds` now accepts partial refunds. See the *Refunds* folder.",
+                "new_feature",
+                false,
+            ),
+        )
+        .await?;
         let broadcast = self
             .create_workspace(
                 &alice,
