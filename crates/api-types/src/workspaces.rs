@@ -370,6 +370,8 @@ pub struct UpdateView {
     pub topic: String,
     /// Markdown.
     pub description: String,
+    /// The description rendered to sanitised HTML.
+    pub description_html: String,
     /// `improvement`, `new_feature`, `bug_fix`, `breaking_change` or `announcement`.
     pub category: String,
     pub is_pinned: bool,
@@ -397,4 +399,36 @@ pub struct UpdateRequest {
     pub related_resources: Option<Vec<RelatedResource>>,
     pub is_pinned: Option<bool>,
     pub element_changes: Option<serde_json::Value>,
+}
+
+/// A comment on an update, or a reply (`parentId`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CommentView {
+    pub id: i64,
+    pub update_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<i64>,
+    /// Markdown, as written.
+    pub body: String,
+    /// The markdown rendered to sanitised HTML.
+    pub body_html: String,
+    pub created_by: UpdateAuthor,
+    /// Written by a partner (drawn with a diamond).
+    pub is_partner: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CommentList {
+    pub data: Vec<CommentView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CommentRequest {
+    pub body: String,
+    /// Reply to this comment (one level of replies).
+    pub parent_id: Option<i64>,
 }

@@ -6,10 +6,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod comments;
 pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod invitations;
+pub mod markdown;
 pub mod pagination;
 pub mod partners;
 mod passwords;

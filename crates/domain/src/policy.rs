@@ -168,6 +168,8 @@ pub enum Action {
     /// Post, edit, pin and delete workspace updates.
     PostUpdate,
     CommentOnUpdate,
+    /// Delete other people's comments on updates (R-UPD-4).
+    ModerateComments,
     ViewActivity,
 }
 
@@ -249,7 +251,8 @@ fn authorize_workspace(action: Action, ws: &WorkspaceFacts) -> Result<(), Denied
         Action::EditWorkspaceSettings
         | Action::InviteTeamMember
         | Action::ChangeTeamMemberRole
-        | Action::DeleteWorkspace => ws.manages(),
+        | Action::DeleteWorkspace
+        | Action::ModerateComments => ws.manages(),
         Action::InvitePartner {
             as_lead,
             within_leads_reach,

@@ -169,6 +169,7 @@ pub fn update(u: &portico_store::UpdateRecord) -> UpdateView {
         workspace_id: u.workspace_id.to_string(),
         topic: u.topic.clone(),
         description: u.description.clone(),
+        description_html: portico_app::markdown::render(&u.description),
         category: u.category.clone(),
         is_pinned: u.is_pinned,
         related_resources: serde_json::from_str(&u.related).unwrap_or_default(),
@@ -180,6 +181,23 @@ pub fn update(u: &portico_store::UpdateRecord) -> UpdateView {
         updated_by: u.updated_by.to_string(),
         created_at: time(u.created_at),
         updated_at: time(u.updated_at),
+    }
+}
+
+pub fn comment(c: &portico_store::CommentRecord) -> CommentView {
+    CommentView {
+        id: c.id,
+        update_id: c.update_id,
+        parent_id: c.parent_id,
+        body: c.body.clone(),
+        body_html: portico_app::markdown::render(&c.body),
+        created_by: UpdateAuthor {
+            id: c.author_id.to_string(),
+            name: c.author_name.clone(),
+        },
+        is_partner: c.partner_team_id.is_some(),
+        created_at: time(c.created_at),
+        updated_at: time(c.updated_at),
     }
 }
 

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_outbox_delivery.sql")),
     (4, include_str!("../migrations/0004_collections.sql")),
     (5, include_str!("../migrations/0005_updates.sql")),
+    (6, include_str!("../migrations/0006_update_comments.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

@@ -242,6 +242,30 @@ fn update_at(r: &Row) -> R<UpdateRecord> {
     })
 }
 
+macro_rules! sql_comment {
+    ($where:literal) => {
+        concat!(
+            "SELECT c.id, c.update_id, c.parent_id, c.author_id, a.name, c.partner_team_id, c.body, c.created_at, \
+             c.updated_at FROM update_comments c JOIN users a ON a.id = c.author_id ",
+            $where
+        )
+    };
+}
+
+fn comment_at(r: &Row) -> R<CommentRecord> {
+    Ok(CommentRecord {
+        id: r.int(0)?,
+        update_id: r.int(1)?,
+        parent_id: r.opt_int(2)?,
+        author_id: user_id(r.text(3)?)?,
+        author_name: r.text(4)?.to_string(),
+        partner_team_id: r.opt_text(5)?.map(team_id).transpose()?,
+        body: r.text(6)?.to_string(),
+        created_at: r.int(7)?,
+        updated_at: r.int(8)?,
+    })
+}
+
 impl Tx for SqlTx<'_> {
     fn count_users(&mut self) -> R<i64> {
         match self.row("SELECT COUNT(*) FROM users", &[])? {
@@ -1306,6 +1330,52 @@ impl Tx for SqlTx<'_> {
             &[user.as_str().into(), ws.as_str().into(), head.into(), at.into()],
         )?;
         Ok(())
+    }
+
+    fn insert_comment(&mut self, c: &CommentRecord) -> R<i64> {
+        self.row(
+            "INSERT INTO update_comments (update_id, parent_id, author_id, partner_team_id, body, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            &[
+                c.update_id.into(),
+                c.parent_id.into(),
+                c.author_id.to_string().into(),
+                c.partner_team_id.map(|t| t.to_string()).into(),
+                c.body.as_str().into(),
+                c.created_at.into(),
+                c.updated_at.into(),
+            ],
+        )?
+        .ok_or_else(|| StoreError::Backend("insert returned no id".into()))?
+        .int(0)
+    }
+
+    fn comment(&mut self, update: i64, id: i64) -> R<Option<CommentRecord>> {
+        self.row(
+            sql_comment!("WHERE c.update_id = $1 AND c.id = $2"),
+            &[update.into(), id.into()],
+        )?
+        .map(|r| comment_at(&r))
+        .transpose()
+    }
+
+    fn comments(&mut self, update: i64) -> R<Vec<CommentRecord>> {
+        self.rows(sql_comment!("WHERE c.update_id = $1 ORDER BY c.id"), &[update.into()])?
+            .iter()
+            .map(comment_at)
+            .collect()
+    }
+
+    fn save_comment_body(&mut self, id: i64, body: &str, at: Millis) -> R<()> {
+        self.exec(
+            "UPDATE update_comments SET body = $1, updated_at = $2 WHERE id = $3",
+            &[body.into(), at.into(), id.into()],
+        )?;
+        Ok(())
+    }
+
+    fn delete_comment(&mut self, id: i64) -> R<bool> {
+        Ok(self.exec("DELETE FROM update_comments WHERE id = $1", &[id.into()])? > 0)
     }
 
     fn insert_audit(&mut self, a: &NewAuditRecord) -> R<()> {

@@ -302,3 +302,19 @@ pub struct UpdateRecord {
     pub created_at: Millis,
     pub updated_at: Millis,
 }
+
+/// A comment on a workspace update, or a reply to one (R-UPD-4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentRecord {
+    pub id: i64,
+    pub update_id: i64,
+    /// The comment this one replies to.
+    pub parent_id: Option<i64>,
+    pub author_id: UserId,
+    pub author_name: String,
+    /// The author's partner team, when they commented as a partner.
+    pub partner_team_id: Option<TeamId>,
+    pub body: String,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}

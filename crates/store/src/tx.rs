@@ -186,6 +186,15 @@ pub trait Tx {
     /// Records that the user has seen every update of the workspace.
     fn mark_updates_seen(&mut self, ws: WorkspaceId, user: UserId, at: Millis) -> R<()>;
 
+    // comments on updates
+    fn insert_comment(&mut self, c: &CommentRecord) -> R<i64>;
+    fn comment(&mut self, update: i64, id: i64) -> R<Option<CommentRecord>>;
+    /// Every comment of an update, oldest first.
+    fn comments(&mut self, update: i64) -> R<Vec<CommentRecord>>;
+    fn save_comment_body(&mut self, id: i64, body: &str, at: Millis) -> R<()>;
+    /// Deletes a comment and its replies.
+    fn delete_comment(&mut self, id: i64) -> R<bool>;
+
     // audit log
     fn insert_audit(&mut self, row: &NewAuditRecord) -> R<()>;
     fn audit_rows(&mut self, team: TeamId, q: &AuditQuery) -> R<Vec<AuditRecord>>;

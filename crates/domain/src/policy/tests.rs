@@ -292,3 +292,20 @@ fn r_plan_2_a_pending_request_is_seen_by_its_creator_and_partner_managers() {
         Err(Denied::Invisible)
     );
 }
+
+#[test]
+fn r_upd_4_workspace_admins_moderate_comments_and_nobody_else() {
+    for (col, expected) in [
+        ("SA", true),
+        ("PM", true),
+        ("AD", true),
+        ("ED", false),
+        ("VW", false),
+        ("PE", false),
+        ("PV", false),
+    ] {
+        let facts = principal(col, true, false);
+        let got = authorize(&actor(false), Action::ModerateComments, Resource::Workspace(&facts)).is_ok();
+        assert_eq!(got, expected, "{col}");
+    }
+}

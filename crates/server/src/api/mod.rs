@@ -92,4 +92,6 @@ pub fn router() -> OpenApiRouter<AppState> {
             updates::delete_update
         ))
         .routes(routes!(updates::mark_seen))
+        .routes(routes!(updates::list_comments, updates::post_comment))
+        .routes(routes!(updates::edit_comment, updates::delete_comment))
 }

@@ -135,3 +135,89 @@ pub async fn mark_seen(
     s.app.mark_updates_seen(&who, WorkspaceId::parse(&ws)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+fn comment_id(s: &str) -> Result<i64, Error> {
+    s.parse().map_err(|_| Error::not_found("comment"))
+}
+
+/// Comments and replies of an update, oldest first.
+#[utoipa::path(get, path = "/api/workspaces/{workspaceId}/updates/{updateId}/comments", tag = "workspaces",
+    params(("workspaceId" = String, Path), ("updateId" = String, Path)),
+    responses((status = 200, body = CommentList), (status = 404, body = ErrorBody)))]
+pub async fn list_comments(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path((ws, id)): Path<(String, String)>,
+) -> ApiResult<axum::Json<CommentList>> {
+    let list = s
+        .app
+        .list_comments(&who, WorkspaceId::parse(&ws)?, update_id(&id)?)
+        .await?;
+    Ok(axum::Json(CommentList {
+        data: list.iter().map(views::comment).collect(),
+    }))
+}
+
+/// Comments on an update, or replies to a comment (`parentId`, one level).
+/// Turned off in multi-partner workspaces (`409 comments_disabled_multi_partner`).
+#[utoipa::path(post, path = "/api/workspaces/{workspaceId}/updates/{updateId}/comments", tag = "workspaces",
+    request_body = CommentRequest,
+    params(("workspaceId" = String, Path), ("updateId" = String, Path)),
+    responses((status = 201, body = CommentView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn post_comment(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path((ws, id)): Path<(String, String)>,
+    Json(req): Json<CommentRequest>,
+) -> ApiResult<(StatusCode, axum::Json<CommentView>)> {
+    let c = s
+        .app
+        .post_comment(
+            &who,
+            WorkspaceId::parse(&ws)?,
+            update_id(&id)?,
+            &req.body,
+            req.parent_id,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(views::comment(&c))))
+}
+
+/// Edits one's own comment.
+#[utoipa::path(patch, path = "/api/workspaces/{workspaceId}/updates/{updateId}/comments/{commentId}", tag = "workspaces",
+    request_body = CommentRequest,
+    params(("workspaceId" = String, Path), ("updateId" = String, Path), ("commentId" = String, Path)),
+    responses((status = 200, body = CommentView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn edit_comment(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path((ws, id, cid)): Path<(String, String, String)>,
+    Json(req): Json<CommentRequest>,
+) -> ApiResult<axum::Json<CommentView>> {
+    let c = s
+        .app
+        .edit_comment(
+            &who,
+            WorkspaceId::parse(&ws)?,
+            update_id(&id)?,
+            comment_id(&cid)?,
+            &req.body,
+        )
+        .await?;
+    Ok(axum::Json(views::comment(&c)))
+}
+
+/// Deletes one's own comment (workspace admins: anyone's), with its replies.
+#[utoipa::path(delete, path = "/api/workspaces/{workspaceId}/updates/{updateId}/comments/{commentId}", tag = "workspaces",
+    params(("workspaceId" = String, Path), ("updateId" = String, Path), ("commentId" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_comment(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path((ws, id, cid)): Path<(String, String, String)>,
+) -> ApiResult<StatusCode> {
+    s.app
+        .delete_comment(&who, WorkspaceId::parse(&ws)?, update_id(&id)?, comment_id(&cid)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

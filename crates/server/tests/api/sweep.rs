@@ -23,6 +23,7 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
         ("PUT", "/api/workspaces/{workspaceId}") => json!({ "workspace": { "name": "Taken" } }),
         ("POST", "/api/workspaces/{workspaceId}/approval") => json!({ "decision": "approve" }),
         ("POST", "/api/workspaces/{workspaceId}/updates") => json!({ "topic": "Hi", "category": "announcement" }),
+        ("POST" | "PATCH", p) if p.contains("/comments") => json!({ "body": "Hi" }),
         ("PATCH", "/api/workspaces/{workspaceId}/roles") => {
             json!({ "roles": [{ "op": "add", "path": "/user", "value": [{ "id": someone, "role": "1" }] }] })
         }
@@ -92,6 +93,7 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
                         .replace("{invitationId}", inv)
                         .replace("{domain}", domain)
                         .replace("{updateId}", "1")
+                        .replace("{commentId}", "1")
                 };
                 // Partner resources are looked up by the partner's id; the
                 // others by an Acme member's.

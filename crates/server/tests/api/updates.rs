@@ -210,7 +210,116 @@ async fn r_upd_1_partner_editors_post_only_outside_multi_partner_mode(app: TestA
     assert_eq!(post(&s.alice, &s.pw, "broadcast").await.0, StatusCode::OK);
 }
 
+async fn r_upd_4_members_comment_and_reply_one_level(app: TestApp) {
+    let s = setup(&app, "4").await;
+    let (_, u) = post(&s.alice, &s.pw, "v2").await;
+    let path = format!("/api/workspaces/{}/updates/{}/comments", s.pw, u["id"]);
+    let (status, c) = s
+        .gina
+        .post(
+            &path,
+            json!({ "body": "Does v2 break *refunds*? <img src=x onerror=alert(1)>" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    assert_eq!(c["isPartner"], true);
+    let html = c["bodyHtml"].as_str().unwrap();
+    assert!(html.contains("<em>refunds</em>") && !html.contains("onerror"), "{html}");
+    let (status, reply) = s
+        .alice
+        .post(&path, json!({ "body": "No, it does not.", "parentId": c["id"] }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    assert_error(
+        &s.gina
+            .post(&path, json!({ "body": "thanks", "parentId": reply["id"] }))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "replies_are_one_level",
+    );
+    assert_error(
+        &s.gina.post(&path, json!({ "body": "  " })).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_comment",
+    );
+    let (_, list) = s.gina.get(&path).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 2);
+    assert_eq!(list["data"][1]["parentId"], c["id"]);
+    // Edit your own, not others'.
+    let mine = format!("{path}/{}", c["id"]);
+    let (status, edited) = s.gina.patch(&mine, json!({ "body": "Does v2 break refunds?" })).await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_error(
+        &s.alice.patch(&mine, json!({ "body": "hijacked" })).await,
+        StatusCode::FORBIDDEN,
+        "not_your_comment",
+    );
+    assert_error(
+        &s.gina.delete(&format!("{path}/{}", reply["id"])).await,
+        StatusCode::FORBIDDEN,
+        "not_your_comment",
+    );
+    // Notifications: a comment on your update, a reply to you.
+    let (_, a) = s.alice.get("/api/notifications").await;
+    assert!(
+        a["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "comment_on_your_update"),
+        "{a}"
+    );
+    let (_, g) = s.gina.get("/api/notifications").await;
+    assert!(
+        g["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "reply_to_you"),
+        "{g}"
+    );
+    // Workspace admins delete anyone's comment; its replies go with it.
+    assert_eq!(s.alice.delete(&mine).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(s.gina.get(&path).await.1["data"], json!([]));
+}
+
+async fn r_multi_4_comments_are_off_in_multi_partner_mode(app: TestApp) {
+    let s = setup(&app, "4").await;
+    let (_, u) = post(&s.alice, &s.pw, "v2").await;
+    let path = format!("/api/workspaces/{}/updates/{}/comments", s.pw, u["id"]);
+    let (_, c) = s.gina.post(&path, json!({ "body": "before" })).await;
+    let rb = s
+        .alice
+        .request(reqwest::Method::PUT, &format!("/api/workspaces/{}", s.pw))
+        .json(&json!({ "workspace": { "multiPartner": true } }));
+    assert_eq!(s.alice.send(rb).await.0, StatusCode::OK);
+    assert_error(
+        &s.gina.post(&path, json!({ "body": "after" })).await,
+        StatusCode::CONFLICT,
+        "comments_disabled_multi_partner",
+    );
+    assert_error(
+        &s.alice.post(&path, json!({ "body": "after" })).await,
+        StatusCode::CONFLICT,
+        "comments_disabled_multi_partner",
+    );
+    assert_error(
+        &s.gina
+            .patch(&format!("{path}/{}", c["id"]), json!({ "body": "edit" }))
+            .await,
+        StatusCode::CONFLICT,
+        "comments_disabled_multi_partner",
+    );
+    let (_, html) = s
+        .gina
+        .get(&format!("/api/workspaces/{}/updates/{}", s.pw, u["id"]))
+        .await;
+    assert_eq!(html["descriptionHtml"], "<p><strong>Bold</strong> news</p>\n");
+}
+
 crate::on_both_backends!(
+    r_upd_4_members_comment_and_reply_one_level,
+    r_multi_4_comments_are_off_in_multi_partner_mode,
     r_upd_3_badges_count_updates_by_others_since_the_last_visit,
     r_upd_1_updates_list_pinned_first_and_keep_their_fields,
     r_upd_1_who_may_post_and_what_is_refused,
