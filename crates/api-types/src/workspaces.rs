@@ -343,8 +343,10 @@ pub struct NotificationView {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct NotificationList {
     pub notifications: Vec<NotificationView>,
+    pub unread_count: i64,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -431,4 +433,19 @@ pub struct CommentRequest {
     pub body: String,
     /// Reply to this comment (one level of replies).
     pub parent_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationSettings {
+    /// The kinds also sent by email.
+    pub email: Vec<String>,
+    /// Every kind there is.
+    pub kinds: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettingsRequest {
+    pub email: Vec<String>,
 }

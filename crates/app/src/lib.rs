@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod demo;
 pub mod invitations;
 pub mod markdown;
+pub mod notifications;
 pub mod pagination;
 pub mod partners;
 mod passwords;

@@ -8,8 +8,7 @@ use portico_domain::policy::{Action, Resource, authorize};
 use portico_domain::values::Email;
 use portico_domain::workspace::{WorkspaceKind, WorkspaceRole};
 use portico_store::{
-    InvitationGrant, InvitationRecord, NotificationRecord, PartnershipRecord, Tx, WorkspaceAccess,
-    WorkspaceMemberRecord, WorkspaceRecord,
+    InvitationGrant, InvitationRecord, PartnershipRecord, Tx, WorkspaceAccess, WorkspaceMemberRecord, WorkspaceRecord,
 };
 
 use crate::audit::Audit;
@@ -472,13 +471,6 @@ impl App {
                 Ok(tx.partnerships_of(team_id)?)
             })
             .await
-    }
-
-    /// The caller's notifications, unread first.
-    pub async fn notifications(&self, who: &Principal, limit: Option<u32>) -> Result<Vec<NotificationRecord>> {
-        let uid = who.id();
-        let limit = crate::pagination::page_size(limit);
-        self.store.read(move |tx| Ok(tx.notifications(uid, limit)?)).await
     }
 }
 

@@ -74,6 +74,8 @@ pub(crate) fn activity(
     Ok(())
 }
 
+/// Notifies a user, and emails them too when they opted into this kind
+/// (R-UPD-5). Live readers see it after the transaction commits.
 pub(crate) fn notify(
     tx: &mut dyn Tx,
     user: UserId,
@@ -83,9 +85,18 @@ pub(crate) fn notify(
     at: Millis,
 ) -> Result<()> {
     tx.insert_notification(user, kind, message, &data.to_string(), at)?;
+    if tx.email_kinds(user)?.iter().any(|k| k == kind)
+        && let Some(u) = tx.user_by_id(user)?
+    {
+        tx.insert_outbox(
+            u.email.as_str(),
+            &format!("Portico: {message}"),
+            &format!("{message}\n\nOpen Portico to see it. You get this email because you asked for it in your notification settings."),
+            at,
+        )?;
+    }
     Ok(())
 }
-
 /// R-INV-4: a workspace left without an admin gets its team's Partner
 /// Managers (or, without any, nothing changes) as admins.
 pub(crate) fn ensure_workspace_admin(tx: &mut dyn Tx, ws: &WorkspaceRecord, at: Millis) -> Result<()> {

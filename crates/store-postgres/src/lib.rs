@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_collections.sql")),
     (5, include_str!("../migrations/0005_updates.sql")),
     (6, include_str!("../migrations/0006_update_comments.sql")),
+    (7, include_str!("../migrations/0007_notification_email.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

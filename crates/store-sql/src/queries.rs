@@ -266,6 +266,18 @@ fn comment_at(r: &Row) -> R<CommentRecord> {
     })
 }
 
+fn notification_at(r: &Row) -> R<NotificationRecord> {
+    Ok(NotificationRecord {
+        id: r.int(0)?,
+        user_id: user_id(r.text(1)?)?,
+        kind: r.text(2)?.to_string(),
+        message: r.text(3)?.to_string(),
+        data: r.text(4)?.to_string(),
+        created_at: r.int(5)?,
+        read_at: r.opt_int(6)?,
+    })
+}
+
 impl Tx for SqlTx<'_> {
     fn count_users(&mut self) -> R<i64> {
         match self.row("SELECT COUNT(*) FROM users", &[])? {
@@ -985,17 +997,7 @@ impl Tx for SqlTx<'_> {
             &[user.to_string().into(), i64::from(limit).into()],
         )?
         .iter()
-        .map(|r| {
-            Ok(NotificationRecord {
-                id: r.int(0)?,
-                user_id: user_id(r.text(1)?)?,
-                kind: r.text(2)?.to_string(),
-                message: r.text(3)?.to_string(),
-                data: r.text(4)?.to_string(),
-                created_at: r.int(5)?,
-                read_at: r.opt_int(6)?,
-            })
-        })
+        .map(notification_at)
         .collect()
     }
 
@@ -1376,6 +1378,62 @@ impl Tx for SqlTx<'_> {
 
     fn delete_comment(&mut self, id: i64) -> R<bool> {
         Ok(self.exec("DELETE FROM update_comments WHERE id = $1", &[id.into()])? > 0)
+    }
+
+    fn notifications_after(&mut self, user: UserId, after_id: i64, limit: u32) -> R<Vec<NotificationRecord>> {
+        self.rows(
+            "SELECT id, user_id, kind, message, data, created_at, read_at FROM notifications WHERE user_id = $1 \
+             AND id > $2 ORDER BY id LIMIT $3",
+            &[user.to_string().into(), after_id.into(), i64::from(limit).into()],
+        )?
+        .iter()
+        .map(notification_at)
+        .collect()
+    }
+
+    fn mark_notifications_read(&mut self, user: UserId, id: Option<i64>, at: Millis) -> R<u64> {
+        match id {
+            Some(id) => self.exec(
+                "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL",
+                &[at.into(), user.to_string().into(), id.into()],
+            ),
+            None => self.exec(
+                "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+                &[at.into(), user.to_string().into()],
+            ),
+        }
+    }
+
+    fn unread_notification_count(&mut self, user: UserId) -> R<i64> {
+        self.row(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+            &[user.to_string().into()],
+        )?
+        .map_or(Ok(0), |r| r.int(0))
+    }
+
+    fn email_kinds(&mut self, user: UserId) -> R<Vec<String>> {
+        self.rows(
+            "SELECT kind FROM notification_email_kinds WHERE user_id = $1 ORDER BY kind",
+            &[user.to_string().into()],
+        )?
+        .iter()
+        .map(|r| Ok(r.text(0)?.to_string()))
+        .collect()
+    }
+
+    fn set_email_kinds(&mut self, user: UserId, kinds: &[String]) -> R<()> {
+        self.exec(
+            "DELETE FROM notification_email_kinds WHERE user_id = $1",
+            &[user.to_string().into()],
+        )?;
+        for k in kinds {
+            self.exec(
+                "INSERT INTO notification_email_kinds (user_id, kind) VALUES ($1, $2)",
+                &[user.to_string().into(), k.as_str().into()],
+            )?;
+        }
+        Ok(())
     }
 
     fn insert_audit(&mut self, a: &NewAuditRecord) -> R<()> {

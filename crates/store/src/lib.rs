@@ -59,13 +59,28 @@ pub trait Backend: Send + Sync + 'static {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<dyn Backend>,
+    /// Counts committed write transactions, so that live readers (server-sent
+    /// events) wake up after every change and look for what concerns them.
+    commits: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Store {
     pub fn new(backend: impl Backend) -> Self {
         Self {
             backend: Arc::new(backend),
+            commits: Arc::new(tokio::sync::watch::channel(0).0),
         }
+    }
+
+    /// A receiver that changes after every committed write transaction of
+    /// this process (and, with a backend that listens for them, of others).
+    pub fn commits(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.commits.subscribe()
+    }
+
+    /// Signals a change made elsewhere (another process).
+    pub fn signal_commit(&self) {
+        self.commits.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     pub fn kind(&self) -> &'static str {
@@ -124,6 +139,9 @@ impl Store {
             out = Some(r);
             Ok(commit)
         })?;
+        if mode == Mode::Write && out.as_ref().is_some_and(Result::is_ok) {
+            self.signal_commit();
+        }
         out.unwrap_or_else(|| Err(StoreError::Backend("transaction closure did not run".into()).into()))
     }
 

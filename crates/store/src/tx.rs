@@ -137,6 +137,15 @@ pub trait Tx {
     // notifications
     fn insert_notification(&mut self, user: UserId, kind: &str, message: &str, data: &str, at: Millis) -> R<()>;
     fn notifications(&mut self, user: UserId, limit: u32) -> R<Vec<NotificationRecord>>;
+    /// Notifications newer than `after_id`, oldest first (live events).
+    fn notifications_after(&mut self, user: UserId, after_id: i64, limit: u32) -> R<Vec<NotificationRecord>>;
+    /// Marks one (`Some(id)`) or every notification of the user read;
+    /// answers how many changed.
+    fn mark_notifications_read(&mut self, user: UserId, id: Option<i64>, at: Millis) -> R<u64>;
+    fn unread_notification_count(&mut self, user: UserId) -> R<i64>;
+    /// The kinds of notification the user also wants by email.
+    fn email_kinds(&mut self, user: UserId) -> R<Vec<String>>;
+    fn set_email_kinds(&mut self, user: UserId, kinds: &[String]) -> R<()>;
 
     // collections
     fn insert_collection(&mut self, c: &CollectionRecord) -> R<()>;

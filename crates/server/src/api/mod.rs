@@ -6,6 +6,7 @@ pub mod auth;
 pub mod health;
 pub mod invitations;
 pub mod me;
+pub mod notifications;
 pub mod partners;
 pub mod teams;
 pub mod updates;
@@ -84,7 +85,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(partners::revoke_invitation))
         .routes(routes!(partners::partner_emails))
         .routes(routes!(partners::partner_resources))
-        .routes(routes!(partners::notifications))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(notifications::get_settings, notifications::put_settings))
+        .routes(routes!(notifications::events))
         .routes(routes!(updates::list_updates, updates::post_update))
         .routes(routes!(
             updates::get_update,

@@ -210,23 +210,3 @@ pub async fn partner_resources(
         collections: Vec::new(),
     }))
 }
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct NotificationParams {
-    pub limit: Option<u32>,
-}
-
-/// The caller's notifications, unread first.
-#[utoipa::path(get, path = "/api/notifications", tag = "users", params(NotificationParams),
-    responses((status = 200, body = NotificationList), (status = 401, body = ErrorBody)))]
-pub async fn notifications(
-    State(s): State<AppState>,
-    Caller(who): Caller,
-    Query(q): Query<NotificationParams>,
-) -> ApiResult<axum::Json<NotificationList>> {
-    let list = s.app.notifications(&who, q.limit).await?;
-    Ok(axum::Json(NotificationList {
-        notifications: list.iter().map(views::notification).collect(),
-    }))
-}

@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod conventions;
+mod events;
 mod mail;
 mod partner_workspaces;
 mod sweep;

@@ -1,0 +1,203 @@
+//! Live events (R-UPD-5): server-sent events on `GET /api/events`.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Client, TestApp, assert_error};
+
+/// Reads the event stream until an event named `kind` arrives (or times out).
+async fn wait_for(
+    c: &Client,
+    last_event_id: Option<&str>,
+    trigger: impl std::future::Future<Output = ()>,
+    kind: &str,
+) -> Option<(String, String)> {
+    let mut rb = c.request(reqwest::Method::GET, "/api/events");
+    if let Some(id) = last_event_id {
+        rb = rb.header("last-event-id", id);
+    }
+    let res = rb.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut stream = res.bytes_stream();
+    trigger.await;
+    let mut buf = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, stream.next()).await {
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        for block in buf.split("\n\n") {
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(|v| v.trim().to_string())
+            };
+            if field("event:").as_deref() == Some(kind) {
+                return Some((field("id:").unwrap_or_default(), field("data:").unwrap_or_default()));
+            }
+        }
+    }
+    None
+}
+
+async fn r_upd_5_a_reader_of_the_event_stream_receives_a_posted_update(app: TestApp) {
+    let ops = app.user("ops@portico.example", "Olive").await;
+    let alice = app.user("alice@acme.example", "Alice").await;
+    let gina = app.user("gina@globex.example", "Gina").await;
+    let acme = app.team(&alice, "Acme").await;
+    ops.patch(&format!("/api/teams/{acme}"), json!({ "plan": "professional" }))
+        .await;
+    let globex = app.team(&gina, "Globex").await;
+    let (_, ws) = alice
+        .post(
+            "/api/workspaces",
+            json!({ "workspace": { "name": "PW", "type": "partner", "teamId": acme } }),
+        )
+        .await;
+    let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
+    let (_, inv) = alice
+        .post("/api/invitations", json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": pw, "roleId": "4", "target": { "emails": ["gina@globex.example"] } }))
+        .await;
+    let token = inv["results"][0]["invitationLink"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    gina.post(&format!("/api/invitations/{token}"), json!({ "teamId": globex }))
+        .await;
+
+    let post = async {
+        let (status, body) = alice
+            .post(
+                &format!("/api/workspaces/{pw}/updates"),
+                json!({ "topic": "Live!", "category": "announcement" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    };
+    let (id, data) = wait_for(&gina, None, post, "update_posted")
+        .await
+        .expect("no update_posted event within 5 s");
+    let event: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(event["data"]["workspaceId"], pw.as_str());
+    assert!(event["message"].as_str().unwrap().contains("Live!"));
+    // Resuming after that event brings the next one only.
+    let again = async {
+        alice
+            .post(
+                &format!("/api/workspaces/{pw}/updates"),
+                json!({ "topic": "Second", "category": "announcement" }),
+            )
+            .await;
+    };
+    let (id2, data2) = wait_for(&gina, Some(&id), again, "update_posted")
+        .await
+        .expect("no event after resume");
+    assert!(id2.parse::<i64>().unwrap() > id.parse::<i64>().unwrap());
+    assert!(data2.contains("Second"), "{data2}");
+    // The author gets no event for their own update, and anonymous callers get none at all.
+    let (_, notes) = alice.get("/api/notifications").await;
+    assert!(!notes.to_string().contains("update_posted"), "{notes}");
+    assert_error(
+        &app.anonymous().get("/api/events").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+}
+
+async fn r_upd_5_notifications_are_marked_read_and_emailed_when_asked(app: TestApp) {
+    let ops = app.user("ops@portico.example", "Olive").await;
+    let alice = app.user("alice@acme.example", "Alice").await;
+    let bob = app.user("bob@acme.example", "Bob").await;
+    let acme = app.team(&alice, "Acme").await;
+    alice
+        .post(
+            &format!("/api/teams/{acme}/members"),
+            json!({ "email": "bob@acme.example", "roles": ["developer"] }),
+        )
+        .await;
+    let (_, ws) = alice
+        .post(
+            "/api/workspaces",
+            json!({ "workspace": { "name": "Internal", "type": "private", "teamId": acme } }),
+        )
+        .await;
+    let ws = ws["workspace"]["id"].as_str().unwrap().to_string();
+    alice
+        .patch(
+            &format!("/api/workspaces/{ws}/roles"),
+            json!({ "roles": [{ "op": "add", "path": "/user", "value": [{ "id": bob.user_id, "role": "1" }] }] }),
+        )
+        .await;
+    assert_error(
+        &bob.send(
+            bob.request(reqwest::Method::PUT, "/api/me/notification-settings")
+                .json(&json!({ "email": ["gossip"] })),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "unknown_notification_kind",
+    );
+    let (status, settings) = bob
+        .send(
+            bob.request(reqwest::Method::PUT, "/api/me/notification-settings")
+                .json(&json!({ "email": ["update_posted"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    assert_eq!(settings["email"], json!(["update_posted"]));
+    for topic in ["one", "two"] {
+        alice
+            .post(
+                &format!("/api/workspaces/{ws}/updates"),
+                json!({ "topic": topic, "category": "announcement" }),
+            )
+            .await;
+    }
+    let (_, list) = bob.get("/api/notifications").await;
+    assert_eq!(list["unreadCount"], 2);
+    let first = list["notifications"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        bob.post(&format!("/api/notifications/{first}/read"), json!({})).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, list) = bob.get("/api/notifications").await;
+    assert_eq!(list["unreadCount"], 1);
+    assert_eq!(
+        list["notifications"][1]["read"], true,
+        "read ones come after unread ones"
+    );
+    assert_error(
+        &alice.post(&format!("/api/notifications/{first}/read"), json!({})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_eq!(
+        bob.post("/api/notifications/read-all", json!({})).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(bob.get("/api/notifications").await.1["unreadCount"], 0);
+    // Bob asked for email: two messages wait in the outbox for him.
+    let store = app.store.clone();
+    let outbox = tokio::task::spawn_blocking(move || store.run_blocking(portico_store::Mode::Read, |tx| tx.outbox(10)))
+        .await
+        .unwrap()
+        .unwrap_or_else(|e: portico_store::StoreError| panic!("{e}"));
+    assert_eq!(outbox.iter().filter(|m| m.recipient == "bob@acme.example").count(), 2);
+    let _ = ops;
+}
+
+crate::on_both_backends!(
+    r_upd_5_a_reader_of_the_event_stream_receives_a_posted_update,
+    r_upd_5_notifications_are_marked_read_and_emailed_when_asked,
+);
