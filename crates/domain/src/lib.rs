@@ -2,6 +2,7 @@
 //! plans, roles), the parsing that turns untrusted input into those words, and
 //! the one policy that decides every permission.
 
+pub mod collection;
 pub mod error;
 pub mod ids;
 pub mod plan;
