@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+mod collections;
 mod workspaces;
+pub use collections::*;
 pub use workspaces::*;
 
 /// Every error answer: `{"error": {"name": "snake_case_code", "message": "…"}}`.

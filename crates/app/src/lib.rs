@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod collections;
 pub mod comments;
 pub mod config;
 pub mod crypto;

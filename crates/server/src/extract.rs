@@ -48,11 +48,16 @@ pub fn json_depth(bytes: &[u8]) -> usize {
 /// Parses a JSON body into `T`, refusing deep nesting and naming the path of
 /// the first error.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if json_depth(bytes) > MAX_JSON_DEPTH {
+    parse_json_within(bytes, MAX_JSON_DEPTH)
+}
+
+/// [`parse_json`] with another nesting bound.
+pub fn parse_json_within<T: DeserializeOwned>(bytes: &[u8], max_depth: usize) -> Result<T, ApiError> {
+    if json_depth(bytes) > max_depth {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "json_too_deep",
-            format!("The JSON body is nested deeper than {MAX_JSON_DEPTH} levels."),
+            format!("The JSON body is nested deeper than {max_depth} levels."),
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -96,29 +101,81 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        if !is_json(req.headers()) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Send the body as JSON with Content-Type: application/json.",
-            ));
+        json_bytes(req, state).await.and_then(|b| parse_json(&b)).map(Json)
+    }
+}
+
+/// Deepest nesting of a collection body: folders may nest 64 deep in the
+/// format, and the JSON parser stops at 128 levels in any case.
+pub const MAX_COLLECTION_JSON_DEPTH: usize = 128;
+
+/// A collection or element body: any JSON, nested deeper than other bodies
+/// may be, and (on the routes that allow it) larger.
+pub struct CollectionJson(pub serde_json::Value);
+
+impl<S: Send + Sync> FromRequest<S> for CollectionJson {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = json_bytes(req, state).await?;
+        parse_json_within(&bytes, MAX_COLLECTION_JSON_DEPTH).map(CollectionJson)
+    }
+}
+
+async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    if !is_json(req.headers()) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the body as JSON with Content-Type: application/json.",
+        ));
+    }
+    let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
+        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "The request body is too large.",
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                "The request body could not be read.",
+            )
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
-            if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
-                    "The request body is too large.",
-                )
-            } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_body",
-                    "The request body could not be read.",
-                )
-            }
-        })?;
-        parse_json(&bytes).map(Json)
+    })?;
+    Ok(bytes)
+}
+
+/// The revision a write is based on (R-COL-2): the `If-Match` header (`"7"`,
+/// `W/"7"` or `7`) or the `revision` query parameter. Absent: the write
+/// applies to whatever the head is, as in the reference API.
+pub struct BaseRevision(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for BaseRevision {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let bad = || {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_revision",
+                "If-Match (or ?revision=) must be a revision number, as in the ETag header.",
+            )
+        };
+        let from_header = parts.headers.get(header::IF_MATCH).map(|v| {
+            let text = v.to_str().map_err(|_| bad())?.trim();
+            let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+            text.parse::<i64>().map_err(|_| bad())
+        });
+        let from_query = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == "revision")
+                .map(|(_, v)| v.parse::<i64>().map_err(|_| bad()))
+        });
+        Ok(BaseRevision(from_header.or(from_query).transpose()?))
     }
 }
 

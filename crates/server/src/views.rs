@@ -231,3 +231,143 @@ pub fn audit(r: &AuditRecord) -> AuditTrail {
         },
     }
 }
+
+// --- Collections -----------------------------------------------------------
+
+/// `{owner}-{id}`, the reference API's collection uid.
+pub fn collection_uid(c: &portico_store::CollectionRecord) -> String {
+    format!("{}-{}", c.created_by, c.id)
+}
+
+pub fn collection_info(c: &portico_store::CollectionRecord) -> CollectionInfo {
+    CollectionInfo {
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        owner: c.created_by.to_string(),
+        uid: collection_uid(c),
+        workspace_id: c.workspace_id.to_string(),
+        revision: c.revision,
+        is_public: false,
+        created_at: time(c.created_at),
+        updated_at: time(c.updated_at),
+    }
+}
+
+pub fn element_changes(list: &[portico_app::collections::ElementChange]) -> Vec<ElementChangeView> {
+    list.iter().map(element_change).collect()
+}
+
+fn element_change(c: &portico_app::collections::ElementChange) -> ElementChangeView {
+    ElementChangeView {
+        action: c.action.clone(),
+        element_type: c.element_type.clone(),
+        element_id: c.element_id.clone(),
+        name: c.name.clone(),
+        collection_id: c.collection_id.clone(),
+    }
+}
+
+pub fn collection_saved(s: &portico_app::collections::Saved) -> CollectionSaved {
+    CollectionSaved {
+        collection: CollectionRef {
+            id: s.collection.id.to_string(),
+            name: s.collection.name.clone(),
+            uid: collection_uid(&s.collection),
+        },
+        revision: s.collection.revision,
+        post_update_suggested: s.post_update_suggested,
+        element_changes: element_changes(&s.element_changes),
+    }
+}
+
+/// An element's fields with the reference API's bookkeeping fields.
+fn item_data(item: &portico_app::collections::ItemView) -> serde_json::Value {
+    use portico_domain::collection::NodeKind;
+    use serde_json::Value;
+    let mut data = item.fields.clone();
+    let ids = |kind: NodeKind| -> Value {
+        item.children
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| Value::String(id.clone()))
+            .collect()
+    };
+    data.insert("id".into(), Value::String(item.id.clone()));
+    data.insert("collection".into(), Value::String(item.collection.id.to_string()));
+    data.insert("owner".into(), Value::String(item.collection.created_by.to_string()));
+    data.insert("lastRevision".into(), Value::from(item.collection.revision));
+    data.insert("updatedAt".into(), Value::String(time(item.collection.updated_at)));
+    data.insert(
+        "lastUpdatedBy".into(),
+        Value::String(item.collection.updated_by.to_string()),
+    );
+    let parent = item.parent.clone().map_or(Value::Null, Value::String);
+    match item.kind {
+        NodeKind::Folder => {
+            data.insert("folder".into(), parent);
+            data.insert("order".into(), ids(NodeKind::Request));
+            data.insert("folders_order".into(), ids(NodeKind::Folder));
+        }
+        NodeKind::Request => {
+            data.insert("folder".into(), parent);
+            data.insert("responses_order".into(), ids(NodeKind::Response));
+        }
+        NodeKind::Response | NodeKind::Collection => {
+            data.insert("requestId".into(), parent);
+        }
+    }
+    Value::Object(data)
+}
+
+pub fn item_envelope(
+    item: &portico_app::collections::ItemView,
+    saved: &portico_app::collections::Saved,
+) -> ItemEnvelope {
+    ItemEnvelope {
+        data: item_data(item),
+        meta: serde_json::json!({ "model": item.kind.as_str(), "action": "save" }),
+        model_id: item.id.clone(),
+        revision: saved.collection.revision,
+        post_update_suggested: saved.post_update_suggested,
+        element_changes: element_changes(&saved.element_changes),
+    }
+}
+
+pub fn item_envelope_read(item: &portico_app::collections::ItemView) -> ItemEnvelope {
+    ItemEnvelope {
+        data: item_data(item),
+        meta: serde_json::json!({ "model": item.kind.as_str(), "action": "find" }),
+        model_id: item.id.clone(),
+        revision: item.collection.revision,
+        post_update_suggested: false,
+        element_changes: Vec::new(),
+    }
+}
+
+pub fn revision(r: &portico_app::collections::RevisionView) -> RevisionEntry {
+    RevisionEntry {
+        revision: r.revision,
+        created_at: time(r.created_at),
+        author: RevisionAuthor {
+            id: r.author_id.to_string(),
+            name: r.author_name.clone(),
+        },
+        note: r.note.clone(),
+        changes: r
+            .changes
+            .iter()
+            .map(|c| ChangeEntry {
+                change: element_change(&c.change),
+                diff: c.diff.as_ref().map(|d| {
+                    d.iter()
+                        .map(|f| FieldChangeView {
+                            path: f.path.clone(),
+                            from: f.from.clone(),
+                            to: f.to.clone(),
+                        })
+                        .collect()
+                }),
+            })
+            .collect(),
+    }
+}

@@ -1040,18 +1040,20 @@ impl Tx for SqlTx<'_> {
         .collect()
     }
 
-    fn update_collection_head(&mut self, c: &CollectionRecord) -> R<()> {
-        self.exec(
-            "UPDATE collections SET name = $1, revision = $2, updated_by = $3, updated_at = $4 WHERE id = $5",
+    fn advance_collection_head(&mut self, c: &CollectionRecord, expected: i64) -> R<bool> {
+        let changed = self.exec(
+            "UPDATE collections SET name = $1, revision = $2, updated_by = $3, updated_at = $4 \
+             WHERE id = $5 AND revision = $6",
             &[
                 c.name.as_str().into(),
                 c.revision.into(),
                 c.updated_by.to_string().into(),
                 c.updated_at.into(),
                 c.id.to_string().into(),
+                expected.into(),
             ],
         )?;
-        Ok(())
+        Ok(changed == 1)
     }
 
     fn delete_collection(&mut self, id: CollectionId) -> R<bool> {
@@ -1126,6 +1128,17 @@ impl Tx for SqlTx<'_> {
         .transpose()
     }
 
+    fn node_version(&mut self, id: CollectionId, uid: &str, rev: i64) -> R<Option<NodeWithBody>> {
+        self.row(
+            "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
+             JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.uid = $2 AND n.from_rev <= $3 \
+             AND (n.to_rev IS NULL OR n.to_rev > $3) ORDER BY n.from_rev DESC LIMIT 1",
+            &[id.to_string().into(), uid.into(), rev.into()],
+        )?
+        .map(|r| node_with_body_at(&r))
+        .transpose()
+    }
+
     fn current_children(&mut self, id: CollectionId, parent: &str) -> R<Vec<NodeRecord>> {
         self.rows(
             "SELECT uid, parent_uid, position, kind, blob_hash FROM collection_nodes \
@@ -1168,6 +1181,28 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn workspace_revisions_since(&mut self, ws: WorkspaceId, since: Millis, limit: u32) -> R<Vec<RevisionRecord>> {
+        self.rows(
+            "SELECT r.collection_id, r.revision, r.author, r.created_at, r.changes FROM collection_revisions r \
+             JOIN collections c ON c.id = r.collection_id WHERE c.workspace_id = $1 AND r.created_at > $2 \
+             ORDER BY r.created_at DESC, r.revision DESC LIMIT $3",
+            &[ws.to_string().into(), since.into(), i64::from(limit).into()],
+        )?
+        .iter()
+        .map(revision_at)
+        .collect()
+    }
+
+    fn last_update_at(&mut self, ws: WorkspaceId) -> R<Option<Millis>> {
+        self.row(
+            "SELECT MAX(created_at) FROM workspace_updates WHERE workspace_id = $1 AND deleted = FALSE",
+            &[ws.to_string().into()],
+        )?
+        .map(|r| r.opt_int(0))
+        .transpose()
+        .map(Option::flatten)
+    }
+
     fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>> {
         self.rows(
             "SELECT collection_id, revision, author, created_at, changes FROM collection_revisions \
@@ -1179,15 +1214,7 @@ impl Tx for SqlTx<'_> {
             ],
         )?
         .iter()
-        .map(|r| {
-            Ok(RevisionRecord {
-                collection_id: CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e))?,
-                revision: r.int(1)?,
-                author: user_id(r.text(2)?)?,
-                created_at: r.int(3)?,
-                changes: r.text(4)?.to_string(),
-            })
-        })
+        .map(revision_at)
         .collect()
     }
 
@@ -1550,6 +1577,16 @@ fn collection_at(r: &Row) -> R<CollectionRecord> {
         updated_by: user_id(r.text(5)?)?,
         created_at: r.int(6)?,
         updated_at: r.int(7)?,
+    })
+}
+
+fn revision_at(r: &Row) -> R<RevisionRecord> {
+    Ok(RevisionRecord {
+        collection_id: CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e))?,
+        revision: r.int(1)?,
+        author: user_id(r.text(2)?)?,
+        created_at: r.int(3)?,
+        changes: r.text(4)?.to_string(),
     })
 }
 

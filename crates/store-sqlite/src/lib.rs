@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_updates.sql")),
     (6, include_str!("../migrations/0006_update_comments.sql")),
     (7, include_str!("../migrations/0007_notification_email.sql")),
+    (8, include_str!("../migrations/0008_collection_history.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

@@ -624,7 +624,9 @@ pub fn r_col_3_a_collection_keeps_every_revision_of_its_tree(store: &Store) {
         let mut head = tx.collection(cid)?.unwrap_or_else(|| panic!("gone"));
         head.revision = 2;
         head.updated_at = 2;
-        tx.update_collection_head(&head)
+        assert!(!tx.advance_collection_head(&head, 5)?, "a stale head is not moved");
+        assert!(tx.advance_collection_head(&head, 1)?);
+        Ok(())
     });
     let body_of = |nodes: &[NodeWithBody], uid: &str| nodes.iter().find(|n| n.node.uid == uid).map(|n| n.body.clone());
     let old = read(store, move |tx| tx.nodes_at(cid, Some(1)));
@@ -634,6 +636,14 @@ pub fn r_col_3_a_collection_keeps_every_revision_of_its_tree(store: &Store) {
     assert_eq!(body_of(&old, "b").as_deref(), Some(r#"{"name":"Same"}"#));
     assert_eq!(body_of(&head, "b").as_deref(), Some(r#"{"name":"B2"}"#));
     assert_eq!(read(store, move |tx| tx.nodes_at(cid, Some(2))).len(), 4);
+    let version = |rev| read(store, move |tx| tx.node_version(cid, "b", rev)).map(|n| n.body);
+    assert_eq!(version(1).as_deref(), Some(r#"{"name":"Same"}"#));
+    assert_eq!(version(2).as_deref(), Some(r#"{"name":"B2"}"#));
+    assert_eq!(version(0), None);
+    let wid0 = w.id;
+    let since = read(store, move |tx| tx.workspace_revisions_since(wid0, 1, 10));
+    assert_eq!(since.iter().map(|r| r.revision).collect::<Vec<_>>(), [2]);
+    assert_eq!(read(store, move |tx| tx.last_update_at(wid0)), None);
     assert_eq!(
         read(store, move |tx| tx.current_node(cid, "b")).map(|n| n.node.blob_hash),
         Some("h-b2".into())

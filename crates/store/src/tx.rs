@@ -151,8 +151,10 @@ pub trait Tx {
     fn insert_collection(&mut self, c: &CollectionRecord) -> R<()>;
     fn collection(&mut self, id: CollectionId) -> R<Option<CollectionRecord>>;
     fn collections_in(&mut self, ws: WorkspaceId) -> R<Vec<CollectionRecord>>;
-    /// Moves the head to a new revision (name and who changed it too).
-    fn update_collection_head(&mut self, c: &CollectionRecord) -> R<()>;
+    /// Moves the head to `c.revision` (name and who changed it too) if it is
+    /// still at `expected`; answers false, changing nothing, otherwise. The
+    /// row stays locked to the transaction, so concurrent writers queue.
+    fn advance_collection_head(&mut self, c: &CollectionRecord, expected: i64) -> R<bool>;
     fn delete_collection(&mut self, id: CollectionId) -> R<bool>;
     /// Stores bodies by hash; bodies already stored are kept as they are.
     fn put_blobs(&mut self, blobs: &[(String, String)]) -> R<()>;
@@ -164,12 +166,19 @@ pub trait Tx {
     fn nodes_at(&mut self, id: CollectionId, rev: Option<i64>) -> R<Vec<NodeWithBody>>;
     /// The current version of one node.
     fn current_node(&mut self, id: CollectionId, uid: &str) -> R<Option<NodeWithBody>>;
+    /// The version of one node that was current at revision `rev`.
+    fn node_version(&mut self, id: CollectionId, uid: &str, rev: i64) -> R<Option<NodeWithBody>>;
     /// The current children of a node, ordered.
     fn current_children(&mut self, id: CollectionId, parent: &str) -> R<Vec<NodeRecord>>;
     fn insert_revision(&mut self, r: &RevisionRecord) -> R<()>;
     /// Whether a current element of this kind (`collection`, `folder`,
     /// `request`, `response`) with this id lives in the workspace.
     fn element_in_workspace(&mut self, ws: WorkspaceId, kind: &str, id: &str) -> R<bool>;
+    /// Revisions of every collection of the workspace made after `since`,
+    /// newest first.
+    fn workspace_revisions_since(&mut self, ws: WorkspaceId, since: Millis, limit: u32) -> R<Vec<RevisionRecord>>;
+    /// When the newest live update of the workspace was posted.
+    fn last_update_at(&mut self, ws: WorkspaceId) -> R<Option<Millis>>;
     /// Newest first, below `before`.
     fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>>;
 

@@ -88,10 +88,10 @@ fn from_v2(mut rest: Map<String, Value>, root: &str) -> Result<Collection, Error
 /// both places. Items and responses share one namespace because both are
 /// addressed by uid.
 #[derive(Default)]
-struct Ids(HashMap<String, String>);
+pub(crate) struct Ids(HashMap<String, String>);
 
 impl Ids {
-    fn claim(&mut self, fields: &Map<String, Value>, path: &str) -> Result<(), Error> {
+    pub(crate) fn claim(&mut self, fields: &Map<String, Value>, path: &str) -> Result<(), Error> {
         let Some(Value::String(id)) = fields.get("id") else {
             return Ok(());
         };
@@ -120,7 +120,7 @@ fn children(value: Value, path: &str, depth: usize, ids: &mut Ids) -> Result<Vec
         .collect()
 }
 
-fn item(value: Value, path: &str, depth: usize, ids: &mut Ids) -> Result<Item, Error> {
+pub(crate) fn item(value: Value, path: &str, depth: usize, ids: &mut Ids) -> Result<Item, Error> {
     let Value::Object(mut fields) = value else {
         return Err(broken("An item must be a JSON object", path));
     };

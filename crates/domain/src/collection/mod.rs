@@ -9,7 +9,9 @@
 
 mod export;
 mod import;
+mod items;
 mod model;
+mod tree;
 mod v1;
 
 #[cfg(test)]
@@ -19,5 +21,10 @@ mod v1_tests;
 
 pub use export::{export, export_with_ids};
 pub use import::{MAX_FOLDER_DEPTH, import, import_json};
+pub use items::{check_depth, folder_from_api, folder_height, request_from_api, response_from_api};
 pub use model::{Collection, DepthFirst, Item, ItemKind, ItemUid, Response};
+pub use tree::{
+    FieldChange, FlatNode, NodeKind, POSITION_STEP, assemble, diff, flatten, flatten_item, position_at, response_node,
+    root_body, slot, visible_fields,
+};
 pub use v1::SCHEMA_V21;

@@ -229,3 +229,15 @@ fn id_list<'a>(parent: &'a Map<String, Value>, key: &str, path: &str) -> Result<
         Some(_) => Err(broken(&format!("`{key}` must be an array"), &format!("{path}.{key}"))),
     }
 }
+
+/// A request in the flat v1 shape the platform's item endpoints take
+/// (`name`, `method`, `url`, `headerData`, `dataMode`…) as a v2.1 item.
+pub(crate) fn request_from_flat(fields: &Map<String, Value>) -> Value {
+    request_item(fields)
+}
+
+/// A response in the flat v1 shape (`responseCode`, `headers`, `text`…) as a
+/// v2.1 response.
+pub(crate) fn response_from_flat(fields: &Map<String, Value>) -> Value {
+    fields::response(fields)
+}

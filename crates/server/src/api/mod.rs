@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod collections;
 pub mod health;
 pub mod invitations;
 pub mod me;
@@ -99,4 +100,27 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(updates::mark_seen))
         .routes(routes!(updates::list_comments, updates::post_comment))
         .routes(routes!(updates::edit_comment, updates::delete_comment))
+        .merge(collection_routes())
+}
+
+/// Collection routes take bodies up to [`collections::MAX_COLLECTION_BYTES`].
+fn collection_routes() -> OpenApiRouter<AppState> {
+    use collections as c;
+    OpenApiRouter::new()
+        .routes(routes!(c::list_collections, c::create_collection))
+        .routes(routes!(
+            c::get_collection,
+            c::put_collection,
+            c::patch_collection,
+            c::delete_collection
+        ))
+        .routes(routes!(c::changelog))
+        .routes(routes!(c::restore))
+        .routes(routes!(c::create_folder))
+        .routes(routes!(c::get_folder, c::put_folder, c::delete_folder))
+        .routes(routes!(c::create_request))
+        .routes(routes!(c::get_request, c::put_request, c::delete_request))
+        .routes(routes!(c::create_response))
+        .routes(routes!(c::get_response, c::put_response, c::delete_response))
+        .layer(axum::extract::DefaultBodyLimit::max(collections::MAX_COLLECTION_BYTES))
 }

@@ -236,6 +236,60 @@ impl Client {
     pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
         self.send(self.request(Method::DELETE, path)).await
     }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.request(Method::PUT, path).json(&body)).await
+    }
+}
+
+/// A publisher and a partner: Alice's team Acme (professional) has a
+/// Partner Workspace `pw` where Gina of Globex holds the role `role`
+/// ("4" partner viewer, "5" partner editor…).
+pub struct Partnership {
+    pub alice: Client,
+    pub gina: Client,
+    pub acme: String,
+    #[allow(dead_code)]
+    pub globex: String,
+    pub pw: String,
+}
+
+impl TestApp {
+    pub async fn partnership(&self, role: &str) -> Partnership {
+        let ops = self.user("ops@portico.example", "Olive").await;
+        let alice = self.user("alice@acme.example", "Alice").await;
+        let gina = self.user("gina@globex.example", "Gina").await;
+        let acme = self.team(&alice, "Acme").await;
+        ops.patch(&format!("/api/teams/{acme}"), json!({ "plan": "professional" }))
+            .await;
+        let globex = self.team(&gina, "Globex").await;
+        let (_, ws) = alice
+            .post(
+                "/api/workspaces",
+                json!({ "workspace": { "name": "PW", "type": "partner", "teamId": acme } }),
+            )
+            .await;
+        let pw = ws["workspace"]["id"].as_str().expect("pw").to_string();
+        let (_, inv) = alice
+            .post("/api/invitations", json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": pw, "roleId": role, "target": { "emails": ["gina@globex.example"] } }))
+            .await;
+        let token = inv["results"][0]["invitationLink"]
+            .as_str()
+            .and_then(|l| l.rsplit('/').next())
+            .expect("invitation link")
+            .to_string();
+        let (status, body) = gina
+            .post(&format!("/api/invitations/{token}"), json!({ "teamId": globex }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        Partnership {
+            alice,
+            gina,
+            acme,
+            globex,
+            pw,
+        }
+    }
 }
 
 /// Asserts an error answer with this status and code.

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod collections;
 mod conventions;
 mod events;
 mod mail;

@@ -27,6 +27,10 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
         ("PATCH", "/api/workspaces/{workspaceId}/roles") => {
             json!({ "roles": [{ "op": "add", "path": "/user", "value": [{ "id": someone, "role": "1" }] }] })
         }
+        ("POST", "/api/collections/{collectionId}/restore") => json!({ "revision": 1 }),
+        ("PUT", "/api/collections/{collectionId}") => json!({ "info": { "name": "Taken" }, "item": [] }),
+        ("PATCH", "/api/collections/{collectionId}") => json!({ "collection": { "info": { "name": "Taken" } } }),
+        (_, p) if p.starts_with("/api/collections/") => json!({ "name": "Taken" }),
         _ => json!({}),
     })
 }
@@ -74,6 +78,17 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
     let (_, key) = alice.post("/api/me/api-keys", json!({ "name": "k" })).await;
     let key = key["apiKey"]["id"].as_str().unwrap().to_string();
 
+    // A collection in each workspace, with a folder, a request and a response.
+    let mut collections = std::collections::HashMap::new();
+    for ws in [&pw, &internal] {
+        let shop = json!({ "info": { "name": "Shop" }, "item": [
+            { "id": "f1", "name": "F", "item": [] },
+            { "id": "r1", "name": "R", "request": "https://x", "response": [{ "id": "e1", "name": "E" }] }
+        ] });
+        let (status, made) = alice.post(&format!("/api/collections?workspace={ws}"), shop).await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        collections.insert(ws.clone(), made["collection"]["id"].as_str().unwrap().to_string());
+    }
     let (_, doc) = app.anonymous().get("/api/openapi.json").await;
     let mut checked = 0;
     // Gina is a partner: the internal workspace and the team are hidden from
@@ -94,6 +109,10 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
                         .replace("{domain}", domain)
                         .replace("{updateId}", "1")
                         .replace("{commentId}", "1")
+                        .replace("{collectionId}", collections.get(ws).map_or(MISSING, String::as_str))
+                        .replace("{folderId}", "f1")
+                        .replace("{requestId}", "r1")
+                        .replace("{responseId}", "e1")
                 };
                 // Partner resources are looked up by the partner's id; the
                 // others by an Acme member's.

@@ -195,7 +195,7 @@ fn body(fields: &Map<String, Value>) -> Option<Value> {
 }
 
 /// A v1 saved response as a v2 response.
-fn response(fields: &Map<String, Value>) -> Value {
+pub(super) fn response(fields: &Map<String, Value>) -> Value {
     let mut out = Map::new();
     copy(fields, "id", &mut out, "id");
     out.insert(

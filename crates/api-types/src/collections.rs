@@ -1,0 +1,173 @@
+//! Collections, their elements, changelog and the save nudge.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// A collection in listings.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionInfo {
+    pub id: String,
+    pub name: String,
+    /// The user who created it.
+    pub owner: String,
+    /// `{owner}-{id}`, as the reference API writes it.
+    pub uid: String,
+    pub workspace_id: String,
+    /// The head revision; send it back in `If-Match` to write safely.
+    pub revision: i64,
+    pub is_public: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CollectionListMeta {
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CollectionList {
+    pub collections: Vec<CollectionInfo>,
+    pub meta: CollectionListMeta,
+}
+
+/// A collection in Collection Format v2.1; every element carries its `id`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CollectionDocument {
+    #[schema(value_type = Object)]
+    pub collection: Value,
+    /// The revision this document is; also in the `ETag` header.
+    pub revision: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CollectionRef {
+    pub id: String,
+    pub name: String,
+    pub uid: String,
+}
+
+/// An element a change touched (R-UPD-2, R-COL-3).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementChangeView {
+    /// `created`, `updated`, `moved`, `reordered` or `deleted`.
+    pub action: String,
+    /// `collection`, `folder`, `request` or `response`.
+    pub element_type: String,
+    pub element_id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collection_id: Option<String>,
+}
+
+/// The answer to a write of a whole collection.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionSaved {
+    pub collection: CollectionRef,
+    /// The new head revision.
+    pub revision: i64,
+    /// True in Partner Workspaces: offer "Post an update" (R-UPD-2).
+    pub post_update_suggested: bool,
+    /// The element changes since the workspace's last update, newest first.
+    pub element_changes: Vec<ElementChangeView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CollectionDeleted {
+    pub collection: CollectionDeletedRef,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CollectionDeletedRef {
+    pub id: String,
+    pub uid: String,
+}
+
+/// One folder, request or response, in the reference API's envelope.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemEnvelope {
+    /// The element's own fields in Collection Format v2.1 with `id`,
+    /// `collection`, `folder` (its parent folder or request, or null) and
+    /// the ids of its children (`order`, `folders_order`, `responses`).
+    #[schema(value_type = Object)]
+    pub data: Value,
+    #[schema(value_type = Object)]
+    pub meta: Value,
+    #[serde(rename = "model_id")]
+    pub model_id: String,
+    pub revision: i64,
+    pub post_update_suggested: bool,
+    pub element_changes: Vec<ElementChangeView>,
+}
+
+/// The answer to deleting an element.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemDeleted {
+    #[schema(value_type = Object)]
+    pub data: Value,
+    #[serde(rename = "model_id")]
+    pub model_id: String,
+    pub revision: i64,
+    pub post_update_suggested: bool,
+    pub element_changes: Vec<ElementChangeView>,
+}
+
+/// One field that differs between two versions of an element.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FieldChangeView {
+    /// Dotted path, e.g. `request.url.raw`.
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Object)]
+    pub from: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Object)]
+    pub to: Option<Value>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeEntry {
+    #[serde(flatten)]
+    pub change: ElementChangeView,
+    /// Absent when the revision touched too many elements to diff each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<Vec<FieldChangeView>>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RevisionAuthor {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RevisionEntry {
+    pub revision: i64,
+    pub created_at: String,
+    pub author: RevisionAuthor,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub changes: Vec<ChangeEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Changelog {
+    pub data: Vec<RevisionEntry>,
+    pub meta: crate::PageMeta,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RestoreRequest {
+    /// The revision to bring back; the result is a new revision.
+    pub revision: i64,
+}

@@ -1,0 +1,381 @@
+//! Collections (R-COL-1..3) and the save nudge (R-UPD-2).
+//!
+//! A collection is stored as versioned nodes (the collection, folders,
+//! requests, responses) whose bodies are content-addressed blobs. A write
+//! adds new versions of the nodes it touches and closes the old ones, so one
+//! request edit costs the size of that request, not of the collection; every
+//! write makes a revision naming the elements it touched.
+
+mod history;
+mod items;
+mod whole;
+
+use std::collections::{BTreeMap, HashSet};
+
+use portico_domain::Error;
+use portico_domain::collection::{FlatNode, NodeKind};
+use portico_domain::ids::{CollectionId, UserId};
+use portico_domain::policy::{Action, Actor};
+use portico_domain::workspace::WorkspaceKind;
+use portico_store::{CollectionRecord, Millis, NodeRecord, NodeWithBody, RevisionRecord, Tx, WorkspaceAccess};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+pub use history::{ChangeWithDiff, RevisionView};
+pub use items::{ItemView, ItemWrite, Placement};
+pub use whole::{CollectionPatch, CollectionSummary};
+
+use crate::Result;
+use crate::workspaces::workspace_for;
+
+/// One element a revision touched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementChange {
+    /// `created`, `updated`, `moved` or `deleted`.
+    pub action: String,
+    /// `collection`, `folder`, `request` or `response`.
+    pub element_type: String,
+    pub element_id: String,
+    pub name: String,
+    /// Set in the save nudge's list, which spans collections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection_id: Option<String>,
+}
+
+impl ElementChange {
+    fn of(action: &str, node: &FlatNode) -> Self {
+        Self {
+            action: action.to_owned(),
+            element_type: node.kind.to_string(),
+            element_id: node.uid.clone(),
+            name: node.name().unwrap_or_default().to_owned(),
+            collection_id: None,
+        }
+    }
+}
+
+/// What a revision records besides its author and time.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct RevisionNote {
+    /// A sentence for the changelog ("Restored revision 3").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub changes: Vec<ElementChange>,
+}
+
+impl RevisionNote {
+    pub(crate) fn parse(text: &str) -> Self {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+}
+
+/// The outcome of a write: the collection's new head, and in a Partner
+/// Workspace the suggestion to post an update (R-UPD-2).
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub collection: CollectionRecord,
+    /// True in Partner Workspaces: the client should offer "Post an update".
+    pub post_update_suggested: bool,
+    /// The element changes since the workspace's last update.
+    pub element_changes: Vec<ElementChange>,
+}
+
+/// The most element changes the save nudge lists.
+const MAX_SUGGESTED: usize = 100;
+
+/// A change to a collection's tree, to be committed as one revision.
+#[derive(Debug, Default)]
+pub(crate) struct Edit {
+    /// New node versions; their old versions (if any) are closed.
+    pub nodes: Vec<NodeRecord>,
+    /// Bodies of new versions, by hash.
+    pub blobs: BTreeMap<String, String>,
+    /// Nodes closed without a new version.
+    pub removed: Vec<String>,
+    pub changes: Vec<ElementChange>,
+    pub note: Option<String>,
+    /// The collection's new name, when its info changed.
+    pub name: Option<String>,
+}
+
+impl Edit {
+    /// Adds a version of a node with this body.
+    pub fn put(&mut self, node: &FlatNode) {
+        let (record, hash, body) = node_record(node);
+        self.blobs.insert(hash, body);
+        self.nodes.push(record);
+    }
+
+    /// Adds a version of a stored node at another place, body unchanged.
+    pub fn place(&mut self, node: &NodeRecord, parent: &str, position: i64) {
+        let mut moved = node.clone();
+        moved.parent_uid = Some(parent.to_owned());
+        moved.position = position;
+        self.nodes.push(moved);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// The stored form of a node: its record, the hash and the JSON text of
+/// its body.
+pub(crate) fn node_record(node: &FlatNode) -> (NodeRecord, String, String) {
+    let body = Value::Object(node.body.clone()).to_string();
+    let hash = hex::encode(Sha256::digest(body.as_bytes()));
+    let record = NodeRecord {
+        uid: node.uid.clone(),
+        parent_uid: node.parent.clone(),
+        position: node.position,
+        kind: node.kind.to_string(),
+        blob_hash: hash.clone(),
+    };
+    (record, hash, body)
+}
+
+/// A stored node back as a [`FlatNode`].
+pub(crate) fn flat(n: NodeWithBody) -> Result<FlatNode> {
+    let body = match serde_json::from_str(&n.body) {
+        Ok(Value::Object(body)) => body,
+        _ => return Err(Error::internal()),
+    };
+    Ok(FlatNode {
+        uid: n.node.uid,
+        parent: n.node.parent_uid,
+        position: n.node.position,
+        kind: n.node.kind.parse()?,
+        body,
+    })
+}
+
+/// The name a collection goes by: its `info.name`, or a placeholder for
+/// files without one.
+pub(crate) fn name_of(root: &Map<String, Value>) -> String {
+    root.get("info")
+        .and_then(|i| i.get("name"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map_or_else(|| "Untitled collection".to_owned(), |n| n.chars().take(500).collect())
+}
+
+/// Loads a collection the actor may act on; anything they may not see is
+/// "not found".
+pub(crate) fn collection_for(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: CollectionId,
+    action: Action,
+) -> Result<(CollectionRecord, WorkspaceAccess)> {
+    let c = tx.collection(id)?.ok_or_else(|| Error::not_found("collection"))?;
+    let access = workspace_for(tx, actor, c.workspace_id, action).map_err(|e| {
+        if e.kind == portico_domain::ErrorKind::NotFound {
+            Error::not_found("collection")
+        } else {
+            e
+        }
+    })?;
+    Ok((c, access))
+}
+
+/// Refuses a write based on a revision that is no longer the head (R-COL-2).
+pub(crate) fn check_revision(c: &CollectionRecord, expected: Option<i64>) -> Result<()> {
+    match expected {
+        Some(e) if e != c.revision => Err(stale(c, e)),
+        _ => Ok(()),
+    }
+}
+
+fn stale(c: &CollectionRecord, expected: i64) -> Error {
+    Error::conflict(
+        "revision_conflict",
+        format!(
+            "The collection changed since revision {expected}: it is at revision {}. Reload it and apply your change again.",
+            c.revision
+        ),
+    )
+}
+
+/// Writes the edit as the next revision, if the head is still where the
+/// caller read it.
+pub(crate) fn commit(
+    tx: &mut dyn Tx,
+    c: &CollectionRecord,
+    author: UserId,
+    at: Millis,
+    edit: Edit,
+) -> Result<CollectionRecord> {
+    if edit.is_empty() {
+        return Ok(c.clone());
+    }
+    let mut head = c.clone();
+    head.revision += 1;
+    head.updated_by = author;
+    head.updated_at = at;
+    if let Some(name) = &edit.name {
+        head.name.clone_from(name);
+    }
+    if !tx.advance_collection_head(&head, c.revision)? {
+        return Err(stale(c, c.revision));
+    }
+    write_nodes(tx, c.id, head.revision, &edit)?;
+    tx.insert_revision(&RevisionRecord {
+        collection_id: c.id,
+        revision: head.revision,
+        author,
+        created_at: at,
+        changes: serde_json::to_string(&RevisionNote {
+            note: edit.note,
+            changes: edit.changes,
+        })
+        .map_err(|_| Error::internal())?,
+    })?;
+    Ok(head)
+}
+
+/// Stores the edit's blobs and node versions at revision `rev`.
+pub(crate) fn write_nodes(tx: &mut dyn Tx, id: CollectionId, rev: i64, edit: &Edit) -> Result<()> {
+    let blobs: Vec<(String, String)> = edit.blobs.iter().map(|(h, b)| (h.clone(), b.clone())).collect();
+    tx.put_blobs(&blobs)?;
+    let mut closed: Vec<String> = edit.nodes.iter().map(|n| n.uid.clone()).collect();
+    closed.extend(edit.removed.iter().cloned());
+    tx.close_nodes(id, &closed, rev)?;
+    tx.insert_nodes(id, rev, &edit.nodes)?;
+    Ok(())
+}
+
+/// The edit that turns the stored tree `old` into `new` (a whole
+/// replacement or a restore).
+pub(crate) fn edit_between(old: Vec<NodeWithBody>, new: &[FlatNode]) -> Result<Edit> {
+    let mut before: BTreeMap<String, NodeWithBody> = old.into_iter().map(|n| (n.node.uid.clone(), n)).collect();
+    let mut edit = Edit::default();
+    for node in new {
+        let (record, hash, body) = node_record(node);
+        match before.remove(&node.uid) {
+            None => {
+                edit.changes.push(ElementChange::of("created", node));
+                edit.blobs.insert(hash, body);
+                edit.nodes.push(record);
+            }
+            Some(old) if old.node == record => {}
+            Some(old) => {
+                if old.node.blob_hash != record.blob_hash || old.node.kind != record.kind {
+                    edit.changes.push(ElementChange::of("updated", node));
+                    if node.kind == NodeKind::Collection {
+                        edit.name = Some(name_of(&node.body));
+                    }
+                } else if old.node.parent_uid != record.parent_uid {
+                    edit.changes.push(ElementChange::of("moved", node));
+                }
+                edit.blobs.insert(hash, body);
+                edit.nodes.push(record);
+            }
+        }
+    }
+    let removed: HashSet<String> = before.keys().cloned().collect();
+    for (uid, old) in before {
+        let parent_gone = old.node.parent_uid.as_ref().is_some_and(|p| removed.contains(p));
+        if !parent_gone {
+            edit.changes.push(ElementChange::of("deleted", &flat(old)?));
+        }
+        edit.removed.push(uid);
+    }
+    Ok(edit)
+}
+
+/// The outcome of a write, with the save nudge for Partner Workspaces.
+pub(crate) fn saved(tx: &mut dyn Tx, access: &WorkspaceAccess, collection: CollectionRecord) -> Result<Saved> {
+    let ws = &access.workspace;
+    if ws.kind != WorkspaceKind::Partner {
+        return Ok(Saved {
+            collection,
+            post_update_suggested: false,
+            element_changes: Vec::new(),
+        });
+    }
+    let since = tx.last_update_at(ws.id)?.unwrap_or(0);
+    let revisions = tx.workspace_revisions_since(ws.id, since, 200)?;
+    Ok(Saved {
+        collection,
+        post_update_suggested: true,
+        element_changes: merge_changes(revisions),
+    })
+}
+
+/// The element changes of several revisions, one entry per element, newest
+/// name and action first; an element created and deleted since drops out.
+fn merge_changes(mut revisions: Vec<RevisionRecord>) -> Vec<ElementChange> {
+    revisions.sort_by_key(|r| (r.created_at, r.revision));
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut by_element: BTreeMap<(String, String), ElementChange> = BTreeMap::new();
+    for r in revisions {
+        for mut change in RevisionNote::parse(&r.changes).changes {
+            change.collection_id = Some(r.collection_id.to_string());
+            let key = (change.element_type.clone(), change.element_id.clone());
+            match by_element.get(&key).map(|c| c.action.as_str()) {
+                Some("created") if change.action == "deleted" => {
+                    by_element.remove(&key);
+                }
+                Some("created") => {
+                    change.action = "created".into();
+                    by_element.insert(key, change);
+                }
+                Some(_) => {
+                    by_element.insert(key, change);
+                }
+                None => {
+                    order.push(key.clone());
+                    by_element.insert(key, change);
+                }
+            }
+        }
+    }
+    let mut out: Vec<ElementChange> = order.into_iter().filter_map(|k| by_element.remove(&k)).collect();
+    out.reverse();
+    out.truncate(MAX_SUGGESTED);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rev(n: i64, changes: &[(&str, &str)]) -> RevisionRecord {
+        let note = RevisionNote {
+            note: None,
+            changes: changes
+                .iter()
+                .map(|(action, id)| ElementChange {
+                    action: (*action).into(),
+                    element_type: "request".into(),
+                    element_id: (*id).into(),
+                    name: format!("{id} at {n}"),
+                    collection_id: None,
+                })
+                .collect(),
+        };
+        RevisionRecord {
+            collection_id: CollectionId::generate(),
+            revision: n,
+            author: UserId::generate(),
+            created_at: n,
+            changes: serde_json::to_string(&note).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn r_upd_2_the_nudge_lists_each_element_once_newest_first() {
+        let list = merge_changes(vec![
+            rev(1, &[("created", "a"), ("created", "b")]),
+            rev(2, &[("updated", "a"), ("deleted", "b"), ("updated", "c")]),
+        ]);
+        let got: Vec<(&str, &str, &str)> = list
+            .iter()
+            .map(|c| (c.action.as_str(), c.element_id.as_str(), c.name.as_str()))
+            .collect();
+        assert_eq!(got, [("updated", "c", "c at 2"), ("created", "a", "a at 2")]);
+    }
+}

@@ -1,0 +1,311 @@
+//! Whole collections: import, list, read, replace, patch, delete.
+
+use portico_domain::Error;
+use portico_domain::collection::{self, FlatNode, NodeKind};
+use portico_domain::ids::{CollectionId, WorkspaceId};
+use portico_domain::policy::Action;
+use portico_store::CollectionRecord;
+use serde_json::{Map, Value};
+
+use super::{
+    Edit, ElementChange, Saved, check_revision, collection_for, commit, edit_between, flat, name_of, saved, write_nodes,
+};
+use crate::workspaces::{activity, visible_workspaces, workspace_for};
+use crate::{App, Principal, Result, now};
+
+/// A collection in a listing.
+#[derive(Debug, Clone)]
+pub struct CollectionSummary {
+    pub record: CollectionRecord,
+}
+
+/// What `PATCH /collections/{id}` may change: the info fields given are
+/// merged into `info`; `variable`, `auth` and `event` are replaced.
+#[derive(Debug, Clone, Default)]
+pub struct CollectionPatch {
+    pub info: Option<Map<String, Value>>,
+    pub variable: Option<Value>,
+    pub auth: Option<Value>,
+    pub event: Option<Value>,
+}
+
+impl CollectionPatch {
+    /// Reads the reference API's body `{"collection": {info, variable, auth,
+    /// events}}`; any other field is refused.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        let bad = |m: &str| Error::invalid("invalid_patch", m.to_owned());
+        let body = value
+            .get("collection")
+            .and_then(Value::as_object)
+            .ok_or_else(|| bad("Send {\"collection\": {…}} with info, variable, auth or events."))?;
+        let mut patch = CollectionPatch::default();
+        for (key, v) in body {
+            match key.as_str() {
+                "info" => {
+                    let info = v.as_object().ok_or_else(|| bad("`info` must be an object."))?;
+                    if info
+                        .get("name")
+                        .is_some_and(|n| n.as_str().is_none_or(|s| s.trim().is_empty()))
+                    {
+                        return Err(bad("`info.name` must be a non-empty string."));
+                    }
+                    patch.info = Some(info.clone());
+                }
+                "variable" | "variables" => {
+                    if !v.is_array() {
+                        return Err(bad("`variable` must be a list."));
+                    }
+                    patch.variable = Some(v.clone());
+                }
+                "auth" => {
+                    if !(v.is_object() || v.is_null()) {
+                        return Err(bad("`auth` must be an object or null."));
+                    }
+                    patch.auth = Some(v.clone());
+                }
+                "events" | "event" => {
+                    if !v.is_array() {
+                        return Err(bad("`events` must be a list."));
+                    }
+                    patch.event = Some(v.clone());
+                }
+                other => {
+                    return Err(bad(&format!(
+                        "`{other}` cannot be patched: use info, variable, auth or events."
+                    )));
+                }
+            }
+        }
+        if patch.info.is_none() && patch.variable.is_none() && patch.auth.is_none() && patch.event.is_none() {
+            return Err(bad("Send at least one of info, variable, auth or events."));
+        }
+        Ok(patch)
+    }
+
+    fn apply(self, body: &mut Map<String, Value>) {
+        if let Some(info) = self.info {
+            let target = body.entry("info").or_insert_with(|| Value::Object(Map::new()));
+            if !target.is_object() {
+                *target = Value::Object(Map::new());
+            }
+            if let Value::Object(target) = target {
+                target.extend(info);
+            }
+        }
+        if let Some(v) = self.variable {
+            body.insert("variable".into(), v);
+        }
+        match self.auth {
+            Some(Value::Null) => {
+                body.remove("auth");
+            }
+            Some(v) => {
+                body.insert("auth".into(), v);
+            }
+            None => {}
+        }
+        if let Some(v) = self.event {
+            body.insert("event".into(), v);
+        }
+    }
+}
+
+/// Parses a collection sent in any supported format (R-COL-1) and lays it
+/// out as nodes under `id`.
+fn nodes_of(value: &Value, id: CollectionId) -> Result<Vec<FlatNode>> {
+    let parsed = collection::import(value)?;
+    collection::flatten(&parsed, &id.to_string())
+}
+
+impl App {
+    /// Imports a collection into a workspace (editors; R-COL-1).
+    pub async fn create_collection(&self, who: &Principal, ws: WorkspaceId, value: Value) -> Result<Saved> {
+        let id = CollectionId::generate();
+        let nodes = nodes_of(&value, id)?;
+        let actor = who.actor();
+        let at = now();
+        self.store
+            .write(move |tx| {
+                let access = workspace_for(tx, &actor, ws, Action::EditElements)?;
+                let record = CollectionRecord {
+                    id,
+                    workspace_id: ws,
+                    name: name_of(&nodes[0].body),
+                    revision: 1,
+                    created_by: actor.user_id,
+                    updated_by: actor.user_id,
+                    created_at: at,
+                    updated_at: at,
+                };
+                tx.insert_collection(&record)?;
+                let mut edit = Edit::default();
+                for node in &nodes {
+                    edit.put(node);
+                }
+                edit.changes.push(ElementChange::of("created", &nodes[0]));
+                let requests = nodes.iter().filter(|n| n.kind == NodeKind::Request).count();
+                edit.note = Some(format!("Imported with {requests} requests"));
+                write_nodes(tx, id, 1, &edit)?;
+                tx.insert_revision(&portico_store::RevisionRecord {
+                    collection_id: id,
+                    revision: 1,
+                    author: actor.user_id,
+                    created_at: at,
+                    changes: serde_json::to_string(&super::RevisionNote {
+                        note: edit.note.take(),
+                        changes: std::mem::take(&mut edit.changes),
+                    })
+                    .map_err(|_| Error::internal())?,
+                })?;
+                activity(
+                    tx,
+                    &access,
+                    actor.user_id,
+                    "create",
+                    ("collection", id.to_string(), record.name.clone()),
+                    at,
+                )?;
+                saved(tx, &access, record)
+            })
+            .await
+    }
+
+    /// The collections of one workspace, or of every workspace the caller
+    /// sees; `name` keeps only exact matches. An unknown workspace gives an
+    /// empty list, as in the reference API.
+    pub async fn list_collections(
+        &self,
+        who: &Principal,
+        ws: Option<WorkspaceId>,
+        name: Option<String>,
+    ) -> Result<Vec<CollectionSummary>> {
+        let actor = who.actor();
+        self.store
+            .read(move |tx| {
+                let workspaces = match ws {
+                    Some(ws) => match workspace_for(tx, &actor, ws, Action::ViewWorkspace) {
+                        Ok(_) => vec![ws],
+                        Err(e) if e.kind == portico_domain::ErrorKind::NotFound => Vec::new(),
+                        Err(e) => return Err(e),
+                    },
+                    None => visible_workspaces(tx, &actor)?
+                        .into_iter()
+                        .map(|a| a.workspace.id)
+                        .collect(),
+                };
+                let mut out = Vec::new();
+                for w in workspaces {
+                    out.extend(
+                        tx.collections_in(w)?
+                            .into_iter()
+                            .filter(|c| name.as_ref().is_none_or(|n| &c.name == n))
+                            .map(|record| CollectionSummary { record }),
+                    );
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    /// A collection in Collection Format v2.1, every element with its id so
+    /// that it can be addressed later. `export` asks for the export right,
+    /// which partner viewers lack (SPEC §3); reading needs only visibility.
+    pub async fn collection(
+        &self,
+        who: &Principal,
+        id: CollectionId,
+        export: bool,
+    ) -> Result<(CollectionRecord, Value)> {
+        let actor = who.actor();
+        let action = if export {
+            Action::ExportElements
+        } else {
+            Action::ViewWorkspace
+        };
+        let (record, nodes) = self
+            .store
+            .read(move |tx| {
+                let (c, _) = collection_for(tx, &actor, id, action)?;
+                let nodes = tx.nodes_at(id, None)?;
+                Ok::<_, Error>((c, nodes))
+            })
+            .await?;
+        let nodes = nodes.into_iter().map(flat).collect::<Result<Vec<_>>>()?;
+        let tree = collection::assemble(&id.to_string(), nodes)?;
+        Ok((record, collection::export_with_ids(&tree)))
+    }
+
+    /// Replaces a collection's contents (PUT). Elements whose ids match keep
+    /// their identity and history; the others are created or deleted.
+    pub async fn replace_collection(
+        &self,
+        who: &Principal,
+        id: CollectionId,
+        value: Value,
+        expected: Option<i64>,
+    ) -> Result<Saved> {
+        let nodes = nodes_of(&value, id)?;
+        let actor = who.actor();
+        let at = now();
+        self.store
+            .write(move |tx| {
+                let (c, access) = collection_for(tx, &actor, id, Action::EditElements)?;
+                check_revision(&c, expected)?;
+                let edit = edit_between(tx.nodes_at(id, None)?, &nodes)?;
+                let head = commit(tx, &c, actor.user_id, at, edit)?;
+                saved(tx, &access, head)
+            })
+            .await
+    }
+
+    /// Changes the collection's info, variables, auth or scripts.
+    pub async fn patch_collection(
+        &self,
+        who: &Principal,
+        id: CollectionId,
+        patch: CollectionPatch,
+        expected: Option<i64>,
+    ) -> Result<Saved> {
+        let actor = who.actor();
+        let at = now();
+        self.store
+            .write(move |tx| {
+                let (c, access) = collection_for(tx, &actor, id, Action::EditElements)?;
+                check_revision(&c, expected)?;
+                let root = tx.current_node(id, &id.to_string())?.ok_or_else(Error::internal)?;
+                let mut node = flat(root)?;
+                let before = node.body.clone();
+                patch.apply(&mut node.body);
+                let mut edit = Edit::default();
+                if node.body != before {
+                    edit.put(&node);
+                    edit.changes.push(ElementChange::of("updated", &node));
+                    edit.name = Some(name_of(&node.body));
+                }
+                let head = commit(tx, &c, actor.user_id, at, edit)?;
+                saved(tx, &access, head)
+            })
+            .await
+    }
+
+    /// Deletes a collection with its history.
+    pub async fn delete_collection(&self, who: &Principal, id: CollectionId) -> Result<CollectionRecord> {
+        let actor = who.actor();
+        let at = now();
+        self.store
+            .write(move |tx| {
+                let (c, access) = collection_for(tx, &actor, id, Action::EditElements)?;
+                tx.delete_collection(id)?;
+                activity(
+                    tx,
+                    &access,
+                    actor.user_id,
+                    "delete",
+                    ("collection", id.to_string(), c.name.clone()),
+                    at,
+                )?;
+                Ok(c)
+            })
+            .await
+    }
+}
