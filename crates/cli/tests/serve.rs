@@ -106,6 +106,25 @@ async fn r_ops_2_the_demo_starts_prints_its_logins_and_survives_kill_9() {
         .unwrap();
     assert_eq!(me["user"]["teams"][0]["name"], "Acme Payments");
     assert_eq!(me["user"]["teams"][0]["plan"], "professional");
+    // The partner sees the shared collection, its history and the updates.
+    let (gina, _, status) = login(&first.base, "gina@globex.example", "portico-demo").await;
+    assert_eq!(status, 200);
+    let get = |path: String| {
+        let gina = gina.clone();
+        async move {
+            let res = gina.get(path).send().await.unwrap();
+            res.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let list = get(format!("{}/api/collections", first.base)).await;
+    assert_eq!(list["collections"][0]["name"], "Acme Payments API", "{list}");
+    assert_eq!(list["collections"][0]["revision"], 2, "{list}");
+    let id = list["collections"][0]["id"].as_str().unwrap();
+    let doc = get(format!("{}/api/collections/{id}", first.base)).await;
+    assert_eq!(doc["collection"]["item"][0]["name"], "Payments");
+    let pw = list["collections"][0]["workspaceId"].as_str().unwrap();
+    let updates = get(format!("{}/api/workspaces/{pw}/updates", first.base)).await;
+    assert_eq!(updates["data"].as_array().unwrap().len(), 2, "{updates}");
     let key: serde_json::Value = alice
         .post(format!("{}/api/me/api-keys", first.base))
         .header("x-csrf-token", &csrf)

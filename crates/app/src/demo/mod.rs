@@ -10,6 +10,9 @@ use crate::{App, AuthMethod, Principal, Result, passwords};
 /// never run `--demo` on a server others can reach.
 pub const DEMO_PASSWORD: &str = "portico-demo";
 
+/// The demo's collection, in Collection Format v2.1.
+const DEMO_COLLECTION: &str = include_str!("payments.postman_collection.json");
+
 /// A demo login to print.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
@@ -154,6 +157,22 @@ impl App {
             ..Default::default()
         };
         let pw_id = pw.access.workspace.id;
+        // The Payments API collection, with a second revision to show in its
+        // changelog.
+        let file: serde_json::Value = serde_json::from_str(DEMO_COLLECTION).map_err(|_| Error::internal())?;
+        let collection = self.create_collection(&alice, pw_id, file).await?.collection;
+        let (_, exported) = self.collection(&alice, collection.id, false).await?;
+        if let Some(refund) = exported["item"][1]["item"][0]["id"].as_str() {
+            let write = crate::collections::ItemWrite {
+                body: Some(serde_json::json!({
+                    "name": "Refund a payment (full or partial)"
+                })),
+                ..Default::default()
+            };
+            let kind = portico_domain::collection::NodeKind::Request;
+            self.update_item(&alice, collection.id, kind, refund.to_owned(), write, None)
+                .await?;
+        }
         self.post_update(
             &alice,
             pw_id,
@@ -165,17 +184,14 @@ impl App {
             ),
         )
         .await?;
-        self.post_update(
-            &alice,
-            pw_id,
-            draft(
-                "Refunds are live",
-                "`POST /refunds` now accepts partial refunds. See the *Refunds* folder.",
-                "new_feature",
-                false,
-            ),
-        )
-        .await?;
+        let mut refunds = draft(
+            "Refunds are live",
+            "`POST /refunds` now accepts partial refunds. See the *Refunds* folder.",
+            "new_feature",
+            false,
+        );
+        refunds.related = Some(vec![("collection".into(), collection.id.to_string())]);
+        self.post_update(&alice, pw_id, refunds).await?;
         let broadcast = self
             .create_workspace(
                 &alice,
