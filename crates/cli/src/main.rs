@@ -37,6 +37,30 @@ enum Command {
         #[command(flatten)]
         settings: SettingsArgs,
     },
+    /// Import a collection file (v2.1, v2.0 or v1) into a workspace.
+    Import {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        /// The collection file.
+        file: std::path::PathBuf,
+        /// The workspace's id.
+        #[arg(long)]
+        workspace: String,
+        #[command(flatten)]
+        key: KeyArg,
+    },
+    /// Export a collection in Collection Format v2.1.
+    Export {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        /// The collection's id.
+        collection: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        key: KeyArg,
+    },
     /// Operator tasks.
     Admin {
         #[command(flatten)]
@@ -44,6 +68,14 @@ enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
+}
+
+/// Whose rights an import or export uses: the account of an API key.
+#[derive(clap::Args)]
+struct KeyArg {
+    /// An API key of the account to act as (Settings > API keys).
+    #[arg(long = "api-key", env = "PORTICO_API_KEY", hide_env_values = true)]
+    api_key: String,
 }
 
 #[derive(Subcommand)]
@@ -128,7 +160,70 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Admin { settings, task } => admin(load(&settings)?, task).await,
+        Command::Import {
+            settings,
+            file,
+            workspace,
+            key,
+        } => import(load(&settings)?, &file, &workspace, &key.api_key).await,
+        Command::Export {
+            settings,
+            collection,
+            output,
+            key,
+        } => export(load(&settings)?, &collection, output.as_deref(), &key.api_key).await,
     }
+}
+
+async fn principal(app: &App, api_key: &str) -> Result<portico_app::Principal, String> {
+    app.authenticate_api_key(api_key)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "the API key is not valid (create one in Settings > API keys)".to_owned())
+}
+
+/// `portico import`: the same use case as `POST /api/collections`.
+async fn import(settings: Settings, file: &std::path::Path, workspace: &str, api_key: &str) -> Result<(), String> {
+    let app = open_app(&settings).await?;
+    let who = principal(&app, api_key).await?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", file.display()))?;
+    let ws =
+        portico_domain::ids::WorkspaceId::parse(workspace).map_err(|_| format!("no workspace with id {workspace}"))?;
+    let saved = app
+        .create_collection(&who, ws, value)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Imported \"{}\" as collection {} (revision {}).",
+        saved.collection.name, saved.collection.id, saved.collection.revision
+    );
+    Ok(())
+}
+
+/// `portico export`: the same use case as a download of
+/// `GET /api/collections/{id}`.
+async fn export(
+    settings: Settings,
+    collection: &str,
+    output: Option<&std::path::Path>,
+    api_key: &str,
+) -> Result<(), String> {
+    let app = open_app(&settings).await?;
+    let who = principal(&app, api_key).await?;
+    let id = portico_domain::ids::CollectionId::parse(collection)
+        .map_err(|_| format!("no collection with id {collection}"))?;
+    let (_, value) = app.collection(&who, id, true).await.map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    match output {
+        Some(path) => {
+            std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("Exported to {}.", path.display());
+        }
+        None => println!("{text}"),
+    }
+    Ok(())
 }
 
 async fn serve(settings: Settings, demo: bool) -> Result<(), String> {

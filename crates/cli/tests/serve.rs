@@ -228,3 +228,109 @@ async fn operators_are_made_and_plans_set_from_the_command_line() {
     let (ok, out) = portico(dir.path(), &["admin", "outbox"]);
     assert!(ok && out.contains("outbox is empty"), "{out}");
 }
+
+/// `portico import` and `portico export` go through the same use cases as
+/// the API, with the rights of an API key's account (R-COL-1).
+#[tokio::test]
+async fn r_col_1_collections_are_imported_and_exported_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), &["--demo"]);
+    let key_of = |email: &'static str| {
+        let base = server.base.clone();
+        async move {
+            let (c, csrf, _) = login(&base, email, "portico-demo").await;
+            let key: serde_json::Value = c
+                .post(format!("{base}/api/me/api-keys"))
+                .header("x-csrf-token", &csrf)
+                .json(&json!({ "name": "cli" }))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            key["apiKey"]["key"].as_str().unwrap().to_string()
+        }
+    };
+    let alice = key_of("alice@acme.example").await;
+    let ivan = key_of("ivan@initech.example").await;
+    let list: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/workspaces", server.base))
+        .header("x-api-key", &alice)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let internal = list["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["type"] == "team")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let file = dir.path().join("in.json");
+    let input = json!({
+        "info": { "name": "Console import", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [{ "name": "Ping", "request": { "method": "GET", "url": "https://x.example/ping" } }],
+        "x-extra": [1, 2]
+    });
+    std::fs::write(&file, input.to_string()).unwrap();
+    let f = file.to_str().unwrap();
+    let (ok, out) = portico(
+        dir.path(),
+        &["import", f, "--workspace", &internal, "--api-key", &alice],
+    );
+    assert!(ok, "{out}");
+    let id = out
+        .split("as collection ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    // The server sees it at once.
+    let got = reqwest::Client::new()
+        .get(format!("{}/api/collections/{id}", server.base))
+        .header("x-api-key", &alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    let target = dir.path().join("out.json");
+    let (ok, out) = portico(
+        dir.path(),
+        &["export", &id, "--output", target.to_str().unwrap(), "--api-key", &alice],
+    );
+    assert!(ok, "{out}");
+    let mut exported: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    exported["item"][0].as_object_mut().unwrap().remove("id");
+    assert_eq!(exported, input);
+    // Someone without access to the workspace gets nothing.
+    let (ok, out) = portico(dir.path(), &["export", &id, "--api-key", &ivan]);
+    assert!(!ok && out.contains("not found"), "{out}");
+    let (ok, out) = portico(
+        dir.path(),
+        &["import", f, "--workspace", &internal, "--api-key", "nope"],
+    );
+    assert!(!ok && out.contains("API key"), "{out}");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, r#"{"item": 7}"#).unwrap();
+    let (ok, out) = portico(
+        dir.path(),
+        &[
+            "import",
+            broken.to_str().unwrap(),
+            "--workspace",
+            &internal,
+            "--api-key",
+            &alice,
+        ],
+    );
+    assert!(
+        !ok && out.contains("invalid_collection") && out.contains("$.item"),
+        "{out}"
+    );
+}
