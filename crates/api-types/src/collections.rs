@@ -171,3 +171,54 @@ pub struct RestoreRequest {
     /// The revision to bring back; the result is a new revision.
     pub revision: i64,
 }
+
+/// An environment in listings.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentInfo {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub uid: String,
+    pub workspace_id: String,
+    pub revision: i64,
+    pub is_public: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EnvironmentList {
+    pub environments: Vec<EnvironmentInfo>,
+}
+
+/// An environment with its variables; secret values are empty for callers
+/// who may not edit it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentDetail {
+    #[serde(flatten)]
+    pub info: EnvironmentInfo,
+    #[schema(value_type = Vec<Object>)]
+    pub values: Vec<Value>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EnvironmentDocument {
+    pub environment: EnvironmentDetail,
+}
+
+/// The answer to a write of an environment.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentSavedView {
+    pub environment: CollectionRef,
+    pub revision: i64,
+    pub post_update_suggested: bool,
+    pub element_changes: Vec<ElementChangeView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EnvironmentDeleted {
+    pub environment: CollectionDeletedRef,
+}

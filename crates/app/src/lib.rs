@@ -11,6 +11,7 @@ pub mod comments;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod environments;
 pub mod invitations;
 pub mod markdown;
 pub mod notifications;

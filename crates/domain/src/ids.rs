@@ -79,6 +79,11 @@ id_type!(
     CollectionId,
     "collection"
 );
+id_type!(
+    /// An environment.
+    EnvironmentId,
+    "environment"
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! the one policy that decides every permission.
 
 pub mod collection;
+pub mod environment;
 pub mod error;
 pub mod ids;
 pub mod plan;

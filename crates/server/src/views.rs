@@ -371,3 +371,36 @@ pub fn revision(r: &portico_app::collections::RevisionView) -> RevisionEntry {
             .collect(),
     }
 }
+
+// --- Environments ----------------------------------------------------------
+
+pub fn environment_uid(e: &portico_store::EnvironmentRecord) -> String {
+    format!("{}-{}", e.created_by, e.id)
+}
+
+pub fn environment_info(e: &portico_store::EnvironmentRecord) -> EnvironmentInfo {
+    EnvironmentInfo {
+        id: e.id.to_string(),
+        name: e.name.clone(),
+        owner: e.created_by.to_string(),
+        uid: environment_uid(e),
+        workspace_id: e.workspace_id.to_string(),
+        revision: e.revision,
+        is_public: false,
+        created_at: time(e.created_at),
+        updated_at: time(e.updated_at),
+    }
+}
+
+pub fn environment_saved(s: &portico_app::environments::EnvironmentSaved) -> EnvironmentSavedView {
+    EnvironmentSavedView {
+        environment: CollectionRef {
+            id: s.record.id.to_string(),
+            name: s.record.name.clone(),
+            uid: environment_uid(&s.record),
+        },
+        revision: s.record.revision,
+        post_update_suggested: s.post_update_suggested,
+        element_changes: element_changes(&s.element_changes),
+    }
+}

@@ -1,7 +1,7 @@
 //! The store's `Tx`, implemented once in SQL that both SQLite and PostgreSQL
 //! accept.
 
-use portico_domain::ids::{ApiKeyId, CollectionId, InvitationId, TeamId, UserId, WorkspaceId};
+use portico_domain::ids::{ApiKeyId, CollectionId, EnvironmentId, InvitationId, TeamId, UserId, WorkspaceId};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
@@ -1218,6 +1218,109 @@ impl Tx for SqlTx<'_> {
         .collect()
     }
 
+    fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO environments (id, workspace_id, name, vars, revision, created_by, updated_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                e.id.to_string().into(),
+                e.workspace_id.to_string().into(),
+                e.name.as_str().into(),
+                e.vars.as_str().into(),
+                e.revision.into(),
+                e.created_by.to_string().into(),
+                e.updated_by.to_string().into(),
+                e.created_at.into(),
+                e.updated_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn environment(&mut self, id: EnvironmentId) -> R<Option<EnvironmentRecord>> {
+        self.row(
+            "SELECT id, workspace_id, name, vars, revision, created_by, updated_by, created_at, updated_at \
+             FROM environments WHERE id = $1",
+            &[id.to_string().into()],
+        )?
+        .map(|r| environment_at(&r))
+        .transpose()
+    }
+
+    fn environments_in(&mut self, ws: WorkspaceId) -> R<Vec<EnvironmentRecord>> {
+        self.rows(
+            "SELECT id, workspace_id, name, vars, revision, created_by, updated_by, created_at, updated_at \
+             FROM environments WHERE workspace_id = $1 ORDER BY created_at, id",
+            &[ws.to_string().into()],
+        )?
+        .iter()
+        .map(environment_at)
+        .collect()
+    }
+
+    fn save_environment(&mut self, e: &EnvironmentRecord, expected: i64) -> R<bool> {
+        let changed = self.exec(
+            "UPDATE environments SET name = $1, vars = $2, revision = $3, updated_by = $4, updated_at = $5 \
+             WHERE id = $6 AND revision = $7",
+            &[
+                e.name.as_str().into(),
+                e.vars.as_str().into(),
+                e.revision.into(),
+                e.updated_by.to_string().into(),
+                e.updated_at.into(),
+                e.id.to_string().into(),
+                expected.into(),
+            ],
+        )?;
+        Ok(changed == 1)
+    }
+
+    fn delete_environment(&mut self, id: EnvironmentId) -> R<bool> {
+        Ok(self.exec("DELETE FROM environments WHERE id = $1", &[id.to_string().into()])? > 0)
+    }
+
+    fn insert_environment_revision(&mut self, e: &EnvironmentRecord, changes: &str) -> R<()> {
+        self.exec(
+            "INSERT INTO environment_revisions (environment_id, revision, author, created_at, name, vars, changes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                e.id.to_string().into(),
+                e.revision.into(),
+                e.updated_by.to_string().into(),
+                e.updated_at.into(),
+                e.name.as_str().into(),
+                e.vars.as_str().into(),
+                changes.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn environment_revisions_since(
+        &mut self,
+        ws: WorkspaceId,
+        since: Millis,
+        limit: u32,
+    ) -> R<Vec<EnvironmentRevisionRecord>> {
+        self.rows(
+            "SELECT r.environment_id, r.revision, r.author, r.created_at, r.changes FROM environment_revisions r \
+             JOIN environments e ON e.id = r.environment_id WHERE e.workspace_id = $1 AND r.created_at > $2 \
+             ORDER BY r.created_at DESC, r.revision DESC LIMIT $3",
+            &[ws.to_string().into(), since.into(), i64::from(limit).into()],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(EnvironmentRevisionRecord {
+                environment_id: EnvironmentId::parse(r.text(0)?).map_err(|e| corrupt("environment id", e))?,
+                revision: r.int(1)?,
+                author: user_id(r.text(2)?)?,
+                created_at: r.int(3)?,
+                changes: r.text(4)?.to_string(),
+            })
+        })
+        .collect()
+    }
+
     fn insert_update(&mut self, u: &UpdateRecord) -> R<UpdateRecord> {
         let ws = u.workspace_id.to_string();
         let seq = self
@@ -1577,6 +1680,20 @@ fn collection_at(r: &Row) -> R<CollectionRecord> {
         updated_by: user_id(r.text(5)?)?,
         created_at: r.int(6)?,
         updated_at: r.int(7)?,
+    })
+}
+
+fn environment_at(r: &Row) -> R<EnvironmentRecord> {
+    Ok(EnvironmentRecord {
+        id: EnvironmentId::parse(r.text(0)?).map_err(|e| corrupt("environment id", e))?,
+        workspace_id: WorkspaceId::parse(r.text(1)?).map_err(|e| corrupt("workspace id", e))?,
+        name: r.text(2)?.to_string(),
+        vars: r.text(3)?.to_string(),
+        revision: r.int(4)?,
+        created_by: user_id(r.text(5)?)?,
+        updated_by: user_id(r.text(6)?)?,
+        created_at: r.int(7)?,
+        updated_at: r.int(8)?,
     })
 }
 

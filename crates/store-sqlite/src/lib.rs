@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_update_comments.sql")),
     (7, include_str!("../migrations/0007_notification_email.sql")),
     (8, include_str!("../migrations/0008_collection_history.sql")),
+    (9, include_str!("../migrations/0009_environments.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

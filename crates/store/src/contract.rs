@@ -658,6 +658,48 @@ pub fn r_col_3_a_collection_keeps_every_revision_of_its_tree(store: &Store) {
     assert!(read(store, move |tx| tx.nodes_at(cid, None)).is_empty());
 }
 
+pub fn environments_keep_revisions_and_refuse_stale_saves(store: &Store) {
+    let t = team(store, "T");
+    let u = user(store, "u@example.com");
+    let w = workspace(store, t.id, u.id, WorkspaceKind::Team);
+    let e = EnvironmentRecord {
+        id: portico_domain::ids::EnvironmentId::generate(),
+        workspace_id: w.id,
+        name: "Staging".into(),
+        vars: r#"[{"key":"a","value":"1"}]"#.into(),
+        revision: 1,
+        created_by: u.id,
+        updated_by: u.id,
+        created_at: 10,
+        updated_at: 10,
+    };
+    let (first, id, wid) = (e.clone(), e.id, w.id);
+    write(store, move |tx| {
+        tx.insert_environment(&first)?;
+        tx.insert_environment_revision(&first, "[]")
+    });
+    let mut next = e.clone();
+    next.revision = 2;
+    next.name = "Stage".into();
+    next.updated_at = 20;
+    let stale = next.clone();
+    assert!(
+        !write(store, move |tx| tx.save_environment(&stale, 7)),
+        "a stale save is refused"
+    );
+    write(store, move |tx| {
+        assert!(tx.save_environment(&next, 1)?);
+        tx.insert_environment_revision(&next, r#"[{"x":1}]"#)
+    });
+    let got = read(store, move |tx| tx.environment(id)).unwrap_or_else(|| panic!("gone"));
+    assert_eq!((got.name.as_str(), got.revision), ("Stage", 2));
+    assert_eq!(read(store, move |tx| tx.environments_in(wid)).len(), 1);
+    let since = read(store, move |tx| tx.environment_revisions_since(wid, 10, 10));
+    assert_eq!(since.iter().map(|r| r.revision).collect::<Vec<_>>(), [2]);
+    assert!(write(store, move |tx| tx.delete_environment(id)));
+    assert_eq!(read(store, move |tx| tx.environment(id)), None);
+}
+
 pub fn r_upd_3_unread_counts_follow_each_members_last_visit(store: &Store) {
     let t = team(store, "T");
     let pub_ = user(store, "pub@example.com");
@@ -753,6 +795,7 @@ macro_rules! contract_tests {
             partner_invitations_carry_their_workspace_role,
             activity_and_notifications_list_newest_first,
             r_col_3_a_collection_keeps_every_revision_of_its_tree,
+            environments_keep_revisions_and_refuse_stale_saves,
             r_upd_3_unread_counts_follow_each_members_last_visit
         );
     };

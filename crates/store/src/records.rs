@@ -1,6 +1,6 @@
 //! Rows as the use cases see them: domain types, no SQL.
 
-use portico_domain::ids::{ApiKeyId, CollectionId, InvitationId, TeamId, UserId, WorkspaceId};
+use portico_domain::ids::{ApiKeyId, CollectionId, EnvironmentId, InvitationId, TeamId, UserId, WorkspaceId};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::Email;
@@ -275,6 +275,31 @@ pub struct NodeWithBody {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevisionRecord {
     pub collection_id: CollectionId,
+    pub revision: i64,
+    pub author: UserId,
+    pub created_at: Millis,
+    pub changes: String,
+}
+
+/// An environment: named variables of a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironmentRecord {
+    pub id: EnvironmentId,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    /// The variables, a JSON list of `{key, value, type, enabled}`.
+    pub vars: String,
+    pub revision: i64,
+    pub created_by: UserId,
+    pub updated_by: UserId,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// What one revision of an environment changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironmentRevisionRecord {
+    pub environment_id: EnvironmentId,
     pub revision: i64,
     pub author: UserId,
     pub created_at: Millis,

@@ -1,6 +1,6 @@
 //! The operations available inside one transaction.
 
-use portico_domain::ids::{ApiKeyId, CollectionId, TeamId, UserId, WorkspaceId};
+use portico_domain::ids::{ApiKeyId, CollectionId, EnvironmentId, TeamId, UserId, WorkspaceId};
 use portico_domain::plan::Plan;
 use portico_domain::roles::TeamRoles;
 use portico_domain::values::{Domain, Email};
@@ -181,6 +181,24 @@ pub trait Tx {
     fn last_update_at(&mut self, ws: WorkspaceId) -> R<Option<Millis>>;
     /// Newest first, below `before`.
     fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>>;
+
+    // environments
+    fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()>;
+    fn environment(&mut self, id: EnvironmentId) -> R<Option<EnvironmentRecord>>;
+    fn environments_in(&mut self, ws: WorkspaceId) -> R<Vec<EnvironmentRecord>>;
+    /// Saves name and variables as revision `e.revision` if the stored one
+    /// is still `expected`; answers false, changing nothing, otherwise.
+    fn save_environment(&mut self, e: &EnvironmentRecord, expected: i64) -> R<bool>;
+    fn delete_environment(&mut self, id: EnvironmentId) -> R<bool>;
+    /// Keeps a revision of the environment as it now is, with what changed.
+    fn insert_environment_revision(&mut self, e: &EnvironmentRecord, changes: &str) -> R<()>;
+    /// Revisions of the workspace's environments after `since`, newest first.
+    fn environment_revisions_since(
+        &mut self,
+        ws: WorkspaceId,
+        since: Millis,
+        limit: u32,
+    ) -> R<Vec<EnvironmentRevisionRecord>>;
 
     // workspace updates
     /// Inserts an update, numbering it next in its workspace; answers it.

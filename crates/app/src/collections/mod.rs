@@ -58,7 +58,7 @@ impl ElementChange {
 
 /// What a revision records besides its author and time.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(crate) struct RevisionNote {
+pub struct RevisionNote {
     /// A sentence for the changelog ("Restored revision 3").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -288,32 +288,61 @@ pub(crate) fn edit_between(old: Vec<NodeWithBody>, new: &[FlatNode]) -> Result<E
 
 /// The outcome of a write, with the save nudge for Partner Workspaces.
 pub(crate) fn saved(tx: &mut dyn Tx, access: &WorkspaceAccess, collection: CollectionRecord) -> Result<Saved> {
-    let ws = &access.workspace;
-    if ws.kind != WorkspaceKind::Partner {
-        return Ok(Saved {
-            collection,
-            post_update_suggested: false,
-            element_changes: Vec::new(),
-        });
-    }
-    let since = tx.last_update_at(ws.id)?.unwrap_or(0);
-    let revisions = tx.workspace_revisions_since(ws.id, since, 200)?;
+    let (post_update_suggested, element_changes) = suggestion(tx, access)?;
     Ok(Saved {
         collection,
-        post_update_suggested: true,
-        element_changes: merge_changes(revisions),
+        post_update_suggested,
+        element_changes,
     })
+}
+
+/// The save nudge of a workspace (R-UPD-2): in a Partner Workspace, the
+/// element changes of its collections and environments since its newest
+/// update.
+pub(crate) fn suggestion(tx: &mut dyn Tx, access: &WorkspaceAccess) -> Result<(bool, Vec<ElementChange>)> {
+    let ws = &access.workspace;
+    if ws.kind != WorkspaceKind::Partner {
+        return Ok((false, Vec::new()));
+    }
+    let since = tx.last_update_at(ws.id)?.unwrap_or(0);
+    let mut revisions: Vec<Noted> = tx
+        .workspace_revisions_since(ws.id, since, 200)?
+        .into_iter()
+        .map(|r| Noted {
+            at: (r.created_at, r.revision),
+            collection: Some(r.collection_id.to_string()),
+            changes: r.changes,
+        })
+        .collect();
+    revisions.extend(
+        tx.environment_revisions_since(ws.id, since, 200)?
+            .into_iter()
+            .map(|r| Noted {
+                at: (r.created_at, r.revision),
+                collection: None,
+                changes: r.changes,
+            }),
+    );
+    Ok((true, merge_changes(revisions)))
+}
+
+/// A revision's change list with when it was made and, for collections,
+/// which one.
+struct Noted {
+    at: (Millis, i64),
+    collection: Option<String>,
+    changes: String,
 }
 
 /// The element changes of several revisions, one entry per element, newest
 /// name and action first; an element created and deleted since drops out.
-fn merge_changes(mut revisions: Vec<RevisionRecord>) -> Vec<ElementChange> {
-    revisions.sort_by_key(|r| (r.created_at, r.revision));
+fn merge_changes(mut revisions: Vec<Noted>) -> Vec<ElementChange> {
+    revisions.sort_by_key(|r| r.at);
     let mut order: Vec<(String, String)> = Vec::new();
     let mut by_element: BTreeMap<(String, String), ElementChange> = BTreeMap::new();
     for r in revisions {
         for mut change in RevisionNote::parse(&r.changes).changes {
-            change.collection_id = Some(r.collection_id.to_string());
+            change.collection_id.clone_from(&r.collection);
             let key = (change.element_type.clone(), change.element_id.clone());
             match by_element.get(&key).map(|c| c.action.as_str()) {
                 Some("created") if change.action == "deleted" => {
@@ -343,7 +372,7 @@ fn merge_changes(mut revisions: Vec<RevisionRecord>) -> Vec<ElementChange> {
 mod tests {
     use super::*;
 
-    fn rev(n: i64, changes: &[(&str, &str)]) -> RevisionRecord {
+    fn rev(n: i64, changes: &[(&str, &str)]) -> Noted {
         let note = RevisionNote {
             note: None,
             changes: changes
@@ -357,11 +386,9 @@ mod tests {
                 })
                 .collect(),
         };
-        RevisionRecord {
-            collection_id: CollectionId::generate(),
-            revision: n,
-            author: UserId::generate(),
-            created_at: n,
+        Noted {
+            at: (n, n),
+            collection: Some(CollectionId::generate().to_string()),
             changes: serde_json::to_string(&note).unwrap_or_default(),
         }
     }

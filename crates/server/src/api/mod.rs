@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod collections;
+pub mod environments;
 pub mod health;
 pub mod invitations;
 pub mod me;
@@ -122,5 +123,15 @@ fn collection_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(c::get_request, c::put_request, c::delete_request))
         .routes(routes!(c::create_response))
         .routes(routes!(c::get_response, c::put_response, c::delete_response))
+        .routes(routes!(
+            environments::list_environments,
+            environments::create_environment
+        ))
+        .routes(routes!(
+            environments::get_environment,
+            environments::put_environment,
+            environments::patch_environment,
+            environments::delete_environment
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(collections::MAX_COLLECTION_BYTES))
 }

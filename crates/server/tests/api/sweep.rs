@@ -31,6 +31,10 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
         ("PUT", "/api/collections/{collectionId}") => json!({ "info": { "name": "Taken" }, "item": [] }),
         ("PATCH", "/api/collections/{collectionId}") => json!({ "collection": { "info": { "name": "Taken" } } }),
         (_, p) if p.starts_with("/api/collections/") => json!({ "name": "Taken" }),
+        ("PUT", "/api/environments/{environmentId}") => json!({ "environment": { "name": "Taken", "values": [] } }),
+        ("PATCH", "/api/environments/{environmentId}") => {
+            json!([{ "op": "replace", "path": "/name", "value": "Taken" }])
+        }
         _ => json!({}),
     })
 }
@@ -80,6 +84,7 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
 
     // A collection in each workspace, with a folder, a request and a response.
     let mut collections = std::collections::HashMap::new();
+    let mut environments = std::collections::HashMap::new();
     for ws in [&pw, &internal] {
         let shop = json!({ "info": { "name": "Shop" }, "item": [
             { "id": "f1", "name": "F", "item": [] },
@@ -88,6 +93,10 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
         let (status, made) = alice.post(&format!("/api/collections?workspace={ws}"), shop).await;
         assert_eq!(status, StatusCode::OK, "{made}");
         collections.insert(ws.clone(), made["collection"]["id"].as_str().unwrap().to_string());
+        let env = json!({ "environment": { "name": "Env", "values": [] } });
+        let (status, made) = alice.post(&format!("/api/environments?workspace={ws}"), env).await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        environments.insert(ws.clone(), made["environment"]["id"].as_str().unwrap().to_string());
     }
     let (_, doc) = app.anonymous().get("/api/openapi.json").await;
     let mut checked = 0;
@@ -110,6 +119,7 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
                         .replace("{updateId}", "1")
                         .replace("{commentId}", "1")
                         .replace("{collectionId}", collections.get(ws).map_or(MISSING, String::as_str))
+                        .replace("{environmentId}", environments.get(ws).map_or(MISSING, String::as_str))
                         .replace("{folderId}", "f1")
                         .replace("{requestId}", "r1")
                         .replace("{responseId}", "e1")
