@@ -222,3 +222,41 @@ pub struct EnvironmentSavedView {
 pub struct EnvironmentDeleted {
     pub environment: CollectionDeletedRef,
 }
+
+/// One person's role on a collection.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ElementRoleEntry {
+    pub id: String,
+    /// `VIEWER` or `EDITOR`.
+    pub role: String,
+}
+
+/// Roles on a collection, in the reference API's shape (Portico gives roles
+/// to users only; `team` and `group` stay empty).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CollectionRoles {
+    pub user: Vec<ElementRoleEntry>,
+    pub team: Vec<ElementRoleEntry>,
+    pub group: Vec<ElementRoleEntry>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CollectionRoleValue {
+    pub id: String,
+    /// `VIEWER` or `EDITOR`; null (or the `remove` operation) takes the role back.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CollectionRoleOp {
+    /// `update`, or `remove`.
+    pub op: String,
+    /// `/user`.
+    pub path: String,
+    pub value: Vec<CollectionRoleValue>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CollectionRolesPatch {
+    pub roles: Vec<CollectionRoleOp>,
+}

@@ -32,6 +32,7 @@ pub(crate) fn facts_of(a: &WorkspaceAccess) -> WorkspaceFacts {
         },
         actor_role: a.role,
         actor_is_lead: a.lead,
+        element_role: None,
     }
 }
 

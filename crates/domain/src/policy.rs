@@ -9,7 +9,7 @@ use crate::Error;
 use crate::ids::{TeamId, UserId};
 use crate::plan::Plan;
 use crate::roles::{TeamRole, TeamRoles};
-use crate::workspace::{WorkspaceKind, WorkspaceRole};
+use crate::workspace::{ElementRole, WorkspaceKind, WorkspaceRole};
 
 /// Who is acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +71,9 @@ pub struct WorkspaceFacts {
     pub actor_role: Option<WorkspaceRole>,
     /// The actor holds the Partner Lead flag here.
     pub actor_is_lead: bool,
+    /// The actor's role on the element acted upon, when the action concerns
+    /// one (a collection); it widens the workspace role for that element.
+    pub element_role: Option<ElementRole>,
 }
 
 impl WorkspaceFacts {
@@ -104,6 +107,10 @@ impl WorkspaceFacts {
     /// Super admin, Partner Manager or workspace admin: the people who run it.
     fn manages(&self) -> bool {
         self.is_super_admin() || self.is_partner_manager() || self.actor_role == Some(WorkspaceRole::Admin)
+    }
+
+    fn element_editor(&self) -> bool {
+        self.element_role == Some(ElementRole::Editor)
     }
 
     fn is_partner(&self) -> bool {
@@ -165,6 +172,8 @@ pub enum Action {
     Fork,
     /// Merge a fork into a collection of this workspace.
     MergeIntoElement,
+    /// Give people a role on one element (`PATCH /collections/{id}/roles`).
+    ManageElementRoles,
     /// Post, edit, pin and delete workspace updates.
     PostUpdate,
     CommentOnUpdate,
@@ -261,8 +270,13 @@ fn authorize_workspace(action: Action, ws: &WorkspaceFacts) -> Result<(), Denied
             grants_lead,
             within_leads_reach,
         } => ws.manages() || (lead && !grants_lead && within_leads_reach),
-        Action::EditElements | Action::MergeIntoElement => ws.manages() || role.is_some_and(WorkspaceRole::can_edit),
-        Action::ExportElements => ws.manages() || role.is_some_and(|r| r != WorkspaceRole::PartnerViewer),
+        Action::EditElements | Action::MergeIntoElement => {
+            ws.manages() || role.is_some_and(WorkspaceRole::can_edit) || ws.element_editor()
+        }
+        Action::ExportElements => {
+            ws.manages() || role.is_some_and(|r| r != WorkspaceRole::PartnerViewer) || ws.element_role.is_some()
+        }
+        Action::ManageElementRoles => ws.manages() || role == Some(WorkspaceRole::Editor),
         Action::PostUpdate => {
             ws.manages()
                 || matches!(role, Some(WorkspaceRole::Editor))

@@ -201,3 +201,37 @@ mod tests {
         assert!(WorkspaceKind::Team.is_internal());
     }
 }
+
+/// A role on one element (a collection), widening the workspace role for it
+/// (SPEC §3 "with element editor role").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ElementRole {
+    /// May view, fork and export the element.
+    Viewer,
+    /// May also edit it directly.
+    Editor,
+}
+
+impl ElementRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElementRole::Viewer => "VIEWER",
+            ElementRole::Editor => "EDITOR",
+        }
+    }
+}
+
+impl FromStr for ElementRole {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "VIEWER" | "viewer" => Ok(ElementRole::Viewer),
+            "EDITOR" | "editor" => Ok(ElementRole::Editor),
+            _ => Err(Error::invalid(
+                "invalid_role",
+                format!("Unknown element role '{s}'. Use VIEWER or EDITOR."),
+            )),
+        }
+    }
+}

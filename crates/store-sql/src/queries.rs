@@ -1218,6 +1218,48 @@ impl Tx for SqlTx<'_> {
         .collect()
     }
 
+    fn element_role(&mut self, kind: &str, id: &str, user: UserId) -> R<Option<String>> {
+        self.row(
+            "SELECT role FROM element_roles WHERE element_type = $1 AND element_id = $2 AND user_id = $3",
+            &[kind.into(), id.into(), user.to_string().into()],
+        )?
+        .map(|r| r.text(0).map(str::to_string))
+        .transpose()
+    }
+
+    fn element_roles(&mut self, kind: &str, id: &str) -> R<Vec<(UserId, String)>> {
+        self.rows(
+            "SELECT user_id, role FROM element_roles WHERE element_type = $1 AND element_id = $2 ORDER BY user_id",
+            &[kind.into(), id.into()],
+        )?
+        .iter()
+        .map(|r| Ok((user_id(r.text(0)?)?, r.text(1)?.to_string())))
+        .collect()
+    }
+
+    fn set_element_role(&mut self, kind: &str, id: &str, user: UserId, role: Option<&str>) -> R<()> {
+        match role {
+            Some(role) => self.exec(
+                "INSERT INTO element_roles (element_type, element_id, user_id, role) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (element_type, element_id, user_id) DO UPDATE SET role = excluded.role",
+                &[kind.into(), id.into(), user.to_string().into(), role.into()],
+            )?,
+            None => self.exec(
+                "DELETE FROM element_roles WHERE element_type = $1 AND element_id = $2 AND user_id = $3",
+                &[kind.into(), id.into(), user.to_string().into()],
+            )?,
+        };
+        Ok(())
+    }
+
+    fn delete_element_roles(&mut self, kind: &str, id: &str) -> R<()> {
+        self.exec(
+            "DELETE FROM element_roles WHERE element_type = $1 AND element_id = $2",
+            &[kind.into(), id.into()],
+        )?;
+        Ok(())
+    }
+
     fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()> {
         self.exec(
             "INSERT INTO environments (id, workspace_id, name, vars, revision, created_by, updated_by, created_at, updated_at) \

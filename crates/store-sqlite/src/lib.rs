@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_notification_email.sql")),
     (8, include_str!("../migrations/0008_collection_history.sql")),
     (9, include_str!("../migrations/0009_environments.sql")),
+    (10, include_str!("../migrations/0010_element_roles.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

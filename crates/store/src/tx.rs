@@ -182,6 +182,15 @@ pub trait Tx {
     /// Newest first, below `before`.
     fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>>;
 
+    // element roles
+    /// The user's role on an element (`collection`, id), if any.
+    fn element_role(&mut self, kind: &str, id: &str, user: UserId) -> R<Option<String>>;
+    /// Every role on an element, by user.
+    fn element_roles(&mut self, kind: &str, id: &str) -> R<Vec<(UserId, String)>>;
+    /// Sets (`Some`) or removes (`None`) a user's role on an element.
+    fn set_element_role(&mut self, kind: &str, id: &str, user: UserId, role: Option<&str>) -> R<()>;
+    fn delete_element_roles(&mut self, kind: &str, id: &str) -> R<()>;
+
     // environments
     fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()>;
     fn environment(&mut self, id: EnvironmentId) -> R<Option<EnvironmentRecord>>;

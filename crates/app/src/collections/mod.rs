@@ -8,6 +8,7 @@
 
 mod history;
 mod items;
+mod roles;
 mod whole;
 
 use std::collections::{BTreeMap, HashSet};
@@ -15,7 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 use portico_domain::Error;
 use portico_domain::collection::{FlatNode, NodeKind};
 use portico_domain::ids::{CollectionId, UserId};
-use portico_domain::policy::{Action, Actor};
+use portico_domain::policy::{Action, Actor, Resource, authorize};
 use portico_domain::workspace::WorkspaceKind;
 use portico_store::{CollectionRecord, Millis, NodeRecord, NodeWithBody, RevisionRecord, Tx, WorkspaceAccess};
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,10 @@ pub use items::{ItemView, ItemWrite, Placement};
 pub use whole::{CollectionPatch, CollectionSummary};
 
 use crate::Result;
-use crate::workspaces::workspace_for;
+use crate::workspaces::facts_of;
+
+/// The element type element roles and comments name collections by.
+pub(crate) const ELEMENT: &str = "collection";
 
 /// One element a revision touched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,13 +175,14 @@ pub(crate) fn collection_for(
     action: Action,
 ) -> Result<(CollectionRecord, WorkspaceAccess)> {
     let c = tx.collection(id)?.ok_or_else(|| Error::not_found("collection"))?;
-    let access = workspace_for(tx, actor, c.workspace_id, action).map_err(|e| {
-        if e.kind == portico_domain::ErrorKind::NotFound {
-            Error::not_found("collection")
-        } else {
-            e
-        }
-    })?;
+    let access = tx
+        .workspace_access(c.workspace_id, actor.user_id)?
+        .ok_or_else(|| Error::not_found("collection"))?;
+    let mut facts = facts_of(&access);
+    facts.element_role = tx
+        .element_role(ELEMENT, &id.to_string(), actor.user_id)?
+        .and_then(|r| r.parse().ok());
+    authorize(actor, action, Resource::Workspace(&facts)).map_err(|d| d.into_error("collection"))?;
     Ok((c, access))
 }
 

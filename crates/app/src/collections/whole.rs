@@ -296,6 +296,7 @@ impl App {
             .write(move |tx| {
                 let (c, access) = collection_for(tx, &actor, id, Action::EditElements)?;
                 tx.delete_collection(id)?;
+                tx.delete_element_roles(super::ELEMENT, &id.to_string())?;
                 activity(
                     tx,
                     &access,

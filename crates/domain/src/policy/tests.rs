@@ -114,6 +114,7 @@ fn principal(column: &str, lead: bool, multi: bool) -> WorkspaceFacts {
         team: team(team_roles, true),
         actor_role: role,
         actor_is_lead: lead,
+        element_role: None,
     }
 }
 
@@ -136,6 +137,7 @@ fn action_named(name: &str, as_lead: bool, within: bool) -> Action {
         "export" => Action::ExportElements,
         "fork" => Action::Fork,
         "merge" => Action::MergeIntoElement,
+        "manage_element_roles" => Action::ManageElementRoles,
         "post_update" => Action::PostUpdate,
         "comment" => Action::CommentOnUpdate,
         "read_team_audit_log" => Action::ReadTeamAuditLog,
@@ -206,6 +208,7 @@ fn ws(kind: WorkspaceKind, team_roles: Option<&[&str]>, role: Option<WorkspaceRo
         team: team(team_roles, true),
         actor_role: role,
         actor_is_lead: false,
+        element_role: None,
     }
 }
 
@@ -308,4 +311,28 @@ fn r_upd_4_workspace_admins_moderate_comments_and_nobody_else() {
         let got = authorize(&actor(false), Action::ModerateComments, Resource::Workspace(&facts)).is_ok();
         assert_eq!(got, expected, "{col}");
     }
+}
+
+#[test]
+fn element_roles_widen_a_workspace_role_for_one_element_only() {
+    let a = actor(false);
+    let mut pv = ws(WorkspaceKind::Partner, None, Some(WorkspaceRole::PartnerViewer));
+    let edit = |f: &WorkspaceFacts| authorize(&a, Action::EditElements, Resource::Workspace(f));
+    let export = |f: &WorkspaceFacts| authorize(&a, Action::ExportElements, Resource::Workspace(f));
+    assert_eq!(edit(&pv), Err(Denied::Forbidden));
+    assert_eq!(export(&pv), Err(Denied::Forbidden));
+    pv.element_role = Some(ElementRole::Viewer);
+    assert_eq!(edit(&pv), Err(Denied::Forbidden));
+    assert_eq!(export(&pv), Ok(()), "an element viewer may export it");
+    pv.element_role = Some(ElementRole::Editor);
+    assert_eq!(edit(&pv), Ok(()));
+    assert_eq!(
+        authorize(&a, Action::ManageElementRoles, Resource::Workspace(&pv)),
+        Err(Denied::Forbidden),
+        "partners do not hand out element roles"
+    );
+    // An element role never makes a workspace visible.
+    let mut outsider = ws(WorkspaceKind::Private, Some(&["developer"]), None);
+    outsider.element_role = Some(ElementRole::Editor);
+    assert_eq!(edit(&outsider), Err(Denied::Invisible));
 }

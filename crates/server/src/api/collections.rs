@@ -494,3 +494,75 @@ element_routes!(
     put_response,
     delete_response
 );
+
+/// Everyone with a role on the collection.
+#[utoipa::path(get, path = "/api/collections/{collectionId}/roles", tag = "collections",
+    params(("collectionId" = String, Path)),
+    responses((status = 200, body = CollectionRoles), (status = 404, body = ErrorBody)))]
+pub async fn get_roles(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<CollectionRoles>> {
+    let roles = s.app.collection_roles(&who, collection_id(&id)?).await?;
+    Ok(axum::Json(CollectionRoles {
+        user: roles
+            .into_iter()
+            .map(|(user, role)| ElementRoleEntry {
+                id: user.to_string(),
+                role: role.as_str().to_owned(),
+            })
+            .collect(),
+        team: Vec::new(),
+        group: Vec::new(),
+    }))
+}
+
+/// Gives or takes back roles on the collection (workspace admins and
+/// editors). `EDITOR` lets a workspace viewer or partner viewer edit and
+/// export this collection; `VIEWER` lets them export it.
+#[utoipa::path(patch, path = "/api/collections/{collectionId}/roles", tag = "collections",
+    params(("collectionId" = String, Path)), request_body = CollectionRolesPatch,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn update_roles(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    Json(req): Json<CollectionRolesPatch>,
+) -> ApiResult<axum::http::StatusCode> {
+    use portico_domain::ids::UserId;
+    use portico_domain::workspace::ElementRole;
+    let id = collection_id(&id)?;
+    let mut changes = Vec::new();
+    for op in req.roles {
+        if op.path != "/user" {
+            return Err(Error::invalid(
+                "unsupported_role_target",
+                "Portico gives collection roles to users: use the path /user.",
+            )
+            .into());
+        }
+        let remove = match op.op.as_str() {
+            "update" => false,
+            "remove" => true,
+            other => {
+                return Err(Error::invalid(
+                    "invalid_op",
+                    format!("Unknown operation '{other}'. Use update or remove."),
+                )
+                .into());
+            }
+        };
+        for v in op.value {
+            let user =
+                UserId::parse(&v.id).map_err(|_| Error::invalid("invalid_user", format!("No user {}.", v.id)))?;
+            let role = match (&v.role, remove) {
+                (Some(r), false) => Some(r.parse::<ElementRole>()?),
+                _ => None,
+            };
+            changes.push((user, role));
+        }
+    }
+    s.app.update_collection_roles(&who, id, changes).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -116,6 +116,7 @@ fn collection_routes() -> OpenApiRouter<AppState> {
             c::delete_collection
         ))
         .routes(routes!(c::changelog))
+        .routes(routes!(c::get_roles, c::update_roles))
         .routes(routes!(c::restore))
         .routes(routes!(c::create_folder))
         .routes(routes!(c::get_folder, c::put_folder, c::delete_folder))

@@ -570,7 +570,98 @@ async fn r_col_2_partners_read_as_their_role_allows_and_outsiders_see_nothing(ap
     );
 }
 
+async fn r_role_an_element_editor_role_lets_a_partner_viewer_edit_one_collection(app: TestApp) {
+    let p = app.partnership("4").await;
+    let url = format!("/api/collections?workspace={}", p.pw);
+    let (_, a) = p.alice.post(&url, shop()).await;
+    let mut other = shop();
+    other["info"]["name"] = json!("Other");
+    let (_, b) = p.alice.post(&url, other).await;
+    let (a, b) = (
+        a["collection"]["id"].as_str().unwrap(),
+        b["collection"]["id"].as_str().unwrap(),
+    );
+    let edit = |id: &str| format!("/api/collections/{id}/requests/r-ping");
+    assert_error(
+        &p.gina.put(&edit(a), json!({"name": "x"})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let grant = |user: &str, role: Value| json!({"roles": [{"op": "update", "path": "/user", "value": [{"id": user, "role": role}]}]});
+    let (status, body) = p
+        .alice
+        .patch(
+            &format!("/api/collections/{a}/roles"),
+            grant(&p.gina.user_id, json!("EDITOR")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, roles) = p.gina.get(&format!("/api/collections/{a}/roles")).await;
+    assert_eq!(roles["user"], json!([{"id": p.gina.user_id, "role": "EDITOR"}]));
+    // The role widens Gina's viewer role for this collection only.
+    let (status, body) = p.gina.put(&edit(a), json!({"name": "Ping by Gina"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        p.gina.get(&format!("/api/collections/{a}?download=true")).await.0,
+        StatusCode::OK
+    );
+    assert_error(
+        &p.gina.put(&edit(b), json!({"name": "x"})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    // Partners do not hand out roles; nobody outside the workspace gets one.
+    assert_error(
+        &p.gina
+            .patch(
+                &format!("/api/collections/{a}/roles"),
+                grant(&p.gina.user_id, json!("EDITOR")),
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let eve = app.user("eve@else.example", "Eve").await;
+    assert_error(
+        &p.alice
+            .patch(
+                &format!("/api/collections/{a}/roles"),
+                grant(&eve.user_id, json!("EDITOR")),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+        "not_a_member",
+    );
+    assert_error(
+        &p.alice
+            .patch(
+                &format!("/api/collections/{a}/roles"),
+                grant(&p.gina.user_id, json!("OWNER")),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_role",
+    );
+    // Taken back, the role is gone.
+    let (status, _) = p
+        .alice
+        .patch(
+            &format!("/api/collections/{a}/roles"),
+            grant(&p.gina.user_id, Value::Null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_error(
+        &p.gina.put(&edit(a), json!({"name": "x"})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let (_, roles) = p.alice.get(&format!("/api/collections/{a}/roles")).await;
+    assert_eq!(roles["user"], json!([]));
+}
+
 crate::on_both_backends!(
+    r_role_an_element_editor_role_lets_a_partner_viewer_edit_one_collection,
     r_col_1_every_corpus_collection_comes_back_as_it_was_imported,
     r_col_1_broken_input_is_refused_and_nothing_is_written,
     r_col_2_single_elements_are_created_read_changed_moved_and_deleted,

@@ -28,6 +28,7 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
             json!({ "roles": [{ "op": "add", "path": "/user", "value": [{ "id": someone, "role": "1" }] }] })
         }
         ("POST", "/api/collections/{collectionId}/restore") => json!({ "revision": 1 }),
+        ("PATCH", "/api/collections/{collectionId}/roles") => json!({ "roles": [] }),
         ("PUT", "/api/collections/{collectionId}") => json!({ "info": { "name": "Taken" }, "item": [] }),
         ("PATCH", "/api/collections/{collectionId}") => json!({ "collection": { "info": { "name": "Taken" } } }),
         (_, p) if p.starts_with("/api/collections/") => json!({ "name": "Taken" }),
