@@ -260,3 +260,53 @@ pub struct CollectionRoleOp {
 pub struct CollectionRolesPatch {
     pub roles: Vec<CollectionRoleOp>,
 }
+
+/// Someone tagged in a comment: `{"@alice": {"type": "user", "id": "…"}}`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CommentTag {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+}
+
+/// A comment to post or edit on a collection or one of its elements.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementCommentRequest {
+    /// Markdown, 1 to 10,000 characters; optional when only `status` changes.
+    pub body: Option<String>,
+    /// Reply in this thread (the id of its first comment).
+    pub thread_id: Option<i64>,
+    /// People to notify.
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, CommentTag>,
+    /// `Resolved` or `Open`: resolve or reopen the thread (first comment only).
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementCommentView {
+    pub id: i64,
+    /// The thread: the id of its first comment.
+    pub thread_id: i64,
+    /// `Open` or `Resolved` (the thread's).
+    pub status: String,
+    pub created_by: String,
+    pub created_by_name: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub body: String,
+    /// The body rendered to sanitised HTML.
+    pub body_html: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ElementCommentList {
+    pub data: Vec<ElementCommentView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ElementCommentEnvelope {
+    pub data: ElementCommentView,
+}

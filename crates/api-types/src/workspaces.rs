@@ -433,6 +433,9 @@ pub struct CommentRequest {
     pub body: String,
     /// Reply to this comment (one level of replies).
     pub parent_id: Option<i64>,
+    /// People to notify: `{"@gina": {"type": "user", "id": "…"}}`.
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, crate::CommentTag>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -12,7 +12,7 @@ use crate::{App, Principal, Result, now};
 
 pub const MAX_COMMENT: usize = 10_000;
 
-fn check_body(body: &str) -> Result<String> {
+pub(crate) fn check_body(body: &str) -> Result<String> {
     let n = body.trim().chars().count();
     if n == 0 || n > MAX_COMMENT {
         return Err(Error::invalid(
@@ -23,7 +23,7 @@ fn check_body(body: &str) -> Result<String> {
     Ok(body.trim().to_string())
 }
 
-fn comments_off() -> Error {
+pub(crate) fn comments_off() -> Error {
     Error::conflict(
         "comments_disabled_multi_partner",
         "Comments are turned off in multi-partner workspaces, to keep each partner's collaboration private.",
@@ -73,6 +73,7 @@ impl App {
         update: i64,
         body: &str,
         parent: Option<i64>,
+        mentions: Vec<portico_domain::ids::UserId>,
     ) -> Result<CommentRecord> {
         let body = check_body(body)?;
         let who = who.clone();
@@ -132,10 +133,11 @@ impl App {
                         p.author_id,
                         "reply_to_you",
                         &format!("{} replied to your comment on {}", who.user.name, u.topic),
-                        data,
+                        data.clone(),
                         at,
                     )?;
                 }
+                crate::notifications::notify_mentions(tx, ws, &who, &mentions, &u.topic, &data, at)?;
                 Ok(c)
             })
             .await

@@ -2,7 +2,11 @@
 //! one or all at once; email for the kinds a user opted into; live delivery.
 
 use portico_domain::Error;
-use portico_store::NotificationRecord;
+use portico_domain::ids::{UserId, WorkspaceId};
+use portico_domain::policy::{Action, Actor, Resource, authorize};
+use portico_store::{NotificationRecord, Tx};
+
+use crate::workspaces::{facts_of, notify};
 
 use crate::{App, Principal, Result, now};
 
@@ -78,4 +82,36 @@ impl App {
             })
             .await
     }
+}
+
+/// Notifies the people tagged who can see the workspace (others are
+/// skipped: a mention never reveals anything).
+pub(crate) fn notify_mentions(
+    tx: &mut dyn Tx,
+    workspace: WorkspaceId,
+    author: &Principal,
+    mentions: &[UserId],
+    what: &str,
+    data: &serde_json::Value,
+    at: portico_store::Millis,
+) -> Result<()> {
+    let mut seen = Vec::new();
+    for user in mentions {
+        if *user == author.id() || seen.contains(user) {
+            continue;
+        }
+        seen.push(*user);
+        let target = Actor {
+            user_id: *user,
+            is_server_admin: false,
+        };
+        let sees = tx
+            .workspace_access(workspace, *user)?
+            .is_some_and(|a| authorize(&target, Action::ViewWorkspace, Resource::Workspace(&facts_of(&a))).is_ok());
+        if sees {
+            let message = format!("{} mentioned you on {what}", author.user.name);
+            notify(tx, *user, "mention", &message, data.clone(), at)?;
+        }
+    }
+    Ok(())
 }

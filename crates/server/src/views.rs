@@ -404,3 +404,23 @@ pub fn environment_saved(s: &portico_app::environments::EnvironmentSaved) -> Env
         element_changes: element_changes(&s.element_changes),
     }
 }
+
+/// A comment on a collection element; `thread_root` is the thread's first
+/// comment (for the status), when it is another one.
+pub fn element_comment(
+    c: &portico_store::ElementCommentRecord,
+    thread_root: Option<&portico_store::ElementCommentRecord>,
+) -> ElementCommentView {
+    let resolved = thread_root.map_or(c.resolved, |r| r.resolved);
+    ElementCommentView {
+        id: c.id,
+        thread_id: c.thread_id.unwrap_or(c.id),
+        status: if resolved { "Resolved" } else { "Open" }.to_owned(),
+        created_by: c.author_id.to_string(),
+        created_by_name: c.author_name.clone(),
+        created_at: time(c.created_at),
+        updated_at: time(c.updated_at),
+        body: c.body.clone(),
+        body_html: portico_app::markdown::render(&c.body),
+    }
+}

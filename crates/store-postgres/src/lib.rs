@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_collection_history.sql")),
     (9, include_str!("../migrations/0009_environments.sql")),
     (10, include_str!("../migrations/0010_element_roles.sql")),
+    (11, include_str!("../migrations/0011_element_comments.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

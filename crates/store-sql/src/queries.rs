@@ -252,6 +252,16 @@ macro_rules! sql_comment {
     };
 }
 
+macro_rules! sql_element_comment {
+    ($where:literal) => {
+        concat!(
+            "SELECT c.id, c.collection_id, c.element_type, c.element_id, c.thread_id, c.author_id, a.name, c.body, \
+             c.resolved, c.created_at, c.updated_at FROM element_comments c JOIN users a ON a.id = c.author_id ",
+            $where
+        )
+    };
+}
+
 fn comment_at(r: &Row) -> R<CommentRecord> {
     Ok(CommentRecord {
         id: r.int(0)?,
@@ -1260,6 +1270,65 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn insert_element_comment(&mut self, c: &ElementCommentRecord) -> R<i64> {
+        self.row(
+            "INSERT INTO element_comments (collection_id, element_type, element_id, thread_id, author_id, body, \
+             resolved, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            &[
+                c.collection_id.to_string().into(),
+                c.element_type.as_str().into(),
+                c.element_id.as_str().into(),
+                c.thread_id.into(),
+                c.author_id.to_string().into(),
+                c.body.as_str().into(),
+                c.resolved.into(),
+                c.created_at.into(),
+                c.updated_at.into(),
+            ],
+        )?
+        .ok_or_else(|| StoreError::Backend("insert returned no id".into()))?
+        .int(0)
+    }
+
+    fn element_comment(&mut self, collection: CollectionId, id: i64) -> R<Option<ElementCommentRecord>> {
+        self.row(
+            sql_element_comment!("WHERE c.collection_id = $1 AND c.id = $2"),
+            &[collection.to_string().into(), id.into()],
+        )?
+        .map(|r| element_comment_at(&r))
+        .transpose()
+    }
+
+    fn element_comments(
+        &mut self,
+        collection: CollectionId,
+        kind: &str,
+        element: &str,
+    ) -> R<Vec<ElementCommentRecord>> {
+        self.rows(
+            sql_element_comment!(
+                "WHERE c.collection_id = $1 AND c.element_type = $2 AND c.element_id = $3 ORDER BY c.id"
+            ),
+            &[collection.to_string().into(), kind.into(), element.into()],
+        )?
+        .iter()
+        .map(element_comment_at)
+        .collect()
+    }
+
+    fn save_element_comment(&mut self, id: i64, body: &str, resolved: bool, at: Millis) -> R<()> {
+        self.exec(
+            "UPDATE element_comments SET body = $1, resolved = $2, updated_at = $3 WHERE id = $4",
+            &[body.into(), resolved.into(), at.into(), id.into()],
+        )?;
+        Ok(())
+    }
+
+    fn delete_element_comment(&mut self, id: i64) -> R<bool> {
+        self.exec("DELETE FROM element_comments WHERE thread_id = $1", &[id.into()])?;
+        Ok(self.exec("DELETE FROM element_comments WHERE id = $1", &[id.into()])? > 0)
+    }
+
     fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()> {
         self.exec(
             "INSERT INTO environments (id, workspace_id, name, vars, revision, created_by, updated_by, created_at, updated_at) \
@@ -1722,6 +1791,22 @@ fn collection_at(r: &Row) -> R<CollectionRecord> {
         updated_by: user_id(r.text(5)?)?,
         created_at: r.int(6)?,
         updated_at: r.int(7)?,
+    })
+}
+
+fn element_comment_at(r: &Row) -> R<ElementCommentRecord> {
+    Ok(ElementCommentRecord {
+        id: r.int(0)?,
+        collection_id: CollectionId::parse(r.text(1)?).map_err(|e| corrupt("collection id", e))?,
+        element_type: r.text(2)?.to_string(),
+        element_id: r.text(3)?.to_string(),
+        thread_id: r.opt_int(4)?,
+        author_id: user_id(r.text(5)?)?,
+        author_name: r.opt_text(6)?.unwrap_or_default().to_string(),
+        body: r.text(7)?.to_string(),
+        resolved: r.bool(8)?,
+        created_at: r.int(9)?,
+        updated_at: r.int(10)?,
     })
 }
 

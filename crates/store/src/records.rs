@@ -296,6 +296,25 @@ pub struct EnvironmentRecord {
     pub updated_at: Millis,
 }
 
+/// A comment on a collection or one of its elements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementCommentRecord {
+    pub id: i64,
+    pub collection_id: CollectionId,
+    /// `collection`, `folder`, `request` or `response`.
+    pub element_type: String,
+    pub element_id: String,
+    /// The first comment of the thread; `None` for that first comment.
+    pub thread_id: Option<i64>,
+    pub author_id: UserId,
+    pub author_name: String,
+    pub body: String,
+    /// Set on a thread's first comment when the thread is resolved.
+    pub resolved: bool,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
 /// What one revision of an environment changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvironmentRevisionRecord {

@@ -191,6 +191,17 @@ pub trait Tx {
     fn set_element_role(&mut self, kind: &str, id: &str, user: UserId, role: Option<&str>) -> R<()>;
     fn delete_element_roles(&mut self, kind: &str, id: &str) -> R<()>;
 
+    // comments on collections and their elements
+    /// Inserts a comment; answers its id.
+    fn insert_element_comment(&mut self, c: &ElementCommentRecord) -> R<i64>;
+    fn element_comment(&mut self, collection: CollectionId, id: i64) -> R<Option<ElementCommentRecord>>;
+    /// The comments on one element, oldest first.
+    fn element_comments(&mut self, collection: CollectionId, kind: &str, element: &str)
+    -> R<Vec<ElementCommentRecord>>;
+    fn save_element_comment(&mut self, id: i64, body: &str, resolved: bool, at: Millis) -> R<()>;
+    /// Deletes a comment, and with a thread's first comment the thread.
+    fn delete_element_comment(&mut self, id: i64) -> R<bool>;
+
     // environments
     fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()>;
     fn environment(&mut self, id: EnvironmentId) -> R<Option<EnvironmentRecord>>;

@@ -6,6 +6,7 @@
 //! request edit costs the size of that request, not of the collection; every
 //! write makes a revision naming the elements it touched.
 
+mod comments;
 mod history;
 mod items;
 mod roles;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+pub use comments::{CommentTarget, ElementCommentDraft};
 pub use history::{ChangeWithDiff, RevisionView};
 pub use items::{ItemView, ItemWrite, Placement};
 pub use whole::{CollectionPatch, CollectionSummary};

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod collections;
+pub mod element_comments;
 pub mod environments;
 pub mod health;
 pub mod invitations;
@@ -102,6 +103,20 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(updates::list_comments, updates::post_comment))
         .routes(routes!(updates::edit_comment, updates::delete_comment))
         .merge(collection_routes())
+        .merge(element_comment_routes())
+}
+
+fn element_comment_routes() -> OpenApiRouter<AppState> {
+    use element_comments as e;
+    OpenApiRouter::new()
+        .routes(routes!(e::list_collection, e::post_collection))
+        .routes(routes!(e::put_collection, e::delete_collection))
+        .routes(routes!(e::list_folder, e::post_folder))
+        .routes(routes!(e::put_folder, e::delete_folder))
+        .routes(routes!(e::list_request, e::post_request))
+        .routes(routes!(e::put_request, e::delete_request))
+        .routes(routes!(e::list_response, e::post_response))
+        .routes(routes!(e::put_response, e::delete_response))
 }
 
 /// Collection routes take bodies up to [`collections::MAX_COLLECTION_BYTES`].

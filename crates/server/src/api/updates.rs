@@ -178,6 +178,7 @@ pub async fn post_comment(
             update_id(&id)?,
             &req.body,
             req.parent_id,
+            crate::api::element_comments::mentions_of(&req.tags)?,
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(views::comment(&c))))

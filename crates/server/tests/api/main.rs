@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod collections;
 mod conventions;
+mod element_comments;
 mod environments;
 mod events;
 mod mail;

@@ -23,7 +23,7 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
         ("PUT", "/api/workspaces/{workspaceId}") => json!({ "workspace": { "name": "Taken" } }),
         ("POST", "/api/workspaces/{workspaceId}/approval") => json!({ "decision": "approve" }),
         ("POST", "/api/workspaces/{workspaceId}/updates") => json!({ "topic": "Hi", "category": "announcement" }),
-        ("POST" | "PATCH", p) if p.contains("/comments") => json!({ "body": "Hi" }),
+        ("POST" | "PATCH" | "PUT", p) if p.contains("/comments") => json!({ "body": "Hi" }),
         ("PATCH", "/api/workspaces/{workspaceId}/roles") => {
             json!({ "roles": [{ "op": "add", "path": "/user", "value": [{ "id": someone, "role": "1" }] }] })
         }
