@@ -452,3 +452,66 @@ pub struct NotificationSettings {
 pub struct NotificationSettingsRequest {
     pub email: Vec<String>,
 }
+
+/// A webhook to add to an internal workspace.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationRequest {
+    pub name: String,
+    /// `https://…` (or `http://…`); internal addresses are refused unless
+    /// the operator allows them.
+    pub url: String,
+    /// Events to send: `update_posted`, `comment_posted`,
+    /// `collection_changed`, `environment_changed`.
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationView {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub created_by: String,
+    pub created_at: String,
+    /// The HMAC-SHA256 signing key: only in the answer that created it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IntegrationCreated {
+    pub integration: IntegrationView,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IntegrationList {
+    pub integrations: Vec<IntegrationView>,
+}
+
+/// One delivery of a webhook and how it went.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryView {
+    pub id: i64,
+    pub event: String,
+    /// `pending`, `delivered` or `failed` (given up).
+    pub status: String,
+    pub attempts: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_status: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<String>,
+    /// When a pending delivery is tried next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeliveryList {
+    pub deliveries: Vec<DeliveryView>,
+}

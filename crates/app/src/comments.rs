@@ -138,6 +138,13 @@ impl App {
                     )?;
                 }
                 crate::notifications::notify_mentions(tx, ws, &who, &mentions, &u.topic, &data, at)?;
+                let event = serde_json::json!({
+                    "updateId": update,
+                    "commentId": c.id,
+                    "body": c.body,
+                    "author": who.id().to_string(),
+                });
+                crate::integrations::emit(tx, &access, "comment_posted", event, at)?;
                 Ok(c)
             })
             .await

@@ -17,6 +17,9 @@ pub struct AppConfig {
     /// Failed logins allowed per account and per client address in a window.
     pub login_attempts_per_window: u32,
     pub login_window_ms: i64,
+    /// Let webhooks reach loopback, private and link-local addresses
+    /// (R-ISO-7); off by default.
+    pub allow_private_webhook_targets: bool,
 }
 
 impl Default for AppConfig {
@@ -29,6 +32,7 @@ impl Default for AppConfig {
             invitation_ttl_ms: 7 * 24 * 3600 * 1000,
             login_attempts_per_window: 10,
             login_window_ms: 15 * 60 * 1000,
+            allow_private_webhook_targets: false,
         }
     }
 }

@@ -46,3 +46,25 @@ mod tests {
         assert!(!constant_time_eq(b"abc", b"ab"));
     }
 }
+
+/// HMAC-SHA256 of `message` under `key`, in hex: the webhook signature.
+pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    use sha2::Digest;
+    portico_domain::integration::hmac_sha256_hex(key, message, |data| sha2::Sha256::digest(data).into())
+}
+
+#[cfg(test)]
+mod hmac_tests {
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        assert_eq!(
+            super::hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // Test case 6: a key longer than the block.
+        assert_eq!(
+            super::hmac_sha256_hex(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+}

@@ -94,6 +94,14 @@ fn keep(
     };
     let text = serde_json::to_string(&note).map_err(|_| Error::internal())?;
     tx.insert_environment_revision(&record, &text)?;
+    let event = serde_json::json!({
+        "environmentId": record.id.to_string(),
+        "name": record.name,
+        "revision": record.revision,
+        "action": action,
+        "author": record.updated_by.to_string(),
+    });
+    crate::integrations::emit(tx, access, "environment_changed", event, record.updated_at)?;
     let (post_update_suggested, element_changes) = suggestion(tx, access)?;
     Ok(EnvironmentSaved {
         record,

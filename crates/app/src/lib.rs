@@ -12,6 +12,7 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod environments;
+pub mod integrations;
 pub mod invitations;
 pub mod markdown;
 pub mod notifications;

@@ -150,6 +150,13 @@ impl App {
                     created_at: at,
                     updated_at: at,
                 })?;
+                let event = serde_json::json!({
+                    "updateId": update.id,
+                    "topic": update.topic,
+                    "category": update.category,
+                    "author": actor.user_id.to_string(),
+                });
+                crate::integrations::emit(tx, &access, "update_posted", event, at)?;
                 for m in tx
                     .workspace_members(ws)?
                     .into_iter()

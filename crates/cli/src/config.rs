@@ -45,6 +45,10 @@ pub struct SettingsArgs {
     /// Sender of outgoing email [default: Portico <portico@localhost>].
     #[arg(long, global = true, env = "PORTICO_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Let webhooks reach loopback, private and link-local addresses
+    /// (for integrations with services on your own network) [default: false].
+    #[arg(long, global = true, env = "PORTICO_WEBHOOKS_ALLOW_PRIVATE")]
+    pub webhooks_allow_private: Option<bool>,
 }
 
 /// Per-plan limits in the file; leave a field out for the default, or set
@@ -68,6 +72,7 @@ pub struct FileConfig {
     pub mail_from: Option<String>,
     pub session_ttl_hours: Option<u32>,
     pub invitation_ttl_hours: Option<u32>,
+    pub webhooks_allow_private: Option<bool>,
     #[serde(default)]
     pub plans: HashMap<String, FilePlan>,
 }
@@ -136,6 +141,10 @@ impl Settings {
         if let Some(h) = file.invitation_ttl_hours {
             app.invitation_ttl_ms = i64::from(h) * 3_600_000;
         }
+        app.allow_private_webhook_targets = args
+            .webhooks_allow_private
+            .or(file.webhooks_allow_private)
+            .unwrap_or(false);
         for (name, p) in file.plans {
             let plan: Plan = name.parse().map_err(|e: portico_domain::Error| e.message)?;
             let d = PlanLimits::default_for(plan);
@@ -176,6 +185,7 @@ mod tests {
             default_plan: None,
             smtp_url: None,
             mail_from: None,
+            webhooks_allow_private: None,
         }
     }
 

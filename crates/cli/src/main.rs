@@ -253,6 +253,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), String> {
         listen: settings.listen.clone(),
         app: settings.app.clone(),
         mail: settings.mail.clone(),
+        webhooks: portico_server::webhooks::WebhookConfig::default(),
     };
     let server = portico_server::build(&config, app.store.clone())
         .await

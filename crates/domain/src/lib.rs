@@ -6,6 +6,7 @@ pub mod collection;
 pub mod environment;
 pub mod error;
 pub mod ids;
+pub mod integration;
 pub mod plan;
 pub mod policy;
 pub mod roles;

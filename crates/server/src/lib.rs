@@ -11,6 +11,7 @@ mod layers;
 pub mod mail;
 pub mod views;
 mod web;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -133,6 +134,9 @@ pub struct ServerConfig {
     pub listen: String,
     pub app: AppConfig,
     pub mail: mail::MailConfig,
+    /// The webhook sender; whether it may reach internal addresses comes
+    /// from `app.allow_private_webhook_targets`.
+    pub webhooks: webhooks::WebhookConfig,
 }
 
 /// A server bound to its address, ready to serve.
@@ -141,6 +145,7 @@ pub struct Server {
     router: Router,
     store: Store,
     mail: mail::MailConfig,
+    webhooks: webhooks::WebhookConfig,
 }
 
 /// Builds the router around an application.
@@ -200,6 +205,10 @@ pub async fn build(config: &ServerConfig, store: Store) -> std::io::Result<Serve
         router: router(app),
         store,
         mail: config.mail.clone(),
+        webhooks: webhooks::WebhookConfig {
+            allow_private_targets: config.app.allow_private_webhook_targets,
+            ..config.webhooks.clone()
+        },
     })
 }
 
@@ -211,6 +220,7 @@ impl Server {
     /// Serves until ctrl-c or SIGTERM, letting in-flight requests finish.
     /// Also delivers the email outbox meanwhile.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let hooks = webhooks::spawn_webhook_sender(self.store.clone(), self.webhooks);
         let sender = mail::spawn_outbox_sender(self.store, self.mail).map_err(std::io::Error::other)?;
         let served = axum::serve(
             self.listener,
@@ -219,6 +229,7 @@ impl Server {
         .with_graceful_shutdown(shutdown_signal())
         .await;
         sender.abort();
+        hooks.abort();
         served
     }
 }

@@ -1329,6 +1329,126 @@ impl Tx for SqlTx<'_> {
         Ok(self.exec("DELETE FROM element_comments WHERE id = $1", &[id.into()])? > 0)
     }
 
+    fn insert_integration(&mut self, i: &IntegrationRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO integrations (id, workspace_id, name, url, events, secret, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                i.id.as_str().into(),
+                i.workspace_id.to_string().into(),
+                i.name.as_str().into(),
+                i.url.as_str().into(),
+                i.events.as_str().into(),
+                i.secret.as_str().into(),
+                i.created_by.to_string().into(),
+                i.created_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn integrations_in(&mut self, ws: WorkspaceId) -> R<Vec<IntegrationRecord>> {
+        self.rows(
+            "SELECT id, workspace_id, name, url, events, secret, created_by, created_at FROM integrations \
+             WHERE workspace_id = $1 ORDER BY created_at, id",
+            &[ws.to_string().into()],
+        )?
+        .iter()
+        .map(|r| integration_at(r, 0))
+        .collect()
+    }
+
+    fn integration(&mut self, id: &str) -> R<Option<IntegrationRecord>> {
+        self.row(
+            "SELECT id, workspace_id, name, url, events, secret, created_by, created_at FROM integrations WHERE id = $1",
+            &[id.into()],
+        )?
+        .map(|r| integration_at(&r, 0))
+        .transpose()
+    }
+
+    fn delete_integration(&mut self, id: &str) -> R<bool> {
+        Ok(self.exec("DELETE FROM integrations WHERE id = $1", &[id.into()])? > 0)
+    }
+
+    fn insert_delivery(&mut self, integration: &str, event: &str, payload: &str, at: Millis) -> R<i64> {
+        self.row(
+            "INSERT INTO webhook_deliveries (integration_id, event, payload, status, attempts, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id",
+            &[integration.into(), event.into(), payload.into(), at.into()],
+        )?
+        .ok_or_else(|| StoreError::Backend("insert returned no id".into()))?
+        .int(0)
+    }
+
+    fn claim_deliveries(
+        &mut self,
+        now: Millis,
+        lease_until: Millis,
+        limit: u32,
+    ) -> R<Vec<(DeliveryRecord, IntegrationRecord)>> {
+        let due = self
+            .rows(
+                "SELECT d.id, d.integration_id, d.event, d.payload, d.status, d.attempts, d.next_attempt_at, \
+                 d.response_status, d.last_error, d.created_at, d.delivered_at, \
+                 i.id, i.workspace_id, i.name, i.url, i.events, i.secret, i.created_by, i.created_at \
+                 FROM webhook_deliveries d JOIN integrations i ON i.id = d.integration_id \
+                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2",
+                &[now.into(), i64::from(limit).into()],
+            )?
+            .iter()
+            .map(|r| Ok((delivery_at(r)?, integration_at(r, 11)?)))
+            .collect::<R<Vec<_>>>()?;
+        for (d, _) in &due {
+            self.exec(
+                "UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2",
+                &[lease_until.into(), d.id.into()],
+            )?;
+        }
+        Ok(due)
+    }
+
+    fn delivery_attempted(
+        &mut self,
+        id: i64,
+        ok: bool,
+        response_status: Option<i64>,
+        error: Option<&str>,
+        next_attempt_at: Option<Millis>,
+        at: Millis,
+    ) -> R<()> {
+        let status = match (ok, next_attempt_at) {
+            (true, _) => "delivered",
+            (false, Some(_)) => "pending",
+            (false, None) => "failed",
+        };
+        self.exec(
+            "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, response_status = $2, \
+             last_error = $3, next_attempt_at = $4, delivered_at = $5 WHERE id = $6",
+            &[
+                status.into(),
+                response_status.into(),
+                error.map(str::to_string).into(),
+                next_attempt_at.unwrap_or(at).into(),
+                ok.then_some(at).into(),
+                id.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn deliveries(&mut self, integration: &str, limit: u32) -> R<Vec<DeliveryRecord>> {
+        self.rows(
+            "SELECT id, integration_id, event, payload, status, attempts, next_attempt_at, response_status, \
+             last_error, created_at, delivered_at FROM webhook_deliveries WHERE integration_id = $1 \
+             ORDER BY id DESC LIMIT $2",
+            &[integration.into(), i64::from(limit).into()],
+        )?
+        .iter()
+        .map(delivery_at)
+        .collect()
+    }
+
     fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()> {
         self.exec(
             "INSERT INTO environments (id, workspace_id, name, vars, revision, created_by, updated_by, created_at, updated_at) \
@@ -1807,6 +1927,35 @@ fn element_comment_at(r: &Row) -> R<ElementCommentRecord> {
         resolved: r.bool(8)?,
         created_at: r.int(9)?,
         updated_at: r.int(10)?,
+    })
+}
+
+fn integration_at(r: &Row, at: usize) -> R<IntegrationRecord> {
+    Ok(IntegrationRecord {
+        id: r.text(at)?.to_string(),
+        workspace_id: WorkspaceId::parse(r.text(at + 1)?).map_err(|e| corrupt("workspace id", e))?,
+        name: r.text(at + 2)?.to_string(),
+        url: r.text(at + 3)?.to_string(),
+        events: r.text(at + 4)?.to_string(),
+        secret: r.text(at + 5)?.to_string(),
+        created_by: user_id(r.text(at + 6)?)?,
+        created_at: r.int(at + 7)?,
+    })
+}
+
+fn delivery_at(r: &Row) -> R<DeliveryRecord> {
+    Ok(DeliveryRecord {
+        id: r.int(0)?,
+        integration_id: r.text(1)?.to_string(),
+        event: r.text(2)?.to_string(),
+        payload: r.text(3)?.to_string(),
+        status: r.text(4)?.to_string(),
+        attempts: r.int(5)?,
+        next_attempt_at: r.int(6)?,
+        response_status: r.opt_int(7)?,
+        last_error: r.opt_text(8)?.map(str::to_string),
+        created_at: r.int(9)?,
+        delivered_at: r.opt_int(10)?,
     })
 }
 

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/0009_environments.sql")),
     (10, include_str!("../migrations/0010_element_roles.sql")),
     (11, include_str!("../migrations/0011_element_comments.sql")),
+    (12, include_str!("../migrations/0012_integrations.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

@@ -315,6 +315,37 @@ pub struct ElementCommentRecord {
     pub updated_at: Millis,
 }
 
+/// An outgoing webhook of a workspace (R-ISO-7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationRecord {
+    pub id: String,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub url: String,
+    /// JSON list of event names.
+    pub events: String,
+    pub secret: String,
+    pub created_by: UserId,
+    pub created_at: Millis,
+}
+
+/// One webhook delivery and how it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    pub id: i64,
+    pub integration_id: String,
+    pub event: String,
+    pub payload: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: Millis,
+    pub response_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: Millis,
+    pub delivered_at: Option<Millis>,
+}
+
 /// What one revision of an environment changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvironmentRevisionRecord {

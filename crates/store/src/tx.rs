@@ -202,6 +202,34 @@ pub trait Tx {
     /// Deletes a comment, and with a thread's first comment the thread.
     fn delete_element_comment(&mut self, id: i64) -> R<bool>;
 
+    // integrations (outgoing webhooks)
+    fn insert_integration(&mut self, i: &IntegrationRecord) -> R<()>;
+    fn integrations_in(&mut self, ws: WorkspaceId) -> R<Vec<IntegrationRecord>>;
+    fn integration(&mut self, id: &str) -> R<Option<IntegrationRecord>>;
+    fn delete_integration(&mut self, id: &str) -> R<bool>;
+    fn insert_delivery(&mut self, integration: &str, event: &str, payload: &str, at: Millis) -> R<i64>;
+    /// Pending deliveries that are due, oldest first, with their webhook;
+    /// each is leased until `lease_until` so that no other sender takes it.
+    fn claim_deliveries(
+        &mut self,
+        now: Millis,
+        lease_until: Millis,
+        limit: u32,
+    ) -> R<Vec<(DeliveryRecord, IntegrationRecord)>>;
+    /// Records an attempt: delivered (`next_attempt_at` None and `ok`),
+    /// to be retried at `next_attempt_at`, or given up (`None`, not `ok`).
+    fn delivery_attempted(
+        &mut self,
+        id: i64,
+        ok: bool,
+        response_status: Option<i64>,
+        error: Option<&str>,
+        next_attempt_at: Option<Millis>,
+        at: Millis,
+    ) -> R<()>;
+    /// The newest deliveries of a webhook.
+    fn deliveries(&mut self, integration: &str, limit: u32) -> R<Vec<DeliveryRecord>>;
+
     // environments
     fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()>;
     fn environment(&mut self, id: EnvironmentId) -> R<Option<EnvironmentRecord>>;

@@ -125,7 +125,7 @@ impl App {
                     .collect::<Result<Vec<_>>>()?;
                 let mut edit = edit_between(tx.nodes_at(id, None)?, &target)?;
                 edit.note = Some(format!("Restored revision {revision}"));
-                let head = commit(tx, &c, actor.user_id, at, edit)?;
+                let head = commit(tx, &access, &c, actor.user_id, at, edit)?;
                 saved(tx, &access, head)
             })
             .await

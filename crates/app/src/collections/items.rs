@@ -363,7 +363,7 @@ impl App {
                     edit.put(n);
                 }
                 edit.changes.push(ElementChange::of("created", &nodes[0]));
-                let head = commit(tx, &c, actor.user_id, at, edit)?;
+                let head = commit(tx, &access, &c, actor.user_id, at, edit)?;
                 let view = view(tx, &head, nodes.swap_remove(0))?;
                 Ok((saved(tx, &access, head)?, view))
             })
@@ -435,7 +435,7 @@ impl App {
                         edit.changes.push(ElementChange::of(action, &node));
                     }
                 }
-                let head = commit(tx, &c, actor.user_id, at, edit)?;
+                let head = commit(tx, &access, &c, actor.user_id, at, edit)?;
                 let view = view(tx, &head, node)?;
                 Ok((saved(tx, &access, head)?, view))
             })
@@ -464,7 +464,7 @@ impl App {
                     ..Edit::default()
                 };
                 edit.changes.push(ElementChange::of("deleted", &node));
-                let head = commit(tx, &c, actor.user_id, at, edit)?;
+                let head = commit(tx, &access, &c, actor.user_id, at, edit)?;
                 saved(tx, &access, head)
             })
             .await

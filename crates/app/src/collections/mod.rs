@@ -210,6 +210,7 @@ fn stale(c: &CollectionRecord, expected: i64) -> Error {
 /// caller read it.
 pub(crate) fn commit(
     tx: &mut dyn Tx,
+    access: &WorkspaceAccess,
     c: &CollectionRecord,
     author: UserId,
     at: Millis,
@@ -229,6 +230,7 @@ pub(crate) fn commit(
         return Err(stale(c, c.revision));
     }
     write_nodes(tx, c.id, head.revision, &edit)?;
+    let event = changed_event(&head, author, &edit.changes);
     tx.insert_revision(&RevisionRecord {
         collection_id: c.id,
         revision: head.revision,
@@ -240,7 +242,19 @@ pub(crate) fn commit(
         })
         .map_err(|_| Error::internal())?,
     })?;
+    crate::integrations::emit(tx, access, "collection_changed", event, at)?;
     Ok(head)
+}
+
+/// What webhooks are told of a change to a collection.
+pub(crate) fn changed_event(c: &CollectionRecord, author: UserId, changes: &[ElementChange]) -> Value {
+    serde_json::json!({
+        "collectionId": c.id.to_string(),
+        "name": c.name,
+        "revision": c.revision,
+        "author": author.to_string(),
+        "changes": changes.iter().take(50).collect::<Vec<_>>(),
+    })
 }
 
 /// Stores the edit's blobs and node versions at revision `rev`.

@@ -165,6 +165,9 @@ impl App {
                     ("collection", id.to_string(), record.name.clone()),
                     at,
                 )?;
+                let created = [ElementChange::of("created", &nodes[0])];
+                let event = super::changed_event(&record, actor.user_id, &created);
+                crate::integrations::emit(tx, &access, "collection_changed", event, at)?;
                 saved(tx, &access, record)
             })
             .await
@@ -252,7 +255,7 @@ impl App {
                 let (c, access) = collection_for(tx, &actor, id, Action::EditElements)?;
                 check_revision(&c, expected)?;
                 let edit = edit_between(tx.nodes_at(id, None)?, &nodes)?;
-                let head = commit(tx, &c, actor.user_id, at, edit)?;
+                let head = commit(tx, &access, &c, actor.user_id, at, edit)?;
                 saved(tx, &access, head)
             })
             .await
@@ -282,7 +285,7 @@ impl App {
                     edit.changes.push(ElementChange::of("updated", &node));
                     edit.name = Some(name_of(&node.body));
                 }
-                let head = commit(tx, &c, actor.user_id, at, edit)?;
+                let head = commit(tx, &access, &c, actor.user_id, at, edit)?;
                 saved(tx, &access, head)
             })
             .await
@@ -297,6 +300,15 @@ impl App {
                 let (c, access) = collection_for(tx, &actor, id, Action::EditElements)?;
                 tx.delete_collection(id)?;
                 tx.delete_element_roles(super::ELEMENT, &id.to_string())?;
+                let deleted = ElementChange {
+                    action: "deleted".into(),
+                    element_type: "collection".into(),
+                    element_id: id.to_string(),
+                    name: c.name.clone(),
+                    collection_id: None,
+                };
+                let event = super::changed_event(&c, actor.user_id, &[deleted]);
+                crate::integrations::emit(tx, &access, "collection_changed", event, at)?;
                 activity(
                     tx,
                     &access,

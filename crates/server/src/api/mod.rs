@@ -7,6 +7,7 @@ pub mod collections;
 pub mod element_comments;
 pub mod environments;
 pub mod health;
+pub mod integrations;
 pub mod invitations;
 pub mod me;
 pub mod notifications;
@@ -102,6 +103,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(updates::mark_seen))
         .routes(routes!(updates::list_comments, updates::post_comment))
         .routes(routes!(updates::edit_comment, updates::delete_comment))
+        .routes(routes!(integrations::list, integrations::create))
+        .routes(routes!(integrations::delete))
+        .routes(routes!(integrations::deliveries))
         .merge(collection_routes())
         .merge(element_comment_routes())
 }

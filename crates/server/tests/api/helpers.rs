@@ -120,6 +120,11 @@ impl TestApp {
                 poll_interval: std::time::Duration::from_millis(50),
                 ..Default::default()
             },
+            webhooks: portico_server::webhooks::WebhookConfig {
+                poll_interval: std::time::Duration::from_millis(50),
+                first_retry: std::time::Duration::from_millis(100),
+                ..Default::default()
+            },
         };
         configure(&mut config);
         let server = portico_server::build(&config, store.clone()).await.expect("bind");

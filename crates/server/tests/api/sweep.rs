@@ -29,6 +29,9 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
         }
         ("POST", "/api/collections/{collectionId}/restore") => json!({ "revision": 1 }),
         ("PATCH", "/api/collections/{collectionId}/roles") => json!({ "roles": [] }),
+        ("POST", "/api/workspaces/{workspaceId}/integrations") => {
+            json!({ "name": "Chat", "url": "https://93.184.216.34/hook", "events": ["comment_posted"] })
+        }
         ("PUT", "/api/collections/{collectionId}") => json!({ "info": { "name": "Taken" }, "item": [] }),
         ("PATCH", "/api/collections/{collectionId}") => json!({ "collection": { "info": { "name": "Taken" } } }),
         (_, p) if p.starts_with("/api/collections/") => json!({ "name": "Taken" }),
@@ -99,6 +102,14 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
         assert_eq!(status, StatusCode::OK, "{made}");
         environments.insert(ws.clone(), made["environment"]["id"].as_str().unwrap().to_string());
     }
+    let (status, hook) = alice
+        .post(
+            &format!("/api/workspaces/{internal}/integrations"),
+            json!({ "name": "Chat", "url": "https://93.184.216.34/hook", "events": ["comment_posted"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{hook}");
+    let hook = hook["integration"]["id"].as_str().unwrap().to_string();
     let (_, doc) = app.anonymous().get("/api/openapi.json").await;
     let mut checked = 0;
     // Gina is a partner: the internal workspace and the team are hidden from
@@ -121,6 +132,7 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
                         .replace("{commentId}", "1")
                         .replace("{collectionId}", collections.get(ws).map_or(MISSING, String::as_str))
                         .replace("{environmentId}", environments.get(ws).map_or(MISSING, String::as_str))
+                        .replace("{integrationId}", if ws == internal { &hook } else { MISSING })
                         .replace("{folderId}", "f1")
                         .replace("{requestId}", "r1")
                         .replace("{responseId}", "e1")
