@@ -12,6 +12,7 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod environments;
+pub mod events;
 pub mod integrations;
 pub mod invitations;
 pub mod markdown;
@@ -43,6 +44,8 @@ pub struct App {
     pub store: Store,
     pub config: Arc<AppConfig>,
     login_limiter: Arc<rate_limit::RateLimiter>,
+    /// Live events (R-UPD-5); see [`events`].
+    pub bus: Arc<dyn events::EventBus>,
 }
 
 impl App {
@@ -55,6 +58,7 @@ impl App {
             store,
             config: Arc::new(config),
             login_limiter,
+            bus: Arc::new(events::InProcessBus::new(16_384)),
         }
     }
 }

@@ -146,6 +146,8 @@ pub struct Server {
     store: Store,
     mail: mail::MailConfig,
     webhooks: webhooks::WebhookConfig,
+    /// Publishes live events after each commit.
+    dispatcher: tokio::task::JoinHandle<()>,
 }
 
 /// Builds the router around an application.
@@ -200,8 +202,10 @@ async fn method_not_allowed() -> error::ApiError {
 pub async fn build(config: &ServerConfig, store: Store) -> std::io::Result<Server> {
     let listener = TcpListener::bind(&config.listen).await?;
     let app = App::new(store.clone(), config.app.clone());
+    let dispatcher = portico_app::events::spawn_dispatcher(store.clone(), app.bus.clone());
     Ok(Server {
         listener,
+        dispatcher,
         router: router(app),
         store,
         mail: config.mail.clone(),
@@ -230,6 +234,7 @@ impl Server {
         .await;
         sender.abort();
         hooks.abort();
+        self.dispatcher.abort();
         served
     }
 }

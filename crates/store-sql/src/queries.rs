@@ -1741,6 +1741,23 @@ impl Tx for SqlTx<'_> {
         Ok(self.exec("DELETE FROM update_comments WHERE id = $1", &[id.into()])? > 0)
     }
 
+    fn notification_heads_after(&mut self, after_id: i64) -> R<Vec<(UserId, i64)>> {
+        self.rows(
+            "SELECT user_id, MAX(id) FROM notifications WHERE id > $1 GROUP BY user_id",
+            &[after_id.into()],
+        )?
+        .iter()
+        .map(|r| Ok((user_id(r.text(0)?)?, r.int(1)?)))
+        .collect()
+    }
+
+    fn last_notification_id(&mut self) -> R<i64> {
+        self.row("SELECT MAX(id) FROM notifications", &[])?
+            .map(|r| r.opt_int(0))
+            .transpose()
+            .map(|v| v.flatten().unwrap_or(0))
+    }
+
     fn notifications_after(&mut self, user: UserId, after_id: i64, limit: u32) -> R<Vec<NotificationRecord>> {
         self.rows(
             "SELECT id, user_id, kind, message, data, created_at, read_at FROM notifications WHERE user_id = $1 \

@@ -137,6 +137,11 @@ pub trait Tx {
     // notifications
     fn insert_notification(&mut self, user: UserId, kind: &str, message: &str, data: &str, at: Millis) -> R<()>;
     fn notifications(&mut self, user: UserId, limit: u32) -> R<Vec<NotificationRecord>>;
+    /// For each user with notifications newer than `after_id`, the newest
+    /// one's id (the live-event dispatcher's one query per commit).
+    fn notification_heads_after(&mut self, after_id: i64) -> R<Vec<(UserId, i64)>>;
+    /// The newest notification id of the server (0 without any).
+    fn last_notification_id(&mut self) -> R<i64>;
     /// Notifications newer than `after_id`, oldest first (live events).
     fn notifications_after(&mut self, user: UserId, after_id: i64, limit: u32) -> R<Vec<NotificationRecord>>;
     /// Marks one (`Some(id)`) or every notification of the user read;

@@ -118,7 +118,10 @@ pub async fn events(
             .max()
             .unwrap_or(0),
     };
-    let mut commits = app.store.commits();
+    // Subscribe before the first read, so that nothing published in
+    // between is missed.
+    let mut bus = app.bus.subscribe();
+    let me = who.id();
     let stream = async_stream(move |tx| async move {
         let mut last = start;
         loop {
@@ -137,13 +140,18 @@ pub async fn events(
                     tracing::warn!(error = %e, "event stream read failed");
                 }
             }
-            tokio::select! {
-                changed = commits.changed() => {
-                    if changed.is_err() {
-                        return;
-                    }
+            // Sleep until the bus says there is something newer for this user.
+            loop {
+                tokio::select! {
+                    heard = bus.recv() => match heard {
+                        Ok(e) if e.user == me && e.notification_id > last => break,
+                        Ok(_) => {}
+                        // Fell behind: read whatever is new.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    },
+                    () = tx.closed() => return,
                 }
-                () = tx.closed() => return,
             }
         }
     });

@@ -48,6 +48,126 @@ async fn wait_for(
     None
 }
 
+/// Opens the event stream, runs `trigger`, and collects the names of the
+/// events that arrive until one named `until` does (or 5 s pass).
+async fn events_until(c: &Client, trigger: impl std::future::Future<Output = ()>, until: &str) -> Vec<String> {
+    let res = c.request(reqwest::Method::GET, "/api/events").send().await.unwrap();
+    let mut stream = res.bytes_stream();
+    trigger.await;
+    let (mut buf, mut names) = (String::new(), Vec::new());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, stream.next()).await {
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            if let Some(name) = block.lines().find_map(|l| l.strip_prefix("event:")) {
+                names.push(name.trim().to_string());
+            }
+        }
+        if names.iter().any(|n| n == until) {
+            break;
+        }
+    }
+    names
+}
+
+/// Invites a partner; answers the invitation token, or `None` when the
+/// invitee was added at once (their team is a partner already).
+async fn invite(by: &Client, pw: &str, email: &str, role: &str) -> Option<String> {
+    let body = json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": pw, "roleId": role, "target": { "emails": [email] } });
+    let (status, inv) = by.post("/api/invitations", body).await;
+    assert_eq!(status, StatusCode::OK, "{inv}");
+    let result = &inv["results"][0];
+    assert!(
+        ["EMAIL_SENT", "PARTNER_ADDED"].contains(&result["status"].as_str().unwrap_or_default()),
+        "{inv}"
+    );
+    result["invitationLink"]
+        .as_str()
+        .and_then(|l| l.rsplit('/').next())
+        .map(str::to_string)
+}
+
+async fn accept(who: &Client, token: &str, team: &str) {
+    let (status, body) = who
+        .post(&format!("/api/invitations/{token}"), json!({ "teamId": team }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn r_multi_3_no_partner_receives_events_of_another_partner_team(app: TestApp) {
+    let ops = app.user("ops@portico.example", "Olive").await;
+    let alice = app.user("alice@acme.example", "Alice").await;
+    let gina = app.user("gina@globex.example", "Gina").await;
+    let gary = app.user("gary@globex.example", "Gary").await;
+    let ivan = app.user("ivan@initech.example", "Ivan").await;
+    let acme = app.team(&alice, "Acme").await;
+    ops.patch(&format!("/api/teams/{acme}"), json!({ "plan": "professional" }))
+        .await;
+    let globex = app.team(&gina, "Globex").await;
+    let initech = app.team(&ivan, "Initech").await;
+    let (status, _) = gina
+        .post(
+            &format!("/api/teams/{globex}/members"),
+            json!({ "email": "gary@globex.example", "roles": ["developer"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, ws) = alice
+        .post(
+            "/api/workspaces",
+            json!({ "workspace": { "name": "Changelog", "type": "partner", "teamId": acme } }),
+        )
+        .await;
+    let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
+    let rb = alice
+        .request(reqwest::Method::PUT, &format!("/api/workspaces/{pw}"))
+        .json(&json!({ "workspace": { "multiPartner": true } }));
+    assert_eq!(alice.send(rb).await.0, StatusCode::OK);
+    accept(
+        &gina,
+        &invite(&alice, &pw, "gina@globex.example", "6").await.unwrap(),
+        &globex,
+    )
+    .await;
+    accept(
+        &ivan,
+        &invite(&alice, &pw, "ivan@initech.example", "4").await.unwrap(),
+        &initech,
+    )
+    .await;
+    // Gina, Globex's Lead, brings in her teammate while Ivan of Initech
+    // listens; then Acme posts an update every partner gets.
+    let story = async {
+        if let Some(token) = invite(&gina, &pw, "gary@globex.example", "4").await {
+            accept(&gary, &token, &globex).await;
+        }
+        let (status, _) = alice
+            .post(
+                &format!("/api/workspaces/{pw}/updates"),
+                json!({ "topic": "For all partners", "category": "announcement" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    };
+    let ivan_heard = events_until(&ivan, story, "update_posted").await;
+    assert_eq!(ivan_heard, ["update_posted"], "Ivan heard only the broadcast");
+    // Globex's side of the story did produce events, for Globex.
+    let mut globex_kinds = Vec::new();
+    for c in [&gina, &gary] {
+        let (_, notes) = c.get("/api/notifications").await;
+        for n in notes["notifications"].as_array().unwrap() {
+            globex_kinds.push(n["kind"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(
+        globex_kinds
+            .iter()
+            .any(|k| k == "partner_added" || k == "partner_joined"),
+        "{globex_kinds:?}"
+    );
+}
+
 async fn r_upd_5_a_reader_of_the_event_stream_receives_a_posted_update(app: TestApp) {
     let ops = app.user("ops@portico.example", "Olive").await;
     let alice = app.user("alice@acme.example", "Alice").await;
@@ -198,6 +318,7 @@ async fn r_upd_5_notifications_are_marked_read_and_emailed_when_asked(app: TestA
 }
 
 crate::on_both_backends!(
+    r_multi_3_no_partner_receives_events_of_another_partner_team,
     r_upd_5_a_reader_of_the_event_stream_receives_a_posted_update,
     r_upd_5_notifications_are_marked_read_and_emailed_when_asked,
 );

@@ -13,6 +13,7 @@ mod events;
 mod integrations;
 mod mail;
 mod partner_workspaces;
+mod real_clients;
 mod sweep;
 mod teams;
 mod updates;
