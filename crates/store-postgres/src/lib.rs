@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/0010_element_roles.sql")),
     (11, include_str!("../migrations/0011_element_comments.sql")),
     (12, include_str!("../migrations/0012_integrations.sql")),
+    (13, include_str!("../migrations/0013_collection_children.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/0010_element_roles.sql")),
     (11, include_str!("../migrations/0011_element_comments.sql")),
     (12, include_str!("../migrations/0012_integrations.sql")),
+    (13, include_str!("../migrations/0013_collection_children.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

@@ -130,7 +130,7 @@ impl Edit {
 /// The stored form of a node: its record, the hash and the JSON text of
 /// its body.
 pub(crate) fn node_record(node: &FlatNode) -> (NodeRecord, String, String) {
-    let body = Value::Object(node.body.clone()).to_string();
+    let body = serde_json::to_string(&node.body).unwrap_or_default();
     let hash = hex::encode(Sha256::digest(body.as_bytes()));
     let record = NodeRecord {
         uid: node.uid.clone(),

@@ -112,16 +112,16 @@ impl CollectionPatch {
 
 /// Parses a collection sent in any supported format (R-COL-1) and lays it
 /// out as nodes under `id`.
-fn nodes_of(value: &Value, id: CollectionId) -> Result<Vec<FlatNode>> {
-    let parsed = collection::import(value)?;
-    collection::flatten(&parsed, &id.to_string())
+fn nodes_of(value: Value, id: CollectionId) -> Result<Vec<FlatNode>> {
+    let parsed = collection::import_owned(value)?;
+    collection::flatten_owned(parsed, &id.to_string())
 }
 
 impl App {
     /// Imports a collection into a workspace (editors; R-COL-1).
     pub async fn create_collection(&self, who: &Principal, ws: WorkspaceId, value: Value) -> Result<Saved> {
         let id = CollectionId::generate();
-        let nodes = nodes_of(&value, id)?;
+        let nodes = nodes_of(value, id)?;
         let actor = who.actor();
         let at = now();
         self.store
@@ -235,7 +235,7 @@ impl App {
             .await?;
         let nodes = nodes.into_iter().map(flat).collect::<Result<Vec<_>>>()?;
         let tree = collection::assemble(&id.to_string(), nodes)?;
-        Ok((record, collection::export_with_ids(&tree)))
+        Ok((record, collection::export_with_ids_owned(tree)))
     }
 
     /// Replaces a collection's contents (PUT). Elements whose ids match keep
@@ -247,7 +247,7 @@ impl App {
         value: Value,
         expected: Option<i64>,
     ) -> Result<Saved> {
-        let nodes = nodes_of(&value, id)?;
+        let nodes = nodes_of(value, id)?;
         let actor = who.actor();
         let at = now();
         self.store

@@ -19,12 +19,12 @@ mod tests;
 #[cfg(test)]
 mod v1_tests;
 
-pub use export::{export, export_with_ids};
-pub use import::{MAX_FOLDER_DEPTH, import, import_json};
+pub use export::{export, export_owned, export_with_ids, export_with_ids_owned};
+pub use import::{MAX_FOLDER_DEPTH, import, import_json, import_owned};
 pub use items::{check_depth, folder_from_api, folder_height, request_from_api, response_from_api};
 pub use model::{Collection, DepthFirst, Item, ItemKind, ItemUid, Response};
 pub use tree::{
-    FieldChange, FlatNode, NodeKind, POSITION_STEP, assemble, diff, flatten, flatten_item, position_at, response_node,
-    root_body, slot, visible_fields,
+    FieldChange, FlatNode, NodeKind, POSITION_STEP, assemble, diff, flatten, flatten_item, flatten_owned, position_at,
+    response_node, root_body, slot, visible_fields,
 };
 pub use v1::SCHEMA_V21;

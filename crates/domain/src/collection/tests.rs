@@ -280,6 +280,63 @@ fn new_items_get_their_identity_from_their_id_field() {
 }
 
 /// Asserts a refusal as invalid input naming `path` as where it was found.
+#[test]
+fn r_col_1_import_owned_is_import_without_the_copy() {
+    for (name, value) in corpus() {
+        let borrowed = import(&value).unwrap();
+        let owned = import_owned(value).unwrap();
+        // Plain export leaves out the uids made up at import, which are random.
+        assert_eq!(
+            export(&owned),
+            export(&borrowed),
+            "{name}: import_owned differs from import"
+        );
+        let kept: Vec<_> = borrowed
+            .depth_first()
+            .filter(|(_, i)| !i.uid_assigned)
+            .map(|(_, i)| i.uid.clone())
+            .collect();
+        let kept_owned: Vec<_> = owned
+            .depth_first()
+            .filter(|(_, i)| !i.uid_assigned)
+            .map(|(_, i)| i.uid.clone())
+            .collect();
+        assert_eq!(kept_owned, kept, "{name}: ids from the file differ");
+    }
+    let enveloped = json!({"collection": {"info": {"name": "E"}, "item": [{"name": "r", "request": "u"}]}});
+    assert_eq!(
+        export(&import_owned(enveloped.clone()).unwrap()),
+        export(&import(&enveloped).unwrap())
+    );
+    for input in [
+        json!([]),
+        json!("collection"),
+        json!(null),
+        json!({"collection": []}),
+        json!({"item": {}}),
+    ] {
+        let borrowed = import(&input).unwrap_err();
+        assert_eq!(import_owned(input).unwrap_err().message, borrowed.message);
+    }
+}
+
+#[test]
+fn r_col_1_owned_flatten_and_export_give_what_the_borrowing_ones_give() {
+    for (name, value) in corpus() {
+        let collection = import(&value).unwrap();
+        let nodes = flatten(&collection, "root").unwrap();
+        assert_eq!(flatten_owned(collection.clone(), "root").unwrap(), nodes, "{name}");
+        assert_eq!(export_owned(collection.clone()), export(&collection), "{name}");
+        assert_eq!(
+            export_with_ids_owned(collection.clone()),
+            export_with_ids(&collection),
+            "{name}"
+        );
+        let back = assemble("root", nodes).unwrap();
+        assert_eq!(export_with_ids_owned(back), export_with_ids(&collection), "{name}");
+    }
+}
+
 fn assert_broken(result: Result<Collection, crate::Error>, path: &str) -> String {
     let error = result.unwrap_err();
     assert_eq!(

@@ -104,15 +104,28 @@ pub fn root_body(collection: &Collection) -> Map<String, Value> {
 ///
 /// An item whose id equals `root` is refused: the two would be confused.
 pub fn flatten(collection: &Collection, root: &str) -> Result<Vec<FlatNode>, Error> {
+    flatten_owned(collection.clone(), root)
+}
+
+/// Like [`flatten`], taking the collection apart instead of copying it: for a
+/// collection parsed only to be stored, this saves a copy of every body.
+pub fn flatten_owned(collection: Collection, root: &str) -> Result<Vec<FlatNode>, Error> {
+    let mut body = collection.rest;
+    if let Some(info) = collection.info {
+        body.insert("info".to_owned(), Value::Object(info));
+    }
+    if collection.item_key {
+        body.insert("item".to_owned(), Value::Array(Vec::new()));
+    }
     let mut out = vec![FlatNode {
         uid: root.to_owned(),
         parent: None,
         position: 0,
         kind: NodeKind::Collection,
-        body: root_body(collection),
+        body,
     }];
-    for (i, item) in collection.items.iter().enumerate() {
-        flatten_item(item, root, position_at(i), &mut out);
+    for (i, item) in collection.items.into_iter().enumerate() {
+        push_item(item, root, position_at(i), &mut out);
     }
     if let Some(clash) = out.iter().skip(1).find(|n| n.uid == root) {
         return Err(broken(
@@ -147,29 +160,43 @@ pub fn slot(positions: &[i64], index: usize) -> Result<i64, Vec<i64>> {
 
 /// An item and everything under it as nodes, appended to `out`.
 pub fn flatten_item(item: &Item, parent: &str, position: i64, out: &mut Vec<FlatNode>) {
-    let mut body = item.fields.clone();
-    let kind = match &item.kind {
-        ItemKind::Folder(_) => NodeKind::Folder,
-        ItemKind::Request { response_key, .. } => {
-            if *response_key {
+    push_item(item.clone(), parent, position, out);
+}
+
+/// [`flatten_item`] on an item it may take apart.
+fn push_item(item: Item, parent: &str, position: i64, out: &mut Vec<FlatNode>) {
+    let mut body = item.fields;
+    let (kind, children, responses) = match item.kind {
+        ItemKind::Folder(children) => (NodeKind::Folder, children, Vec::new()),
+        ItemKind::Request {
+            responses,
+            response_key,
+        } => {
+            if response_key {
                 body.insert("response".to_owned(), Value::Array(Vec::new()));
             }
-            NodeKind::Request
+            (NodeKind::Request, Vec::new(), responses)
         }
     };
+    let uid = item.uid.to_string();
     out.push(FlatNode {
-        uid: item.uid.to_string(),
+        uid: uid.clone(),
         parent: Some(parent.to_owned()),
         position,
         kind,
         body,
     });
-    let uid = item.uid.as_str();
-    for (i, child) in item.children().iter().enumerate() {
-        flatten_item(child, uid, position_at(i), out);
+    for (i, child) in children.into_iter().enumerate() {
+        push_item(child, &uid, position_at(i), out);
     }
-    for (i, response) in item.responses().iter().enumerate() {
-        out.push(response_node(response, uid, position_at(i)));
+    for (i, response) in responses.into_iter().enumerate() {
+        out.push(FlatNode {
+            uid: response.uid.to_string(),
+            parent: Some(uid.clone()),
+            position: position_at(i),
+            kind: NodeKind::Response,
+            body: response.fields,
+        });
     }
 }
 
