@@ -9,7 +9,7 @@ use portico_store::{EnvironmentRecord, Millis, Tx, WorkspaceAccess};
 use serde_json::Value;
 
 use crate::collections::{ElementChange, RevisionNote, suggestion};
-use crate::workspaces::{activity, facts_of, visible_workspaces, workspace_for};
+use crate::workspaces::{activity, facts_of, listed_workspaces, workspace_for};
 use crate::{App, Principal, Result, now};
 
 /// An environment as a caller may see it.
@@ -195,17 +195,7 @@ impl App {
         let actor = who.actor();
         self.store
             .read(move |tx| {
-                let workspaces = match ws {
-                    Some(ws) => match workspace_for(tx, &actor, ws, Action::ViewWorkspace) {
-                        Ok(_) => vec![ws],
-                        Err(e) if e.kind == portico_domain::ErrorKind::NotFound => Vec::new(),
-                        Err(e) => return Err(e),
-                    },
-                    None => visible_workspaces(tx, &actor)?
-                        .into_iter()
-                        .map(|a| a.workspace.id)
-                        .collect(),
-                };
+                let workspaces = listed_workspaces(tx, &actor, ws)?;
                 let mut out = Vec::new();
                 for w in workspaces {
                     out.extend(tx.environments_in(w)?);

@@ -145,6 +145,23 @@ impl WorkspaceView {
 }
 
 /// Every workspace `actor` may see.
+/// The workspaces a listing covers: the one asked for if the actor sees it
+/// (an unknown or hidden one gives none, as in the reference API), or every
+/// workspace the actor sees.
+pub(crate) fn listed_workspaces(tx: &mut dyn Tx, actor: &Actor, ws: Option<WorkspaceId>) -> Result<Vec<WorkspaceId>> {
+    match ws {
+        Some(ws) => match workspace_for(tx, actor, ws, Action::ViewWorkspace) {
+            Ok(_) => Ok(vec![ws]),
+            Err(e) if e.kind == portico_domain::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e),
+        },
+        None => Ok(visible_workspaces(tx, actor)?
+            .into_iter()
+            .map(|a| a.workspace.id)
+            .collect()),
+    }
+}
+
 pub(crate) fn visible_workspaces(tx: &mut dyn Tx, actor: &Actor) -> Result<Vec<WorkspaceAccess>> {
     Ok(tx
         .workspace_accesses(actor.user_id)?

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::{
     Edit, ElementChange, Saved, check_revision, collection_for, commit, edit_between, flat, name_of, saved, write_nodes,
 };
-use crate::workspaces::{activity, visible_workspaces, workspace_for};
+use crate::workspaces::{activity, listed_workspaces, workspace_for};
 use crate::{App, Principal, Result, now};
 
 /// A collection in a listing.
@@ -185,17 +185,7 @@ impl App {
         let actor = who.actor();
         self.store
             .read(move |tx| {
-                let workspaces = match ws {
-                    Some(ws) => match workspace_for(tx, &actor, ws, Action::ViewWorkspace) {
-                        Ok(_) => vec![ws],
-                        Err(e) if e.kind == portico_domain::ErrorKind::NotFound => Vec::new(),
-                        Err(e) => return Err(e),
-                    },
-                    None => visible_workspaces(tx, &actor)?
-                        .into_iter()
-                        .map(|a| a.workspace.id)
-                        .collect(),
-                };
+                let workspaces = listed_workspaces(tx, &actor, ws)?;
                 let mut out = Vec::new();
                 for w in workspaces {
                     out.extend(
