@@ -9,7 +9,7 @@ use portico_store::{EnvironmentRecord, Millis, Tx, WorkspaceAccess};
 use serde_json::Value;
 
 use crate::collections::{ElementChange, RevisionNote, suggestion};
-use crate::workspaces::{activity, facts_of, listed_workspaces, workspace_for};
+use crate::workspaces::{activity, facts_of, listed_workspaces, workspace_for, workspace_for_element};
 use crate::{App, Principal, Result, now};
 
 /// An environment as a caller may see it.
@@ -57,13 +57,7 @@ fn environment_for(
     action: Action,
 ) -> Result<(EnvironmentRecord, WorkspaceAccess)> {
     let e = tx.environment(id)?.ok_or_else(|| Error::not_found("environment"))?;
-    let access = workspace_for(tx, actor, e.workspace_id, action).map_err(|err| {
-        if err.kind == portico_domain::ErrorKind::NotFound {
-            Error::not_found("environment")
-        } else {
-            err
-        }
-    })?;
+    let access = workspace_for_element(tx, actor, e.workspace_id, action, "environment", None)?;
     Ok((e, access))
 }
 

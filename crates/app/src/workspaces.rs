@@ -44,10 +44,26 @@ pub(crate) fn workspace_for(
     id: WorkspaceId,
     action: Action,
 ) -> Result<WorkspaceAccess> {
+    workspace_for_element(tx, actor, id, action, "workspace", None)
+}
+
+/// The workspace of an element (`what`: "collection", "environment"…),
+/// checked for `action` with the actor's role on that element; anything the
+/// actor may not see is "not found" under the element's name.
+pub(crate) fn workspace_for_element(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: WorkspaceId,
+    action: Action,
+    what: &'static str,
+    element_role: Option<portico_domain::workspace::ElementRole>,
+) -> Result<WorkspaceAccess> {
     let access = tx
         .workspace_access(id, actor.user_id)?
-        .ok_or_else(|| Error::not_found("workspace"))?;
-    authorize(actor, action, Resource::Workspace(&facts_of(&access))).map_err(|d| d.into_error("workspace"))?;
+        .ok_or_else(|| Error::not_found(what))?;
+    let mut facts = facts_of(&access);
+    facts.element_role = element_role;
+    authorize(actor, action, Resource::Workspace(&facts)).map_err(|d| d.into_error(what))?;
     Ok(access)
 }
 

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashSet};
 use portico_domain::Error;
 use portico_domain::collection::{FlatNode, NodeKind};
 use portico_domain::ids::{CollectionId, UserId};
-use portico_domain::policy::{Action, Actor, Resource, authorize};
+use portico_domain::policy::{Action, Actor};
 use portico_domain::workspace::WorkspaceKind;
 use portico_store::{CollectionRecord, Millis, NodeRecord, NodeWithBody, RevisionRecord, Tx, WorkspaceAccess};
 use serde::{Deserialize, Serialize};
@@ -30,7 +30,7 @@ pub use items::{ItemView, ItemWrite, Placement};
 pub use whole::{CollectionPatch, CollectionSummary};
 
 use crate::Result;
-use crate::workspaces::facts_of;
+use crate::workspaces::workspace_for_element;
 
 /// The element type element roles and comments name collections by.
 pub(crate) const ELEMENT: &str = "collection";
@@ -177,14 +177,10 @@ pub(crate) fn collection_for(
     action: Action,
 ) -> Result<(CollectionRecord, WorkspaceAccess)> {
     let c = tx.collection(id)?.ok_or_else(|| Error::not_found("collection"))?;
-    let access = tx
-        .workspace_access(c.workspace_id, actor.user_id)?
-        .ok_or_else(|| Error::not_found("collection"))?;
-    let mut facts = facts_of(&access);
-    facts.element_role = tx
+    let role = tx
         .element_role(ELEMENT, &id.to_string(), actor.user_id)?
         .and_then(|r| r.parse().ok());
-    authorize(actor, action, Resource::Workspace(&facts)).map_err(|d| d.into_error("collection"))?;
+    let access = workspace_for_element(tx, actor, c.workspace_id, action, "collection", role)?;
     Ok((c, access))
 }
 
