@@ -10,9 +10,10 @@
 //! on an SQLite file database in a temporary directory, opened like
 //! production (WAL, `synchronous = FULL`):
 //!
-//! - parse: `import_json` on the text in memory;
-//! - import: JSON text → `create_collection`, each run into a fresh database;
-//! - export: `collection(…)` and its serialisation to JSON text;
+//! - parse: `import_nodes_slice` (the import's parser) on the text in memory;
+//! - import: JSON text → syntax check (as the server's extractor does) →
+//!   `create_collection`, each run into a fresh database;
+//! - export: `collection(…)` (the v2.1 text) and the download's document around it;
 //! - edit: `update_item` renaming one request, on 100 different requests.
 //!
 //! Prints a markdown table. Timings are measured here, never asserted.
@@ -25,9 +26,9 @@ mod fixture;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use portico_app::collections::ItemWrite;
+use portico_app::collections::{CollectionInput, ItemWrite};
 use portico_app::{App, AppConfig, AuthMethod, Principal};
-use portico_domain::collection::{NodeKind, import_json};
+use portico_domain::collection::{NodeKind, import_nodes_slice};
 use portico_domain::ids::WorkspaceId;
 use portico_domain::values::{DisplayName, Email};
 use portico_store_sqlite::SqliteOptions;
@@ -159,10 +160,10 @@ async fn run() {
     let mut requests = 0;
     for _ in 0..PARSE_RUNS {
         let started = Instant::now();
-        let collection = import_json(&text).unwrap();
+        let nodes = import_nodes_slice(text.as_bytes(), "bench").unwrap();
         parse.push(started.elapsed());
-        requests = collection.request_count();
-        drop(collection);
+        requests = nodes.iter().filter(|n| n.kind == NodeKind::Request).count();
+        drop(nodes);
     }
     assert_eq!(requests, FOLDERS * PER_FOLDER);
 
@@ -173,10 +174,14 @@ async fn run() {
     for _ in 0..IMPORT_RUNS {
         let dir = tempfile::tempdir().unwrap();
         let (app, who, ws) = fresh_app(dir.path()).await;
+        let bytes = text.as_bytes().to_vec();
         let started = Instant::now();
-        let value: Value = serde_json::from_str(&text).unwrap();
+        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap();
         let parsed = started.elapsed();
-        let saved = app.create_collection(&who, ws, value).await.unwrap();
+        let saved = app
+            .create_collection(&who, ws, CollectionInput::Text(bytes))
+            .await
+            .unwrap();
         let total = started.elapsed();
         import.push(total);
         create_only.push(total - parsed);
@@ -188,9 +193,12 @@ async fn run() {
     // bodies are all stored already (content-addressed blobs).
     let mut reimport = Vec::new();
     for _ in 0..IMPORT_RUNS {
+        let bytes = text.as_bytes().to_vec();
         let started = Instant::now();
-        let value: Value = serde_json::from_str(&text).unwrap();
-        app.create_collection(&who, ws, value).await.unwrap();
+        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap();
+        app.create_collection(&who, ws, CollectionInput::Text(bytes))
+            .await
+            .unwrap();
         reimport.push(started.elapsed());
     }
 
@@ -201,12 +209,13 @@ async fn run() {
     let mut exported_bytes = 0;
     for _ in 0..EXPORT_RUNS {
         let started = Instant::now();
-        let (_, value) = app.collection(&who, id, false).await.unwrap();
+        let (record, text) = app.collection(&who, id, false).await.unwrap();
         export_value.push(started.elapsed());
-        let bytes = serde_json::to_vec(&value).unwrap();
+        // What the download sends: the document around the text.
+        let body = format!("{{\"collection\":{text},\"revision\":{}}}", record.revision);
         export.push(started.elapsed());
-        exported_bytes = bytes.len();
-        exported = value;
+        exported_bytes = body.len();
+        exported = serde_json::from_str(&text).unwrap();
     }
     assert_eq!(count_requests(&exported["item"]), FOLDERS * PER_FOLDER);
 
@@ -247,7 +256,11 @@ async fn run() {
             import,
             Some(Duration::from_secs(1)),
         ),
-        Row::new("  of which `create_collection` alone", create_only, None),
+        Row::new(
+            "  of which `create_collection` alone (after the syntax check)",
+            create_only,
+            None,
+        ),
         Row::new(
             "import again into the same database (bodies already stored)",
             reimport,
@@ -258,13 +271,17 @@ async fn run() {
             export,
             Some(Duration::from_millis(300)),
         ),
-        Row::new("  of which `collection(…)` alone (JSON value)", export_value, None),
+        Row::new(
+            "  of which `collection(…)` alone (the exported text)",
+            export_value,
+            None,
+        ),
         Row::new(
             "edit: `update_item` renaming one request",
             edit,
             Some(Duration::from_millis(5)),
         ),
-        Row::new("parse: `import_json` (text in memory)", parse, None),
+        Row::new("parse: `import_nodes_slice` (text in memory)", parse, None),
     ];
     println!();
     println!(

@@ -186,13 +186,13 @@ async fn principal(app: &App, api_key: &str) -> Result<portico_app::Principal, S
 async fn import(settings: Settings, file: &std::path::Path, workspace: &str, api_key: &str) -> Result<(), String> {
     let app = open_app(&settings).await?;
     let who = principal(&app, api_key).await?;
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", file.display()))?;
+    let text = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    serde_json::from_slice::<serde::de::IgnoredAny>(&text)
+        .map_err(|e| format!("{} is not valid JSON: {e}", file.display()))?;
     let ws =
         portico_domain::ids::WorkspaceId::parse(workspace).map_err(|_| format!("no workspace with id {workspace}"))?;
     let saved = app
-        .create_collection(&who, ws, value)
+        .create_collection(&who, ws, portico_app::collections::CollectionInput::Text(text))
         .await
         .map_err(|e| e.to_string())?;
     println!(
@@ -214,7 +214,8 @@ async fn export(
     let who = principal(&app, api_key).await?;
     let id = portico_domain::ids::CollectionId::parse(collection)
         .map_err(|_| format!("no collection with id {collection}"))?;
-    let (_, value) = app.collection(&who, id, true).await.map_err(|e| e.to_string())?;
+    let (_, text) = app.collection(&who, id, true).await.map_err(|e| e.to_string())?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
     match output {
         Some(path) => {

@@ -122,6 +122,20 @@ impl<S: Send + Sync> FromRequest<S> for CollectionJson {
     }
 }
 
+/// A collection body kept as its JSON text, checked for syntax and nesting
+/// only: the import parses it straight to the nodes it stores.
+pub struct CollectionText(pub Vec<u8>);
+
+impl<S: Send + Sync> FromRequest<S> for CollectionText {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = json_bytes(req, state).await?;
+        parse_json_within::<serde::de::IgnoredAny>(&bytes, MAX_COLLECTION_JSON_DEPTH)?;
+        Ok(CollectionText(Vec::from(bytes)))
+    }
+}
+
 async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     if !is_json(req.headers()) {
         return Err(ApiError::new(

@@ -15,7 +15,7 @@ mod whole;
 use std::collections::{BTreeMap, HashSet};
 
 use portico_domain::Error;
-use portico_domain::collection::{FlatNode, NodeKind};
+use portico_domain::collection::{FlatNode, NodeKind, NodeText};
 use portico_domain::ids::{CollectionId, UserId};
 use portico_domain::policy::{Action, Actor};
 use portico_domain::workspace::WorkspaceKind;
@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 pub use comments::{CommentTarget, ElementCommentDraft};
 pub use history::{ChangeWithDiff, RevisionView};
 pub use items::{ItemView, ItemWrite, Placement};
-pub use whole::{CollectionPatch, CollectionSummary};
+pub use whole::{CollectionInput, CollectionPatch, CollectionSummary};
 
 use crate::Result;
 use crate::workspaces::workspace_for_element;
@@ -52,11 +52,15 @@ pub struct ElementChange {
 
 impl ElementChange {
     fn of(action: &str, node: &FlatNode) -> Self {
+        Self::named(action, node.kind, &node.uid, node.name().unwrap_or_default())
+    }
+
+    fn named(action: &str, kind: NodeKind, uid: &str, name: &str) -> Self {
         Self {
             action: action.to_owned(),
-            element_type: node.kind.to_string(),
-            element_id: node.uid.clone(),
-            name: node.name().unwrap_or_default().to_owned(),
+            element_type: kind.to_string(),
+            element_id: uid.to_owned(),
+            name: name.to_owned(),
             collection_id: None,
         }
     }
@@ -114,6 +118,19 @@ impl Edit {
         self.nodes.push(record);
     }
 
+    /// Adds a node already in its stored form, taking its text.
+    pub fn put_text(&mut self, node: NodeText) {
+        let hash = hex::encode(Sha256::digest(node.body.as_bytes()));
+        self.nodes.push(NodeRecord {
+            uid: node.uid,
+            parent_uid: node.parent,
+            position: node.position,
+            kind: node.kind.to_string(),
+            blob_hash: hash.clone(),
+        });
+        self.blobs.insert(hash, node.body);
+    }
+
     /// Adds a version of a stored node at another place, body unchanged.
     pub fn place(&mut self, node: &NodeRecord, parent: &str, position: i64) {
         let mut moved = node.clone();
@@ -144,16 +161,17 @@ pub(crate) fn node_record(node: &FlatNode) -> (NodeRecord, String, String) {
 
 /// A stored node back as a [`FlatNode`].
 pub(crate) fn flat(n: NodeWithBody) -> Result<FlatNode> {
-    let body = match serde_json::from_str(&n.body) {
-        Ok(Value::Object(body)) => body,
-        _ => return Err(Error::internal()),
-    };
-    Ok(FlatNode {
+    text(n)?.parse()
+}
+
+/// A stored node as text, its body not parsed.
+pub(crate) fn text(n: NodeWithBody) -> Result<NodeText> {
+    Ok(NodeText {
         uid: n.node.uid,
         parent: n.node.parent_uid,
         position: n.node.position,
         kind: n.node.kind.parse()?,
-        body,
+        body: n.body,
     })
 }
 
@@ -225,11 +243,26 @@ pub(crate) fn commit(
     if !tx.advance_collection_head(&head, c.revision)? {
         return Err(stale(c, c.revision));
     }
-    write_nodes(tx, c.id, head.revision, &edit)?;
     let event = changed_event(&head, author, &edit.changes);
+    write_revision(tx, c.id, head.revision, author, at, edit)?;
+    crate::integrations::emit(tx, access, "collection_changed", event, at)?;
+    Ok(head)
+}
+
+/// Stores the edit as revision `rev`: its blobs, its node versions and the
+/// revision's row with its note and changes.
+pub(crate) fn write_revision(
+    tx: &mut dyn Tx,
+    id: CollectionId,
+    rev: i64,
+    author: UserId,
+    at: Millis,
+    edit: Edit,
+) -> Result<()> {
+    write_nodes(tx, id, rev, &edit)?;
     tx.insert_revision(&RevisionRecord {
-        collection_id: c.id,
-        revision: head.revision,
+        collection_id: id,
+        revision: rev,
         author,
         created_at: at,
         changes: serde_json::to_string(&RevisionNote {
@@ -238,8 +271,7 @@ pub(crate) fn commit(
         })
         .map_err(|_| Error::internal())?,
     })?;
-    crate::integrations::emit(tx, access, "collection_changed", event, at)?;
-    Ok(head)
+    Ok(())
 }
 
 /// What webhooks are told of a change to a collection.

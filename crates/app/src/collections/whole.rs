@@ -1,14 +1,15 @@
 //! Whole collections: import, list, read, replace, patch, delete.
 
 use portico_domain::Error;
-use portico_domain::collection::{self, FlatNode, NodeKind};
+use portico_domain::collection::{self, FlatNode, NodeKind, NodeText};
 use portico_domain::ids::{CollectionId, WorkspaceId};
 use portico_domain::policy::Action;
 use portico_store::CollectionRecord;
 use serde_json::{Map, Value};
 
 use super::{
-    Edit, ElementChange, Saved, check_revision, collection_for, commit, edit_between, flat, name_of, saved, write_nodes,
+    Edit, ElementChange, Saved, check_revision, collection_for, commit, edit_between, flat, name_of, saved, text,
+    write_revision,
 };
 use crate::workspaces::{activity, listed_workspaces, workspace_for};
 use crate::{App, Principal, Result, now};
@@ -110,6 +111,22 @@ impl CollectionPatch {
     }
 }
 
+/// A collection as sent, in any supported format (R-COL-1).
+#[derive(Debug, Clone)]
+pub enum CollectionInput {
+    /// Already parsed.
+    Json(Value),
+    /// The JSON text, parsed straight to the nodes to store: the way to
+    /// import a large file (see `collection::import_nodes_slice`).
+    Text(Vec<u8>),
+}
+
+impl From<Value> for CollectionInput {
+    fn from(value: Value) -> Self {
+        CollectionInput::Json(value)
+    }
+}
+
 /// Parses a collection sent in any supported format (R-COL-1) and lays it
 /// out as nodes under `id`.
 fn nodes_of(value: Value, id: CollectionId) -> Result<Vec<FlatNode>> {
@@ -117,11 +134,35 @@ fn nodes_of(value: Value, id: CollectionId) -> Result<Vec<FlatNode>> {
     collection::flatten_owned(parsed, &id.to_string())
 }
 
+/// Like [`nodes_of`], each body as its stored text.
+fn node_texts(input: CollectionInput, id: CollectionId) -> Result<Vec<NodeText>> {
+    match input {
+        CollectionInput::Json(value) => Ok(nodes_of(value, id)?.iter().map(NodeText::of).collect()),
+        CollectionInput::Text(bytes) => Ok(collection::import_nodes_slice(&bytes, &id.to_string())?),
+    }
+}
+
 impl App {
     /// Imports a collection into a workspace (editors; R-COL-1).
-    pub async fn create_collection(&self, who: &Principal, ws: WorkspaceId, value: Value) -> Result<Saved> {
+    pub async fn create_collection(
+        &self,
+        who: &Principal,
+        ws: WorkspaceId,
+        input: impl Into<CollectionInput>,
+    ) -> Result<Saved> {
         let id = CollectionId::generate();
-        let nodes = nodes_of(value, id)?;
+        let mut nodes = node_texts(input.into(), id)?.into_iter();
+        let root = nodes.next().ok_or_else(Error::internal)?;
+        let name = name_of(&root.clone().parse()?.body);
+        let requests = nodes.as_slice().iter().filter(|n| n.kind == NodeKind::Request).count();
+        let created = ElementChange::named("created", NodeKind::Collection, &root.uid, &name);
+        let mut edit = Edit::default();
+        edit.put_text(root);
+        for node in nodes {
+            edit.put_text(node);
+        }
+        edit.changes.push(created.clone());
+        edit.note = Some(format!("Imported with {requests} requests"));
         let actor = who.actor();
         let at = now();
         self.store
@@ -130,7 +171,7 @@ impl App {
                 let record = CollectionRecord {
                     id,
                     workspace_id: ws,
-                    name: name_of(&nodes[0].body),
+                    name,
                     revision: 1,
                     created_by: actor.user_id,
                     updated_by: actor.user_id,
@@ -138,25 +179,7 @@ impl App {
                     updated_at: at,
                 };
                 tx.insert_collection(&record)?;
-                let mut edit = Edit::default();
-                for node in &nodes {
-                    edit.put(node);
-                }
-                edit.changes.push(ElementChange::of("created", &nodes[0]));
-                let requests = nodes.iter().filter(|n| n.kind == NodeKind::Request).count();
-                edit.note = Some(format!("Imported with {requests} requests"));
-                write_nodes(tx, id, 1, &edit)?;
-                tx.insert_revision(&portico_store::RevisionRecord {
-                    collection_id: id,
-                    revision: 1,
-                    author: actor.user_id,
-                    created_at: at,
-                    changes: serde_json::to_string(&super::RevisionNote {
-                        note: edit.note.take(),
-                        changes: std::mem::take(&mut edit.changes),
-                    })
-                    .map_err(|_| Error::internal())?,
-                })?;
+                write_revision(tx, id, 1, actor.user_id, at, edit)?;
                 activity(
                     tx,
                     &access,
@@ -165,8 +188,7 @@ impl App {
                     ("collection", id.to_string(), record.name.clone()),
                     at,
                 )?;
-                let created = [ElementChange::of("created", &nodes[0])];
-                let event = super::changed_event(&record, actor.user_id, &created);
+                let event = super::changed_event(&record, actor.user_id, &[created]);
                 crate::integrations::emit(tx, &access, "collection_changed", event, at)?;
                 saved(tx, &access, record)
             })
@@ -200,15 +222,15 @@ impl App {
             .await
     }
 
-    /// A collection in Collection Format v2.1, every element with its id so
-    /// that it can be addressed later. `export` asks for the export right,
+    /// A collection in Collection Format v2.1 (JSON text), every element
+    /// with its id so that it can be addressed later. `export` asks for the export right,
     /// which partner viewers lack (SPEC §3); reading needs only visibility.
     pub async fn collection(
         &self,
         who: &Principal,
         id: CollectionId,
         export: bool,
-    ) -> Result<(CollectionRecord, Value)> {
+    ) -> Result<(CollectionRecord, String)> {
         let actor = who.actor();
         let action = if export {
             Action::ExportElements
@@ -223,9 +245,8 @@ impl App {
                 Ok::<_, Error>((c, nodes))
             })
             .await?;
-        let nodes = nodes.into_iter().map(flat).collect::<Result<Vec<_>>>()?;
-        let tree = collection::assemble(&id.to_string(), nodes)?;
-        Ok((record, collection::export_with_ids_owned(tree)))
+        let nodes = nodes.into_iter().map(text).collect::<Result<Vec<_>>>()?;
+        Ok((record, collection::export_text(&id.to_string(), &nodes, true)?))
     }
 
     /// Replaces a collection's contents (PUT). Elements whose ids match keep

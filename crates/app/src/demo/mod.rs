@@ -162,6 +162,7 @@ impl App {
         let file: serde_json::Value = serde_json::from_str(DEMO_COLLECTION).map_err(|_| Error::internal())?;
         let collection = self.create_collection(&alice, pw_id, file).await?.collection;
         let (_, exported) = self.collection(&alice, collection.id, false).await?;
+        let exported: serde_json::Value = serde_json::from_str(&exported).map_err(|_| Error::internal())?;
         if let Some(refund) = exported["item"][1]["item"][0]["id"].as_str() {
             let write = crate::collections::ItemWrite {
                 body: Some(serde_json::json!({

@@ -10,19 +10,28 @@
 mod export;
 mod import;
 mod items;
+mod merge;
 mod model;
+mod stored;
+mod stream;
 mod tree;
 mod v1;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod v1_tests;
 
 pub use export::{export, export_owned, export_with_ids, export_with_ids_owned};
 pub use import::{MAX_FOLDER_DEPTH, import, import_json, import_owned};
 pub use items::{check_depth, folder_from_api, folder_height, request_from_api, response_from_api};
+pub use merge::{
+    ChangeKind, Conflict, ConflictKey, ItemChange, Location, LocationChange, MergeOutcome, Resolutions, Side, changes,
+    match_identities, three_way, three_way_owned,
+};
 pub use model::{Collection, DepthFirst, Item, ItemKind, ItemUid, Response};
+pub use stored::{NodeText, body_text, export_text};
+pub use stream::{import_nodes_reader, import_nodes_slice};
 pub use tree::{
     FieldChange, FlatNode, NodeKind, POSITION_STEP, assemble, diff, flatten, flatten_item, flatten_owned, position_at,
     response_node, root_body, slot, visible_fields,

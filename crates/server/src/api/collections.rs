@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use portico_api_types::*;
-use portico_app::collections::{CollectionPatch, ItemWrite, Placement};
+use portico_app::collections::{CollectionInput, CollectionPatch, ItemWrite, Placement};
 use portico_domain::Error;
 use portico_domain::collection::NodeKind;
 use portico_domain::ids::{CollectionId, WorkspaceId};
@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use utoipa::IntoParams;
 
 use crate::error::ApiResult;
-use crate::extract::{BaseRevision, Caller, CollectionJson, Json, Query};
+use crate::extract::{BaseRevision, Caller, CollectionJson, CollectionText, Json, Query};
 use crate::{AppState, views};
 
 /// Largest collection body accepted (R-SEC-2): imports and replacements.
@@ -90,10 +90,10 @@ pub async fn create_collection(
     State(s): State<AppState>,
     Caller(who): Caller,
     Query(q): Query<CreateParams>,
-    CollectionJson(body): CollectionJson,
+    CollectionText(body): CollectionText,
 ) -> ApiResult<(HeaderMap, axum::Json<CollectionSaved>)> {
     let ws = WorkspaceId::parse(&q.workspace).map_err(|_| Error::not_found("workspace"))?;
-    let saved = s.app.create_collection(&who, ws, body).await?;
+    let saved = s.app.create_collection(&who, ws, CollectionInput::Text(body)).await?;
     Ok((
         etag(saved.collection.revision),
         axum::Json(views::collection_saved(&saved)),
@@ -117,10 +117,11 @@ pub async fn get_collection(
     Caller(who): Caller,
     Path(id): Path<String>,
     Query(q): Query<GetParams>,
-) -> ApiResult<(HeaderMap, axum::Json<CollectionDocument>)> {
+) -> ApiResult<(HeaderMap, String)> {
     let download = q.download.unwrap_or(false);
     let (record, collection) = s.app.collection(&who, collection_id(&id)?, download).await?;
     let mut headers = etag(record.revision);
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     if download {
         let file: String = record
             .name
@@ -131,13 +132,10 @@ pub async fn get_collection(
             headers.insert(header::CONTENT_DISPOSITION, v);
         }
     }
-    Ok((
-        headers,
-        axum::Json(CollectionDocument {
-            collection,
-            revision: record.revision,
-        }),
-    ))
+    // A `CollectionDocument`, written around the exported text rather than
+    // parsed and serialised again.
+    let body = format!("{{\"collection\":{collection},\"revision\":{}}}", record.revision);
+    Ok((headers, body))
 }
 
 /// Replaces a collection's contents. Elements keep their identity where the
