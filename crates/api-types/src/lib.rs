@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 mod collections;
+mod forks;
 mod workspaces;
 pub use collections::*;
+pub use forks::*;
 pub use workspaces::*;
 
 /// Every error answer: `{"error": {"name": "snake_case_code", "message": "…"}}`.

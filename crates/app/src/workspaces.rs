@@ -535,6 +535,13 @@ impl App {
             .write(move |tx| {
                 let access = workspace_for(tx, &actor, id, Action::DeleteWorkspace)?;
                 let ws = &access.workspace;
+                // Forks elsewhere that read through collections of this
+                // workspace keep their trees.
+                for c in tx.collections_in(id)? {
+                    for fork in tx.layered_on(c.id)? {
+                        crate::collections::detach(tx, fork)?;
+                    }
+                }
                 tx.delete_workspace(id)?;
                 Audit::new(Some(ws.team_id), Some(actor.user_id), at).log(
                     tx,

@@ -288,5 +288,50 @@ fn authorize_workspace(action: Action, ws: &WorkspaceFacts) -> Result<(), Denied
     })
 }
 
+/// Whether a fork of an element of `source` may go into `dest` (R-FORK-1):
+/// into a workspace where the actor edits; team members within their team; a
+/// partner into the publisher's workspaces, or into their own team when that
+/// team is on a paid plan or they are `partner_editor` in the source.
+pub fn authorize_fork(actor: &Actor, source: &WorkspaceFacts, dest: &WorkspaceFacts) -> Result<(), Error> {
+    authorize(actor, Action::Fork, Resource::Workspace(source)).map_err(|d| d.into_error("collection"))?;
+    authorize(actor, Action::EditElements, Resource::Workspace(dest)).map_err(|d| match d {
+        Denied::Invisible => Error::not_found("workspace"),
+        Denied::Forbidden => Error::forbidden(
+            "fork_destination_not_editable",
+            "You can fork only into a workspace where you are an editor.",
+        ),
+    })?;
+    let same_team = dest.team.team_id == source.team.team_id;
+    if !source.is_partner() {
+        return if same_team {
+            Ok(())
+        } else {
+            Err(Error::forbidden(
+                "fork_outside_team",
+                "Team members fork into workspaces of their own team.",
+            ))
+        };
+    }
+    if same_team {
+        // A workspace of the publisher where the partner edits.
+        return Ok(());
+    }
+    let own_team = dest.team.is_member() && !dest.is_partner();
+    if !own_team {
+        return Err(Error::forbidden(
+            "fork_destination_not_allowed",
+            "Partners fork into a workspace of the publisher where they are editor, or into their own team.",
+        ));
+    }
+    if dest.team.plan.is_paid() || source.actor_role == Some(WorkspaceRole::PartnerEditor) {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "fork_requires_paid_plan",
+            "Forking into your own team needs a paid plan for your team, or the partner editor role in the source workspace.",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,53 @@ impl<'a> SqlTx<'a> {
         Self { conn }
     }
 
+    /// A collection's own node rows at a revision (`None`: the head),
+    /// hiding rows included.
+    fn own_nodes_at(&mut self, cid: &str, rev: Option<i64>) -> R<Vec<NodeWithBody>> {
+        let rows = match rev {
+            None => self.rows(
+                "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
+                 JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.to_rev IS NULL",
+                &[cid.into()],
+            )?,
+            Some(r) => self.rows(
+                "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
+                 JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.from_rev <= $2 \
+                 AND (n.to_rev IS NULL OR n.to_rev > $2)",
+                &[cid.into(), r.into()],
+            )?,
+        };
+        rows.iter().map(node_with_body_at).collect()
+    }
+
+    /// One own row of a collection as of revision `rev`.
+    fn own_version(&mut self, cid: &str, uid: &str, rev: i64) -> R<Option<NodeWithBody>> {
+        self.row(
+            "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
+             JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.uid = $2 AND n.from_rev <= $3 \
+             AND (n.to_rev IS NULL OR n.to_rev > $3) ORDER BY n.from_rev DESC LIMIT 1",
+            &[cid.into(), uid.into(), rev.into()],
+        )?
+        .map(|r| node_with_body_at(&r))
+        .transpose()
+    }
+
+    /// A node the collection reads through its layer (at a revision, or
+    /// the head), as the collection sees it.
+    fn layer_node(&mut self, id: CollectionId, cid: &str, uid: &str, rev: Option<i64>) -> R<Option<NodeWithBody>> {
+        let Some(layer) = Tx::layer_at(self, id, rev)? else {
+            return Ok(None);
+        };
+        let lid = layer.layer_id.to_string();
+        let found = self.own_version(&lid, uid, layer.layer_rev)?;
+        Ok(found
+            .filter(|n| n.node.parent_uid.is_some() && n.node.kind != HIDDEN_NODE)
+            .map(|mut n| {
+                relink(&mut n.node, &lid, cid);
+                n
+            }))
+    }
+
     fn exec(&mut self, sql: &'static str, params: &[Value]) -> R<u64> {
         self.conn.execute(sql, params)
     }
@@ -1112,68 +1159,294 @@ impl Tx for SqlTx<'_> {
     }
 
     fn nodes_at(&mut self, id: CollectionId, rev: Option<i64>) -> R<Vec<NodeWithBody>> {
-        let rows = match rev {
-            None => self.rows(
-                "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
-                 JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.to_rev IS NULL",
-                &[id.to_string().into()],
-            )?,
-            Some(r) => self.rows(
-                "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
-                 JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.from_rev <= $2 \
-                 AND (n.to_rev IS NULL OR n.to_rev > $2)",
-                &[id.to_string().into(), r.into()],
-            )?,
+        let cid = id.to_string();
+        let own = self.own_nodes_at(&cid, rev)?;
+        let Some(layer) = self.layer_at(id, rev)? else {
+            return Ok(own.into_iter().filter(|n| n.node.kind != HIDDEN_NODE).collect());
         };
-        rows.iter().map(node_with_body_at).collect()
+        let mine: std::collections::HashSet<String> = own.iter().map(|n| n.node.uid.clone()).collect();
+        let lid = layer.layer_id.to_string();
+        let mut out: Vec<NodeWithBody> = own.into_iter().filter(|n| n.node.kind != HIDDEN_NODE).collect();
+        for mut n in self.own_nodes_at(&lid, Some(layer.layer_rev))? {
+            if n.node.parent_uid.is_none() || n.node.kind == HIDDEN_NODE || mine.contains(&n.node.uid) {
+                continue;
+            }
+            relink(&mut n.node, &lid, &cid);
+            out.push(n);
+        }
+        Ok(out)
     }
 
     fn current_node(&mut self, id: CollectionId, uid: &str) -> R<Option<NodeWithBody>> {
-        self.row(
-            "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
-             JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.uid = $2 AND n.to_rev IS NULL",
-            &[id.to_string().into(), uid.into()],
-        )?
-        .map(|r| node_with_body_at(&r))
-        .transpose()
+        let cid = id.to_string();
+        let own = self
+            .row(
+                "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
+                 JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.uid = $2 AND n.to_rev IS NULL",
+                &[cid.as_str().into(), uid.into()],
+            )?
+            .map(|r| node_with_body_at(&r))
+            .transpose()?;
+        match own {
+            Some(n) if n.node.kind == HIDDEN_NODE => Ok(None),
+            Some(n) => Ok(Some(n)),
+            None => self.layer_node(id, &cid, uid, None),
+        }
     }
 
     fn node_version(&mut self, id: CollectionId, uid: &str, rev: i64) -> R<Option<NodeWithBody>> {
-        self.row(
-            "SELECT n.uid, n.parent_uid, n.position, n.kind, n.blob_hash, b.body FROM collection_nodes n \
-             JOIN blobs b ON b.hash = n.blob_hash WHERE n.collection_id = $1 AND n.uid = $2 AND n.from_rev <= $3 \
-             AND (n.to_rev IS NULL OR n.to_rev > $3) ORDER BY n.from_rev DESC LIMIT 1",
-            &[id.to_string().into(), uid.into(), rev.into()],
-        )?
-        .map(|r| node_with_body_at(&r))
-        .transpose()
+        let cid = id.to_string();
+        match self.own_version(&cid, uid, rev)? {
+            Some(n) if n.node.kind == HIDDEN_NODE => Ok(None),
+            Some(n) => Ok(Some(n)),
+            None => self.layer_node(id, &cid, uid, Some(rev)),
+        }
     }
 
     fn current_children(&mut self, id: CollectionId, parent: &str) -> R<Vec<NodeRecord>> {
+        let cid = id.to_string();
+        let own: Vec<NodeRecord> = self
+            .rows(
+                "SELECT uid, parent_uid, position, kind, blob_hash FROM collection_nodes \
+                 WHERE collection_id = $1 AND parent_uid = $2 AND to_rev IS NULL ORDER BY position, uid",
+                &[cid.as_str().into(), parent.into()],
+            )?
+            .iter()
+            .map(node_at)
+            .collect::<R<_>>()?;
+        let Some(layer) = self.layer_at(id, None)? else {
+            return Ok(own);
+        };
+        let lid = layer.layer_id.to_string();
+        let layer_parent = if parent == cid { lid.as_str() } else { parent };
+        let below: Vec<NodeRecord> = self
+            .rows(
+                "SELECT uid, parent_uid, position, kind, blob_hash FROM collection_nodes \
+                 WHERE collection_id = $1 AND parent_uid = $2 AND from_rev <= $3 AND (to_rev IS NULL OR to_rev > $3)",
+                &[lid.as_str().into(), layer_parent.into(), layer.layer_rev.into()],
+            )?
+            .iter()
+            .map(node_at)
+            .collect::<R<_>>()?;
+        let mut out: Vec<NodeRecord> = own.into_iter().filter(|n| n.kind != HIDDEN_NODE).collect();
+        if !below.is_empty() {
+            let mine: std::collections::HashSet<String> = self
+                .rows(
+                    "SELECT uid FROM collection_nodes WHERE collection_id = $1 AND to_rev IS NULL",
+                    &[cid.as_str().into()],
+                )?
+                .iter()
+                .map(|r| r.text(0).map(str::to_string))
+                .collect::<R<_>>()?;
+            for mut n in below {
+                if !mine.contains(&n.uid) && n.kind != HIDDEN_NODE {
+                    relink(&mut n, &lid, &cid);
+                    out.push(n);
+                }
+            }
+        }
+        out.sort_by(|a, b| (a.position, &a.uid).cmp(&(b.position, &b.uid)));
+        Ok(out)
+    }
+
+    fn element_in_workspace(&mut self, ws: WorkspaceId, kind: &str, id: &str) -> R<bool> {
+        if kind == "collection" {
+            let found = self.row(
+                "SELECT 1 FROM collections WHERE workspace_id = $1 AND id = $2",
+                &[ws.to_string().into(), id.into()],
+            )?;
+            return Ok(found.is_some());
+        }
+        let own = self.row(
+            "SELECT 1 FROM collection_nodes n JOIN collections c ON c.id = n.collection_id \
+             WHERE c.workspace_id = $1 AND n.uid = $2 AND n.kind = $3 AND n.to_rev IS NULL LIMIT 1",
+            &[ws.to_string().into(), id.into(), kind.into()],
+        )?;
+        if own.is_some() {
+            return Ok(true);
+        }
+        // Elements a fork reads through its layer.
+        let layered: Vec<CollectionId> = self
+            .rows(
+                "SELECT DISTINCT c.id FROM collections c JOIN collection_layers l ON l.collection_id = c.id \
+                 WHERE c.workspace_id = $1 AND l.layer_id IS NOT NULL",
+                &[ws.to_string().into()],
+            )?
+            .iter()
+            .map(|r| CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e)))
+            .collect::<R<_>>()?;
+        for c in layered {
+            if self.current_node(c, id)?.is_some_and(|n| n.node.kind == kind) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn insert_fork(&mut self, f: &ForkRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO collection_forks (collection_id, parent_id, label, base_revision, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                f.collection_id.to_string().into(),
+                f.parent_id.to_string().into(),
+                f.label.as_str().into(),
+                f.base_revision.into(),
+                f.created_by.to_string().into(),
+                f.created_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn fork_of(&mut self, id: CollectionId) -> R<Option<ForkRecord>> {
+        self.row(
+            "SELECT collection_id, parent_id, label, base_revision, created_by, created_at FROM collection_forks \
+             WHERE collection_id = $1",
+            &[id.to_string().into()],
+        )?
+        .map(|r| fork_at(&r))
+        .transpose()
+    }
+
+    fn forks_of(&mut self, parent: CollectionId) -> R<Vec<ForkRecord>> {
+        self.rows(
+            "SELECT collection_id, parent_id, label, base_revision, created_by, created_at FROM collection_forks \
+             WHERE parent_id = $1 ORDER BY created_at, collection_id",
+            &[parent.to_string().into()],
+        )?
+        .iter()
+        .map(fork_at)
+        .collect()
+    }
+
+    fn forks_by(&mut self, user: UserId) -> R<Vec<ForkRecord>> {
+        self.rows(
+            "SELECT collection_id, parent_id, label, base_revision, created_by, created_at FROM collection_forks \
+             WHERE created_by = $1 ORDER BY created_at, collection_id",
+            &[user.to_string().into()],
+        )?
+        .iter()
+        .map(fork_at)
+        .collect()
+    }
+
+    fn set_fork_base(&mut self, id: CollectionId, base_revision: i64) -> R<()> {
+        self.exec(
+            "UPDATE collection_forks SET base_revision = $1 WHERE collection_id = $2",
+            &[base_revision.into(), id.to_string().into()],
+        )?;
+        Ok(())
+    }
+
+    fn set_layer(&mut self, id: CollectionId, from_rev: i64, layer: Option<Layer>) -> R<()> {
+        self.exec(
+            "INSERT INTO collection_layers (collection_id, from_rev, layer_id, layer_rev) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (collection_id, from_rev) DO UPDATE SET layer_id = $3, layer_rev = $4",
+            &[
+                id.to_string().into(),
+                from_rev.into(),
+                layer.map(|l| l.layer_id.to_string()).into(),
+                layer.map(|l| l.layer_rev).into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn layer_at(&mut self, id: CollectionId, rev: Option<i64>) -> R<Option<Layer>> {
+        let row = self.row(
+            "SELECT layer_id, layer_rev FROM collection_layers WHERE collection_id = $1 AND from_rev <= $2 \
+             ORDER BY from_rev DESC LIMIT 1",
+            &[id.to_string().into(), rev.unwrap_or(i64::MAX).into()],
+        )?;
+        let Some(row) = row else { return Ok(None) };
+        match (row.opt_text(0)?, row.opt_int(1)?) {
+            (Some(layer), Some(layer_rev)) => Ok(Some(Layer {
+                layer_id: CollectionId::parse(layer).map_err(|e| corrupt("collection id", e))?,
+                layer_rev,
+            })),
+            _ => Ok(None),
+        }
+    }
+
+    fn layered_on(&mut self, id: CollectionId) -> R<Vec<CollectionId>> {
+        self.rows(
+            "SELECT DISTINCT collection_id FROM collection_layers WHERE layer_id = $1",
+            &[id.to_string().into()],
+        )?
+        .iter()
+        .map(|r| CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e)))
+        .collect()
+    }
+
+    fn layers(&mut self, id: CollectionId) -> R<Vec<(i64, Option<Layer>)>> {
+        self.rows(
+            "SELECT from_rev, layer_id, layer_rev FROM collection_layers WHERE collection_id = $1 ORDER BY from_rev",
+            &[id.to_string().into()],
+        )?
+        .iter()
+        .map(|r| {
+            let layer = match (r.opt_text(1)?, r.opt_int(2)?) {
+                (Some(l), Some(layer_rev)) => Some(Layer {
+                    layer_id: CollectionId::parse(l).map_err(|e| corrupt("collection id", e))?,
+                    layer_rev,
+                }),
+                _ => None,
+            };
+            Ok((r.int(0)?, layer))
+        })
+        .collect()
+    }
+
+    fn node_history(&mut self, id: CollectionId) -> R<Vec<(NodeRecord, i64, Option<i64>)>> {
+        self.rows(
+            "SELECT uid, parent_uid, position, kind, blob_hash, from_rev, to_rev FROM collection_nodes \
+             WHERE collection_id = $1",
+            &[id.to_string().into()],
+        )?
+        .iter()
+        .map(|r| Ok((node_at(r)?, r.int(5)?, r.opt_int(6)?)))
+        .collect()
+    }
+
+    fn insert_node_versions(&mut self, id: CollectionId, rows: &[(NodeRecord, i64, Option<i64>)]) -> R<()> {
+        let cid = id.to_string();
+        for (n, from, to) in rows {
+            self.exec(
+                "INSERT INTO collection_nodes (collection_id, uid, parent_uid, position, kind, blob_hash, from_rev, to_rev) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    cid.as_str().into(),
+                    n.uid.as_str().into(),
+                    n.parent_uid.clone().into(),
+                    n.position.into(),
+                    n.kind.as_str().into(),
+                    n.blob_hash.as_str().into(),
+                    (*from).into(),
+                    (*to).into(),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn clear_layers(&mut self, id: CollectionId) -> R<()> {
+        self.exec(
+            "DELETE FROM collection_layers WHERE collection_id = $1",
+            &[id.to_string().into()],
+        )?;
+        Ok(())
+    }
+
+    fn own_nodes(&mut self, id: CollectionId) -> R<Vec<NodeRecord>> {
         self.rows(
             "SELECT uid, parent_uid, position, kind, blob_hash FROM collection_nodes \
-             WHERE collection_id = $1 AND parent_uid = $2 AND to_rev IS NULL ORDER BY position, uid",
-            &[id.to_string().into(), parent.into()],
+             WHERE collection_id = $1 AND to_rev IS NULL",
+            &[id.to_string().into()],
         )?
         .iter()
         .map(node_at)
         .collect()
-    }
-
-    fn element_in_workspace(&mut self, ws: WorkspaceId, kind: &str, id: &str) -> R<bool> {
-        let found = if kind == "collection" {
-            self.row(
-                "SELECT 1 FROM collections WHERE workspace_id = $1 AND id = $2",
-                &[ws.to_string().into(), id.into()],
-            )?
-        } else {
-            self.row(
-                "SELECT 1 FROM collection_nodes n JOIN collections c ON c.id = n.collection_id \
-                 WHERE c.workspace_id = $1 AND n.uid = $2 AND n.kind = $3 AND n.to_rev IS NULL LIMIT 1",
-                &[ws.to_string().into(), id.into(), kind.into()],
-            )?
-        };
-        Ok(found.is_some())
     }
 
     fn insert_revision(&mut self, r: &RevisionRecord) -> R<()> {
@@ -2007,6 +2280,25 @@ fn node_at(r: &Row) -> R<NodeRecord> {
         position: r.int(2)?,
         kind: r.text(3)?.to_string(),
         blob_hash: r.text(4)?.to_string(),
+    })
+}
+
+/// A layer's node as its upper collection sees it: the layer's own
+/// collection node is the upper one's.
+fn relink(node: &mut NodeRecord, layer: &str, upper: &str) {
+    if node.parent_uid.as_deref() == Some(layer) {
+        node.parent_uid = Some(upper.to_owned());
+    }
+}
+
+fn fork_at(r: &Row) -> R<ForkRecord> {
+    Ok(ForkRecord {
+        collection_id: CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e))?,
+        parent_id: CollectionId::parse(r.text(1)?).map_err(|e| corrupt("collection id", e))?,
+        label: r.text(2)?.to_string(),
+        base_revision: r.int(3)?,
+        created_by: user_id(r.text(4)?)?,
+        created_at: r.int(5)?,
     })
 }
 

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/0011_element_comments.sql")),
     (12, include_str!("../migrations/0012_integrations.sql")),
     (13, include_str!("../migrations/0013_collection_children.sql")),
+    (14, include_str!("../migrations/0014_forks.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

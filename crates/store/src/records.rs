@@ -264,6 +264,30 @@ pub struct NodeRecord {
     pub blob_hash: String,
 }
 
+/// The `kind` (and blob hash) of a node row that hides a node of the layer
+/// below it in a copy-on-write tree; never returned by the tree reads.
+pub const HIDDEN_NODE: &str = "deleted";
+
+/// A collection forked from another (R-FORK-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForkRecord {
+    pub collection_id: CollectionId,
+    pub parent_id: CollectionId,
+    pub label: String,
+    /// The parent revision the fork was made from or last pulled.
+    pub base_revision: i64,
+    pub created_by: UserId,
+    pub created_at: Millis,
+}
+
+/// The tree a collection's own node rows are laid over, from some revision
+/// on: `layer_id` at revision `layer_rev`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layer {
+    pub layer_id: CollectionId,
+    pub layer_rev: i64,
+}
+
 /// A node with its JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeWithBody {

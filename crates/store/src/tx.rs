@@ -176,6 +176,37 @@ pub trait Tx {
     /// The current children of a node, ordered.
     fn current_children(&mut self, id: CollectionId, parent: &str) -> R<Vec<NodeRecord>>;
     fn insert_revision(&mut self, r: &RevisionRecord) -> R<()>;
+
+    // forks and copy-on-write trees
+    fn insert_fork(&mut self, f: &ForkRecord) -> R<()>;
+    /// The fork record of a collection, if it is a fork.
+    fn fork_of(&mut self, id: CollectionId) -> R<Option<ForkRecord>>;
+    /// The forks of a collection, oldest first.
+    fn forks_of(&mut self, parent: CollectionId) -> R<Vec<ForkRecord>>;
+    /// The forks a user made, oldest first.
+    fn forks_by(&mut self, user: UserId) -> R<Vec<ForkRecord>>;
+    fn set_fork_base(&mut self, id: CollectionId, base_revision: i64) -> R<()>;
+    /// From revision `from_rev` on, the collection's tree is its own rows
+    /// over `layer` (`None`: its own rows alone).
+    fn set_layer(&mut self, id: CollectionId, from_rev: i64, layer: Option<Layer>) -> R<()>;
+    /// The layer under a revision of the collection (`None`: the head).
+    fn layer_at(&mut self, id: CollectionId, rev: Option<i64>) -> R<Option<Layer>>;
+    /// The collections whose current or past trees read through `id`.
+    fn layered_on(&mut self, id: CollectionId) -> R<Vec<CollectionId>>;
+    /// The collection's own current rows, hiding rows included (for copying
+    /// a fork's changes into a fork of it).
+    fn own_nodes(&mut self, id: CollectionId) -> R<Vec<NodeRecord>>;
+    /// Every layer entry of a collection: from which revision on which
+    /// layer applies, oldest first.
+    fn layers(&mut self, id: CollectionId) -> R<Vec<(i64, Option<Layer>)>>;
+    /// Every own row of a collection ever, with the revisions it is valid
+    /// for (`to_rev` `None`: still current).
+    fn node_history(&mut self, id: CollectionId) -> R<Vec<(NodeRecord, i64, Option<i64>)>>;
+    /// Adds node rows valid for the given revisions.
+    fn insert_node_versions(&mut self, id: CollectionId, rows: &[(NodeRecord, i64, Option<i64>)]) -> R<()>;
+    /// Forgets every layer of the collection: it stands alone at every
+    /// revision.
+    fn clear_layers(&mut self, id: CollectionId) -> R<()>;
     /// Whether a current element of this kind (`collection`, `folder`,
     /// `request`, `response`) with this id lives in the workspace.
     fn element_in_workspace(&mut self, ws: WorkspaceId, kind: &str, id: &str) -> R<bool>;

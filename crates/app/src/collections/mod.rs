@@ -7,6 +7,7 @@
 //! write makes a revision naming the elements it touched.
 
 mod comments;
+mod forks;
 mod history;
 mod items;
 mod roles;
@@ -19,12 +20,16 @@ use portico_domain::collection::{FlatNode, NodeKind, NodeText};
 use portico_domain::ids::{CollectionId, UserId};
 use portico_domain::policy::{Action, Actor};
 use portico_domain::workspace::WorkspaceKind;
-use portico_store::{CollectionRecord, Millis, NodeRecord, NodeWithBody, RevisionRecord, Tx, WorkspaceAccess};
+use portico_store::{
+    CollectionRecord, HIDDEN_NODE, Millis, NodeRecord, NodeWithBody, RevisionRecord, Tx, WorkspaceAccess,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use comments::{CommentTarget, ElementCommentDraft};
+pub(crate) use forks::detach;
+pub use forks::{ForkList, ForkView, MAX_FORK_LABEL, PullOutcome};
 pub use history::{ChangeWithDiff, RevisionView};
 pub use items::{ItemView, ItemWrite, Placement};
 pub use whole::{CollectionInput, CollectionPatch, CollectionSummary};
@@ -108,6 +113,9 @@ pub(crate) struct Edit {
     pub note: Option<String>,
     /// The collection's new name, when its info changed.
     pub name: Option<String>,
+    /// The edit lays a fork's tree anew over its layer (a pull): removed
+    /// rows are only closed, never turned into hiding rows.
+    pub rebased: bool,
 }
 
 impl Edit {
@@ -210,7 +218,7 @@ pub(crate) fn check_revision(c: &CollectionRecord, expected: Option<i64>) -> Res
     }
 }
 
-fn stale(c: &CollectionRecord, expected: i64) -> Error {
+pub(crate) fn stale(c: &CollectionRecord, expected: i64) -> Error {
     Error::conflict(
         "revision_conflict",
         format!(
@@ -293,6 +301,21 @@ pub(crate) fn write_nodes(tx: &mut dyn Tx, id: CollectionId, rev: i64, edit: &Ed
     closed.extend(edit.removed.iter().cloned());
     tx.close_nodes(id, &closed, rev)?;
     tx.insert_nodes(id, rev, &edit.nodes)?;
+    if !edit.rebased && !edit.removed.is_empty() && tx.layer_at(id, None)?.is_some() {
+        // A fork deleting what it reads through its layer hides it.
+        let hidden: Vec<NodeRecord> = edit
+            .removed
+            .iter()
+            .map(|uid| NodeRecord {
+                uid: uid.clone(),
+                parent_uid: None,
+                position: 0,
+                kind: HIDDEN_NODE.to_owned(),
+                blob_hash: HIDDEN_NODE.to_owned(),
+            })
+            .collect();
+        tx.insert_nodes(id, rev, &hidden)?;
+    }
     Ok(())
 }
 

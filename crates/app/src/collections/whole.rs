@@ -258,14 +258,20 @@ impl App {
         value: Value,
         expected: Option<i64>,
     ) -> Result<Saved> {
-        let nodes = nodes_of(value, id)?;
+        let mut nodes = nodes_of(value, id)?;
         let actor = who.actor();
         let at = now();
         self.store
             .write(move |tx| {
                 let (c, access) = collection_for(tx, &actor, id, Action::EditElements)?;
                 check_revision(&c, expected)?;
-                let edit = edit_between(tx.nodes_at(id, None)?, &nodes)?;
+                let old = tx.nodes_at(id, None)?;
+                // Items of a file without ids keep the identity they had
+                // (matched by path and name), so that history, forks and
+                // pulls see an edit rather than a deletion and an addition.
+                let old_flat = old.iter().cloned().map(flat).collect::<Result<Vec<_>>>()?;
+                collection::match_identities(&old_flat, &mut nodes);
+                let edit = edit_between(old, &nodes)?;
                 let head = commit(tx, &access, &c, actor.user_id, at, edit)?;
                 saved(tx, &access, head)
             })
@@ -309,6 +315,9 @@ impl App {
         self.store
             .write(move |tx| {
                 let (c, access) = collection_for(tx, &actor, id, Action::EditElements)?;
+                for fork in tx.layered_on(id)? {
+                    super::forks::detach(tx, fork)?;
+                }
                 tx.delete_collection(id)?;
                 tx.delete_element_roles(super::ELEMENT, &id.to_string())?;
                 let deleted = ElementChange {

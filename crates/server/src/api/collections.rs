@@ -18,12 +18,12 @@ use crate::{AppState, views};
 /// Largest collection body accepted (R-SEC-2): imports and replacements.
 pub const MAX_COLLECTION_BYTES: usize = 32 * 1024 * 1024;
 
-fn collection_id(s: &str) -> Result<CollectionId, Error> {
+pub(crate) fn collection_id(s: &str) -> Result<CollectionId, Error> {
     CollectionId::parse(s).map_err(|_| Error::not_found("collection"))
 }
 
 /// `ETag` for a revision, as `If-Match` takes it back.
-fn etag(revision: i64) -> HeaderMap {
+pub(crate) fn etag(revision: i64) -> HeaderMap {
     let mut h = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&format!("\"{revision}\"")) {
         h.insert(header::ETAG, v);

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod collections;
 pub mod element_comments;
 pub mod environments;
+pub mod forks;
 pub mod health;
 pub mod integrations;
 pub mod invitations;
@@ -135,6 +136,11 @@ fn collection_routes() -> OpenApiRouter<AppState> {
             c::delete_collection
         ))
         .routes(routes!(c::changelog))
+        .routes(routes!(forks::create_fork))
+        .routes(routes!(forks::list_forks))
+        .routes(routes!(forks::my_forks))
+        .routes(routes!(forks::source_status))
+        .routes(routes!(forks::pull))
         .routes(routes!(c::get_roles, c::update_roles))
         .routes(routes!(c::restore))
         .routes(routes!(c::create_folder))

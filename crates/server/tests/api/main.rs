@@ -10,6 +10,7 @@ mod conventions;
 mod element_comments;
 mod environments;
 mod events;
+mod forks;
 mod integrations;
 mod mail;
 mod partner_workspaces;

@@ -1,0 +1,204 @@
+//! Forks and pulls of collections (R-FORK-1..3).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use portico_api_types::*;
+use portico_app::collections::ForkList as Forks;
+use portico_domain::Error;
+use portico_domain::collection::{ConflictKey, Resolutions, Side};
+use portico_domain::ids::WorkspaceId;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::collections::{collection_id, etag};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{BaseRevision, Caller, Json, Query, parse_json};
+use crate::{AppState, views};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForkParams {
+    /// The workspace to create the fork in.
+    pub workspace: String,
+}
+
+/// Forks a collection into a workspace where the caller is editor (R-FORK-1).
+#[utoipa::path(post, path = "/api/collections/fork/{collectionId}", tag = "forks",
+    params(("collectionId" = String, Path), ForkParams), request_body = CreateFork,
+    responses((status = 200, body = ForkCreated), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn create_fork(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    Query(q): Query<ForkParams>,
+    Json(body): Json<CreateFork>,
+) -> ApiResult<(HeaderMap, axum::Json<ForkCreated>)> {
+    let ws = WorkspaceId::parse(&q.workspace).map_err(|_| Error::not_found("workspace"))?;
+    let (c, fork) = s
+        .app
+        .fork_collection(&who, collection_id(&id)?, ws, &body.label)
+        .await?;
+    Ok((
+        etag(c.revision),
+        axum::Json(ForkCreated {
+            collection: ForkedCollection {
+                id: c.id.to_string(),
+                name: c.name.clone(),
+                uid: views::collection_uid(&c),
+                fork: ForkInfo {
+                    label: fork.label,
+                    created_at: views::time(fork.created_at),
+                    from: fork.parent_id.to_string(),
+                },
+                revision: c.revision,
+            },
+        }),
+    ))
+}
+
+fn fork_list(list: Forks) -> ForkList {
+    let data: Vec<ForkEntry> = list
+        .forks
+        .into_iter()
+        .map(|f| ForkEntry {
+            fork_id: f.collection.id.to_string(),
+            fork_name: f.collection.name.clone(),
+            fork_label: f.fork.label,
+            created_at: views::time(f.fork.created_at),
+            created_by: f.fork.created_by.to_string(),
+            source_id: f.fork.parent_id.to_string(),
+            workspace_id: f.collection.workspace_id.to_string(),
+        })
+        .collect();
+    ForkList {
+        meta: ForkListMeta {
+            total: data.len(),
+            inaccessible_forks: list.hidden,
+            next_cursor: None,
+        },
+        data,
+    }
+}
+
+/// The forks of a collection that the caller may see (R-FORK-2; filtered in
+/// multi-partner mode, R-MULTI-3).
+#[utoipa::path(get, path = "/api/collections/{collectionId}/forks", tag = "forks",
+    params(("collectionId" = String, Path)),
+    responses((status = 200, body = ForkList), (status = 404, body = ErrorBody)))]
+pub async fn list_forks(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ForkList>> {
+    let list = s.app.collection_forks(&who, collection_id(&id)?).await?;
+    Ok(axum::Json(fork_list(list)))
+}
+
+/// The forks the caller made.
+#[utoipa::path(get, path = "/api/collections/collection-forks", tag = "forks",
+    responses((status = 200, body = ForkList)))]
+pub async fn my_forks(State(s): State<AppState>, Caller(who): Caller) -> ApiResult<axum::Json<ForkList>> {
+    Ok(axum::Json(fork_list(s.app.my_collection_forks(&who).await?)))
+}
+
+/// Whether the fork's source changed since the fork was made or last pulled.
+#[utoipa::path(get, path = "/api/collections/{collectionId}/source-status", tag = "forks",
+    params(("collectionId" = String, Path)),
+    responses((status = 200, body = SourceStatus), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn source_status(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<SourceStatus>> {
+    let (fork, ahead) = s.app.source_status(&who, collection_id(&id)?).await?;
+    let entry = SourceStatusEntry {
+        is_source_ahead: ahead,
+        source_id: fork.parent_id.to_string(),
+        base_revision: fork.base_revision,
+    };
+    let mut collection = serde_json::Map::new();
+    collection.insert(
+        fork.collection_id.to_string(),
+        serde_json::to_value(entry).map_err(|_| Error::internal())?,
+    );
+    Ok(axum::Json(SourceStatus { collection }))
+}
+
+/// Pulls the source's changes into a fork (R-FORK-3). Unresolved conflicts
+/// answer `409 pull_conflicts` with each conflict's three values, and
+/// nothing changes; send them back resolved with `source` or `destination`.
+#[utoipa::path(put, path = "/api/collections/{collectionId}/pulls", tag = "forks",
+    params(("collectionId" = String, Path), ("If-Match" = Option<String>, Header, description = "The fork revision the pull is based on")),
+    request_body(content = PullRequestBody, description = "Optional: resolutions of the conflicts of an earlier answer"),
+    responses((status = 200, body = PullDone), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = PullConflicts)))]
+pub async fn pull(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    BaseRevision(base): BaseRevision,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    // The reference API sends no body; resolutions are Portico's addition.
+    let body: PullRequestBody = if body.iter().all(u8::is_ascii_whitespace) {
+        PullRequestBody::default()
+    } else {
+        parse_json(&body)?
+    };
+    let mut resolutions = Resolutions::new();
+    for r in body.resolutions {
+        let side = match r.side.as_str() {
+            "source" => Side::Source,
+            "destination" => Side::Destination,
+            _ => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_resolution",
+                    "A resolution's side is `source` or `destination`.",
+                ));
+            }
+        };
+        resolutions.extend([(
+            ConflictKey {
+                uid: r.uid,
+                path: r.path,
+            },
+            side,
+        )]);
+    }
+    let outcome = s
+        .app
+        .pull_collection(&who, collection_id(&id)?, resolutions, base)
+        .await?;
+    if !outcome.conflicts.is_empty() {
+        let conflicts = outcome
+            .conflicts
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap_or_default())
+            .collect();
+        let body = PullConflicts {
+            error: serde_json::json!({
+                "name": "pull_conflicts",
+                "message": "The source and the fork changed the same things differently; resolve each conflict with `source` or `destination`.",
+            }),
+            conflicts,
+        };
+        return Ok((StatusCode::CONFLICT, axum::Json(body)).into_response());
+    }
+    let changes = outcome
+        .changes
+        .iter()
+        .map(|c| serde_json::to_value(c).unwrap_or_default())
+        .collect();
+    let done = PullDone {
+        collection: PullRef {
+            destination_id: outcome.fork.id.to_string(),
+            source_id: outcome.parent_id.to_string(),
+            revision: outcome.fork.revision,
+        },
+        changes,
+    };
+    Ok((etag(outcome.fork.revision), axum::Json(done)).into_response())
+}

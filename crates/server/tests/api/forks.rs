@@ -1,0 +1,431 @@
+//! Forks and pulls over HTTP (R-FORK-1..3, R-MULTI-3): who may fork where,
+//! fork listings and the source status, pulls with and without conflicts,
+//! and a publisher's whole new version reaching a partner's fork.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{Client, PASSWORD, Partnership, TestApp, assert_error};
+
+/// A collection as many real exports are: no item ids.
+fn api_v1() -> Value {
+    json!({
+        "info": {"name": "Payments API", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            {"name": "Payments", "item": [
+                {"name": "List payments", "request": {"method": "GET", "url": "https://pay.example/v1/payments", "header": []}},
+                {"name": "Create a payment", "request": {"method": "POST", "url": "https://pay.example/v1/payments",
+                    "header": [{"key": "Content-Type", "value": "application/json"}],
+                    "body": {"mode": "raw", "raw": "{\"amount\": 100}"}}}
+            ]},
+            {"name": "Ping", "request": {"method": "GET", "url": "https://pay.example/ping"}}
+        ]
+    })
+}
+
+/// The next version of the same API, again without ids: one request
+/// renamed, one URL changed, one request added.
+fn api_v2() -> Value {
+    json!({
+        "info": {"name": "Payments API", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            {"name": "Payments", "item": [
+                {"name": "List all payments", "request": {"method": "GET", "url": "https://pay.example/v1/payments", "header": []}},
+                {"name": "Create a payment", "request": {"method": "POST", "url": "https://pay.example/v2/payments",
+                    "header": [{"key": "Content-Type", "value": "application/json"}],
+                    "body": {"mode": "raw", "raw": "{\"amount\": 100}"}}},
+                {"name": "Refund a payment", "request": {"method": "POST", "url": "https://pay.example/v2/refunds"}}
+            ]},
+            {"name": "Ping", "request": {"method": "GET", "url": "https://pay.example/ping"}}
+        ]
+    })
+}
+
+async fn ops(app: &TestApp) -> Client {
+    let mut ops = app.anonymous();
+    ops.login("ops@portico.example", PASSWORD).await;
+    ops
+}
+
+async fn workspace(c: &Client, team: &str, name: &str) -> String {
+    let (status, ws) = c
+        .post(
+            "/api/workspaces",
+            json!({ "workspace": { "name": name, "type": "team", "teamId": team } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ws}");
+    ws["workspace"]["id"].as_str().unwrap().to_string()
+}
+
+async fn import(c: &Client, ws: &str, file: Value) -> String {
+    let (status, body) = c.post(&format!("/api/collections?workspace={ws}"), file).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["collection"]["id"].as_str().unwrap().to_string()
+}
+
+async fn fork(c: &Client, id: &str, ws: &str, label: &str) -> (StatusCode, Value) {
+    c.post(
+        &format!("/api/collections/fork/{id}?workspace={ws}"),
+        json!({ "label": label }),
+    )
+    .await
+}
+
+async fn doc(c: &Client, id: &str) -> Value {
+    let (status, body) = c.get(&format!("/api/collections/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// The uid of the request named `name` in a collection document.
+fn uid_of(doc: &Value, name: &str) -> String {
+    fn find(items: &Value, name: &str) -> Option<String> {
+        items.as_array()?.iter().find_map(|i| {
+            if i["name"] == name && i.get("request").is_some() {
+                i["id"].as_str().map(str::to_string)
+            } else {
+                find(&i["item"], name)
+            }
+        })
+    }
+    find(&doc["collection"]["item"], name).unwrap_or_else(|| panic!("no request {name} in {doc}"))
+}
+
+/// Request names with their method and URL, in tree order.
+fn requests(doc: &Value) -> Vec<(String, String, String)> {
+    fn walk(items: &Value, out: &mut Vec<(String, String, String)>) {
+        for i in items.as_array().into_iter().flatten() {
+            if let Some(r) = i.get("request") {
+                out.push((
+                    i["name"].as_str().unwrap_or_default().to_string(),
+                    r["method"].as_str().unwrap_or_default().to_string(),
+                    r["url"].as_str().unwrap_or_default().to_string(),
+                ));
+            }
+            walk(&i["item"], out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&doc["collection"]["item"], &mut out);
+    out
+}
+
+async fn source_ahead(c: &Client, fork: &str) -> bool {
+    let (status, body) = c.get(&format!("/api/collections/{fork}/source-status")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["collection"][fork]["isSourceAhead"].as_bool().unwrap()
+}
+
+async fn pull(c: &Client, fork: &str, body: Value) -> (StatusCode, Value) {
+    c.put(&format!("/api/collections/{fork}/pulls"), body).await
+}
+
+/// The publisher's collection in the Partner Workspace, and the partner's
+/// own team workspace.
+async fn published(app: &TestApp, role: &str) -> (Partnership, String, String) {
+    let p = app.partnership(role).await;
+    let coll = import(&p.alice, &p.pw, api_v1()).await;
+    let own = workspace(&p.gina, &p.globex, "Globex work").await;
+    (p, coll, own)
+}
+
+async fn r_fork_1_partners_fork_by_role_plan_and_destination(app: TestApp) {
+    // Partner viewer, free team: not into their own team, not into the PW.
+    let (p, coll, own) = published(&app, "4").await;
+    assert_error(
+        &fork(&p.gina, &coll, &own, "mine").await,
+        StatusCode::FORBIDDEN,
+        "fork_requires_paid_plan",
+    );
+    assert_error(
+        &fork(&p.gina, &coll, &p.pw, "mine").await,
+        StatusCode::FORBIDDEN,
+        "fork_destination_not_editable",
+    );
+    // A label is required.
+    assert_error(
+        &fork(&p.gina, &coll, &own, "  ").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_fork_label",
+    );
+    // Nothing was written by the refusals.
+    let (_, mine) = p.gina.get("/api/collections/collection-forks").await;
+    assert_eq!(mine["data"], json!([]));
+    // On a paid plan the viewer may fork into their own team.
+    let ops = ops(&app).await;
+    let (status, body) = ops
+        .patch(&format!("/api/teams/{}", p.globex), json!({ "plan": "basic" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = fork(&p.gina, &coll, &own, "mine").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["collection"]["fork"]["label"], "mine");
+    assert_eq!(body["collection"]["fork"]["from"], coll.as_str());
+    // The publisher cannot fork into a team it cannot see, nor to another
+    // team at all.
+    assert_error(
+        &fork(&p.alice, &coll, &own, "x").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let internal = workspace(&p.alice, &p.acme, "Internal").await;
+    let (status, body) = fork(&p.alice, &coll, &internal, "internal copy").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A stranger does not see the collection.
+    let eve = app.user("eve@else.example", "Eve").await;
+    let eve_team = app.team(&eve, "Else").await;
+    let eve_ws = workspace(&eve, &eve_team, "Else").await;
+    assert_error(
+        &fork(&eve, &coll, &eve_ws, "x").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}
+
+async fn r_fork_1_a_partner_editor_forks_into_their_free_team_and_the_pw(app: TestApp) {
+    let (p, coll, own) = published(&app, "5").await;
+    let (status, body) = fork(&p.gina, &coll, &own, "ours").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = fork(&p.gina, &coll, &p.pw, "in the PW").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Team members stay within their team.
+    let gina_team_ws = own;
+    let (_, imported) = p
+        .gina
+        .post(&format!("/api/collections?workspace={gina_team_ws}"), api_v1())
+        .await;
+    let globex_coll = imported["collection"]["id"].as_str().unwrap();
+    assert_error(
+        &fork(&p.gina, globex_coll, &p.pw, "out").await,
+        StatusCode::FORBIDDEN,
+        "fork_outside_team",
+    );
+}
+
+async fn r_fork_2_a_fork_is_its_parent_listed_with_its_source_status(app: TestApp) {
+    let (p, coll, own) = published(&app, "5").await;
+    let (_, body) = fork(&p.gina, &coll, &own, "ours").await;
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    // The fork holds the parent's tree, items with the same ids.
+    let parent = doc(&p.alice, &coll).await;
+    let forked = doc(&p.gina, &fid).await;
+    assert_eq!(forked["collection"]["item"], parent["collection"]["item"]);
+    assert_eq!(forked["revision"], 1);
+    // Listings: the partner sees their fork; the publisher learns that one
+    // exists in a workspace it cannot see.
+    let (_, list) = p.gina.get(&format!("/api/collections/{coll}/forks")).await;
+    assert_eq!(list["data"][0]["forkId"], fid.as_str());
+    assert_eq!(list["data"][0]["forkLabel"], "ours");
+    assert_eq!(list["data"][0]["createdBy"], p.gina.user_id.as_str());
+    let (_, list) = p.alice.get(&format!("/api/collections/{coll}/forks")).await;
+    assert_eq!(list["data"], json!([]));
+    assert_eq!(list["meta"]["inaccessibleForks"], 1);
+    let (_, mine) = p.gina.get("/api/collections/collection-forks").await;
+    assert_eq!(mine["data"][0]["sourceId"], coll.as_str());
+    // Source status follows the parent's changes.
+    assert!(!source_ahead(&p.gina, &fid).await);
+    let ping = uid_of(&parent, "Ping");
+    let (status, _) = p
+        .alice
+        .put(
+            &format!("/api/collections/{coll}/requests/{ping}"),
+            json!({"method": "HEAD"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(source_ahead(&p.gina, &fid).await);
+    // The fork did not change with its parent.
+    assert_eq!(requests(&doc(&p.gina, &fid).await)[2].1, "GET");
+    // A collection that is no fork has no source.
+    assert_error(
+        &p.alice.get(&format!("/api/collections/{coll}/source-status")).await,
+        StatusCode::BAD_REQUEST,
+        "not_a_fork",
+    );
+}
+
+async fn r_fork_3_a_pull_brings_parent_changes_and_keeps_the_forks_own(app: TestApp) {
+    let (p, coll, own) = published(&app, "5").await;
+    let (_, body) = fork(&p.gina, &coll, &own, "ours").await;
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    let parent = doc(&p.alice, &coll).await;
+    let (list, create) = (uid_of(&parent, "List payments"), uid_of(&parent, "Create a payment"));
+    // The parent renames one request; the fork changes another's URL and
+    // deletes Ping.
+    let (status, _) = p
+        .alice
+        .put(
+            &format!("/api/collections/{coll}/requests/{list}"),
+            json!({"name": "List every payment"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = p
+        .gina
+        .put(
+            &format!("/api/collections/{fid}/requests/{create}"),
+            json!({"url": "https://sandbox.example/v1/payments"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let ping = uid_of(&parent, "Ping");
+    let (status, _) = p.gina.delete(&format!("/api/collections/{fid}/requests/{ping}")).await;
+    assert_eq!(status, StatusCode::OK);
+    // A pull against a stale revision is refused.
+    let stale = p
+        .gina
+        .request(Method::PUT, &format!("/api/collections/{fid}/pulls"))
+        .header("if-match", "\"1\"");
+    assert_error(&p.gina.send(stale).await, StatusCode::CONFLICT, "revision_conflict");
+    let (status, body) = pull(&p.gina, &fid, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["collection"]["sourceId"], coll.as_str());
+    assert_eq!(body["changes"][0]["change"], "modification");
+    assert_eq!(body["changes"][0]["uid"], list.as_str());
+    let merged = requests(&doc(&p.gina, &fid).await);
+    assert_eq!(
+        merged,
+        [
+            (
+                "List every payment".into(),
+                "GET".into(),
+                "https://pay.example/v1/payments".into()
+            ),
+            (
+                "Create a payment".into(),
+                "POST".into(),
+                "https://sandbox.example/v1/payments".into()
+            ),
+        ]
+    );
+    assert!(!source_ahead(&p.gina, &fid).await);
+    // The parent kept its own state.
+    assert_eq!(requests(&doc(&p.alice, &coll).await).len(), 3);
+    // Pulling again changes nothing.
+    let (status, body) = pull(&p.gina, &fid, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["changes"], json!([]));
+    // A partner viewer of the fork's workspace may not pull.
+    let (_, history) = p.gina.get(&format!("/api/collections/{fid}/changelog")).await;
+    assert!(history.to_string().contains("Pulled changes"), "{history}");
+}
+
+async fn r_fork_3_conflicts_come_back_and_nothing_changes_until_resolved(app: TestApp) {
+    let (p, coll, own) = published(&app, "5").await;
+    let (_, body) = fork(&p.gina, &coll, &own, "ours").await;
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    let create = uid_of(&doc(&p.alice, &coll).await, "Create a payment");
+    let path = |c: &str| format!("/api/collections/{c}/requests/{create}");
+    p.alice.put(&path(&coll), json!({"method": "PUT"})).await;
+    p.gina.put(&path(&fid), json!({"method": "PATCH"})).await;
+    let before = doc(&p.gina, &fid).await;
+    let (status, body) = pull(&p.gina, &fid, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["name"], "pull_conflicts");
+    let conflict = &body["conflicts"][0];
+    assert_eq!(conflict["uid"], create.as_str());
+    assert_eq!(conflict["path"], "request.method");
+    assert_eq!(
+        (&conflict["base"], &conflict["source"], &conflict["destination"]),
+        (&json!("POST"), &json!("PUT"), &json!("PATCH"))
+    );
+    assert_eq!(doc(&p.gina, &fid).await, before, "nothing changed");
+    // A bad side is refused; then the source's value wins.
+    let (status, _) = pull(
+        &p.gina,
+        &fid,
+        json!({"resolutions": [{"uid": create, "path": "request.method", "side": "theirs"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = pull(
+        &p.gina,
+        &fid,
+        json!({"resolutions": [{"uid": create, "path": "request.method", "side": "source"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(requests(&doc(&p.gina, &fid).await)[1].1, "PUT");
+}
+
+async fn r_fork_3_a_whole_new_version_of_the_parent_reaches_the_fork(app: TestApp) {
+    let (p, coll, own) = published(&app, "5").await;
+    let (_, body) = fork(&p.gina, &coll, &own, "ours").await;
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    // The partner adds a header of their own to Ping.
+    let ping = uid_of(&doc(&p.gina, &fid).await, "Ping");
+    let (status, _) = p
+        .gina
+        .put(
+            &format!("/api/collections/{fid}/requests/{ping}"),
+            json!({"headerData": [{"key": "X-Partner", "value": "globex"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The publisher replaces the collection with the next version, a file
+    // without ids.
+    let (status, body) = p
+        .alice
+        .put(&format!("/api/collections/{coll}"), json!({ "collection": api_v2() }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let parent = doc(&p.alice, &coll).await;
+    // Items kept their identity through the replacement.
+    assert_eq!(uid_of(&parent, "Ping"), ping);
+    let (status, body) = pull(&p.gina, &fid, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let forked = doc(&p.gina, &fid).await;
+    assert_eq!(requests(&forked), requests(&parent));
+    let ping_item = &forked["collection"]["item"][1];
+    assert_eq!(ping_item["request"]["header"][0]["key"], "X-Partner", "{ping_item}");
+}
+
+async fn r_fork_2_a_fork_outlives_its_deleted_parent(app: TestApp) {
+    let (p, coll, own) = published(&app, "5").await;
+    let (_, body) = fork(&p.gina, &coll, &own, "ours").await;
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    // A fork of the fork, then the original goes.
+    let (status, body) = fork(&p.gina, &fid, &own, "second").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fid2 = body["collection"]["id"].as_str().unwrap().to_string();
+    let before = requests(&doc(&p.gina, &fid).await);
+    let (status, _) = p.alice.delete(&format!("/api/collections/{coll}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(requests(&doc(&p.gina, &fid).await), before);
+    assert_eq!(requests(&doc(&p.gina, &fid2).await), before);
+    assert!(!source_ahead(&p.gina, &fid).await);
+    assert_error(
+        &pull(&p.gina, &fid, json!({})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    // The second fork still pulls from the first.
+    let create = uid_of(&doc(&p.gina, &fid).await, "Create a payment");
+    p.gina
+        .put(
+            &format!("/api/collections/{fid}/requests/{create}"),
+            json!({"method": "PUT"}),
+        )
+        .await;
+    let (status, body) = pull(&p.gina, &fid2, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(requests(&doc(&p.gina, &fid2).await)[1].1, "PUT");
+    // Deleting the whole workspace of a parent keeps its forks too.
+    let again = import(&p.alice, &p.pw, api_v1()).await;
+    let (_, body) = fork(&p.gina, &again, &own, "third").await;
+    let fid3 = body["collection"]["id"].as_str().unwrap().to_string();
+    let (status, body) = p.alice.delete(&format!("/api/workspaces/{}", p.pw)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(requests(&doc(&p.gina, &fid3).await).len(), 3);
+}
+
+crate::on_both_backends!(
+    r_fork_1_partners_fork_by_role_plan_and_destination,
+    r_fork_1_a_partner_editor_forks_into_their_free_team_and_the_pw,
+    r_fork_2_a_fork_is_its_parent_listed_with_its_source_status,
+    r_fork_3_a_pull_brings_parent_changes_and_keeps_the_forks_own,
+    r_fork_3_conflicts_come_back_and_nothing_changes_until_resolved,
+    r_fork_3_a_whole_new_version_of_the_parent_reaches_the_fork,
+    r_fork_2_a_fork_outlives_its_deleted_parent,
+);
