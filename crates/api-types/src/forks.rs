@@ -128,3 +128,34 @@ pub struct PullConflicts {
     #[schema(value_type = Vec<Object>)]
     pub conflicts: Vec<Value>,
 }
+
+/// `PUT /collection-merges`: merge the fork `source` into its parent
+/// `destination` (ids or uids).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    /// `default`, `updateSourceWithDestination` or `deleteSource`.
+    pub strategy: String,
+    pub source: String,
+    pub destination: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MergeTaskRef {
+    pub id: String,
+    /// `successful` or `failed` (a merge runs to its end before answering).
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MergeStarted {
+    pub task: MergeTaskRef,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MergeTaskStatus {
+    pub id: String,
+    pub status: String,
+    #[schema(value_type = Object)]
+    pub details: Value,
+}

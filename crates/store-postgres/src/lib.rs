@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/0012_integrations.sql")),
     (13, include_str!("../migrations/0013_collection_children.sql")),
     (14, include_str!("../migrations/0014_forks.sql")),
+    (15, include_str!("../migrations/0015_merge_tasks.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

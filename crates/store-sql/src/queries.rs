@@ -1438,6 +1438,45 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn insert_merge_task(&mut self, t: &MergeTaskRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO merge_tasks (id, user_id, source_id, destination_id, strategy, status, error, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                t.id.as_str().into(),
+                t.user_id.to_string().into(),
+                t.source_id.to_string().into(),
+                t.destination_id.to_string().into(),
+                t.strategy.as_str().into(),
+                t.status.as_str().into(),
+                t.error.clone().into(),
+                t.created_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn merge_task(&mut self, id: &str) -> R<Option<MergeTaskRecord>> {
+        self.row(
+            "SELECT id, user_id, source_id, destination_id, strategy, status, error, created_at FROM merge_tasks \
+             WHERE id = $1",
+            &[id.into()],
+        )?
+        .map(|r| {
+            Ok(MergeTaskRecord {
+                id: r.text(0)?.to_string(),
+                user_id: user_id(r.text(1)?)?,
+                source_id: CollectionId::parse(r.text(2)?).map_err(|e| corrupt("collection id", e))?,
+                destination_id: CollectionId::parse(r.text(3)?).map_err(|e| corrupt("collection id", e))?,
+                strategy: r.text(4)?.to_string(),
+                status: r.text(5)?.to_string(),
+                error: r.opt_text(6)?.map(str::to_string),
+                created_at: r.int(7)?,
+            })
+        })
+        .transpose()
+    }
+
     fn own_nodes(&mut self, id: CollectionId) -> R<Vec<NodeRecord>> {
         self.rows(
             "SELECT uid, parent_uid, position, kind, blob_hash FROM collection_nodes \

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/0012_integrations.sql")),
     (13, include_str!("../migrations/0013_collection_children.sql")),
     (14, include_str!("../migrations/0014_forks.sql")),
+    (15, include_str!("../migrations/0015_merge_tasks.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

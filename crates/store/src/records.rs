@@ -280,6 +280,20 @@ pub struct ForkRecord {
     pub created_at: Millis,
 }
 
+/// A merge of a fork into its parent, as a task (R-FORK-4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeTaskRecord {
+    pub id: String,
+    pub user_id: UserId,
+    pub source_id: CollectionId,
+    pub destination_id: CollectionId,
+    pub strategy: String,
+    /// `successful`, `in-progress` or `failed`.
+    pub status: String,
+    pub error: Option<String>,
+    pub created_at: Millis,
+}
+
 /// The tree a collection's own node rows are laid over, from some revision
 /// on: `layer_id` at revision `layer_rev`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

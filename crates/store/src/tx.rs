@@ -207,6 +207,8 @@ pub trait Tx {
     /// Forgets every layer of the collection: it stands alone at every
     /// revision.
     fn clear_layers(&mut self, id: CollectionId) -> R<()>;
+    fn insert_merge_task(&mut self, t: &MergeTaskRecord) -> R<()>;
+    fn merge_task(&mut self, id: &str) -> R<Option<MergeTaskRecord>>;
     /// Whether a current element of this kind (`collection`, `folder`,
     /// `request`, `response`) with this id lives in the workspace.
     fn element_in_workspace(&mut self, ws: WorkspaceId, kind: &str, id: &str) -> R<bool>;

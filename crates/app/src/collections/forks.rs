@@ -348,6 +348,233 @@ pub(crate) fn detach(tx: &mut dyn Tx, id: CollectionId) -> Result<()> {
     Ok(())
 }
 
+/// How a merge treats the fork afterwards (R-FORK-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeStrategy {
+    /// The fork stays as it is.
+    Default,
+    /// The fork is then brought level with the merged parent.
+    UpdateSourceWithDestination,
+    /// The fork is deleted once merged.
+    DeleteSource,
+}
+
+impl MergeStrategy {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "default" => Ok(MergeStrategy::Default),
+            "updateSourceWithDestination" => Ok(MergeStrategy::UpdateSourceWithDestination),
+            "deleteSource" => Ok(MergeStrategy::DeleteSource),
+            _ => Err(Error::invalid(
+                "invalid_strategy",
+                "The strategy is `default`, `updateSourceWithDestination` or `deleteSource`.",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeStrategy::Default => "default",
+            MergeStrategy::UpdateSourceWithDestination => "updateSourceWithDestination",
+            MergeStrategy::DeleteSource => "deleteSource",
+        }
+    }
+}
+
+/// A merge that did not happen because the parent changed the same things
+/// differently since the fork's base.
+#[derive(Debug, Clone)]
+pub struct MergeBlocked {
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Merges a fork into its parent inside a transaction: the fork's changes
+/// since its base revision applied to the parent's head by a three-way
+/// merge. The caller checked the rights. Conflicts write nothing.
+pub(crate) fn merge_into_parent(
+    tx: &mut dyn Tx,
+    fork_c: &CollectionRecord,
+    fork: &ForkRecord,
+    parent: &CollectionRecord,
+    parent_access: &WorkspaceAccess,
+    author: portico_domain::ids::UserId,
+    at: portico_store::Millis,
+) -> Result<std::result::Result<CollectionRecord, MergeBlocked>> {
+    let load = |tx: &mut dyn Tx, c: CollectionId, rev: Option<i64>| -> Result<Vec<FlatNode>> {
+        tx.nodes_at(c, rev)?.into_iter().map(flat).collect()
+    };
+    let base = load(tx, parent.id, Some(fork.base_revision))?;
+    let theirs = load(tx, fork_c.id, None)?;
+    let current = tx.nodes_at(parent.id, None)?;
+    let ours = current.iter().cloned().map(flat).collect::<Result<Vec<_>>>()?;
+    let merged = three_way_owned(&base, &theirs, ours, &Resolutions::new());
+    if !merged.conflicts.is_empty() {
+        return Ok(Err(MergeBlocked {
+            conflicts: merged.conflicts,
+        }));
+    }
+    let mut edit = super::edit_between(current, &merged.nodes)?;
+    edit.note = Some(format!("Merged the fork \u{201c}{}\u{201d}", fork.label));
+    Ok(Ok(super::commit(tx, parent_access, parent, author, at, edit)?))
+}
+
+/// Brings a fork level with its parent's head: the fork then reads the
+/// parent's tree with nothing of its own.
+pub(crate) fn level_with_parent(
+    tx: &mut dyn Tx,
+    fork_c: &CollectionRecord,
+    parent: &CollectionRecord,
+    access: &WorkspaceAccess,
+    author: portico_domain::ids::UserId,
+    at: portico_store::Millis,
+) -> Result<CollectionRecord> {
+    let layer = match tx.layer_at(parent.id, None)? {
+        Some(layer) => layer,
+        None => Layer {
+            layer_id: parent.id,
+            layer_rev: parent.revision,
+        },
+    };
+    let tree: Vec<FlatNode> = tx
+        .nodes_at(parent.id, None)?
+        .into_iter()
+        .map(flat)
+        .collect::<Result<_>>()?;
+    let mine: Vec<FlatNode> = tx
+        .nodes_at(fork_c.id, None)?
+        .into_iter()
+        .map(flat)
+        .collect::<Result<_>>()?;
+    let below = if layer.layer_id == parent.id {
+        tree.clone()
+    } else {
+        tx.nodes_at(layer.layer_id, Some(layer.layer_rev))?
+            .into_iter()
+            .map(flat)
+            .collect::<Result<_>>()?
+    };
+    // The parent's tree under the fork's own collection node.
+    let (pid, fid) = (parent.id.to_string(), fork_c.id.to_string());
+    let merged: Vec<FlatNode> = tree
+        .into_iter()
+        .map(|mut n| {
+            if n.parent.is_none() {
+                n.uid.clone_from(&fid);
+            } else if n.parent.as_deref() == Some(pid.as_str()) {
+                n.parent = Some(fid.clone());
+            }
+            n
+        })
+        .collect();
+    let summary = portico_domain::collection::changes(&mine, &merged);
+    let mut edit = rebase(tx, fork_c, access, merged, &below, &layer, &summary)?;
+    edit.note = Some("Updated with the collection it was merged into".to_owned());
+    let mut head = fork_c.clone();
+    head.revision += 1;
+    head.updated_by = author;
+    head.updated_at = at;
+    if let Some(name) = &edit.name {
+        head.name.clone_from(name);
+    }
+    if !tx.advance_collection_head(&head, fork_c.revision)? {
+        return Err(super::stale(fork_c, fork_c.revision));
+    }
+    tx.set_layer(fork_c.id, head.revision, Some(layer))?;
+    write_revision(tx, fork_c.id, head.revision, author, at, edit)?;
+    tx.set_fork_base(fork_c.id, parent.revision)?;
+    Ok(head)
+}
+
+impl App {
+    /// Merges a fork into its parent (R-FORK-4), recorded as a task. Needs
+    /// editor rights on the parent, and on the fork for the strategies that
+    /// change it. A merge blocked by conflicts is a failed task: pull into
+    /// the fork first and resolve them there.
+    pub async fn merge_fork(
+        &self,
+        who: &Principal,
+        source: CollectionId,
+        destination: CollectionId,
+        strategy: MergeStrategy,
+    ) -> Result<portico_store::MergeTaskRecord> {
+        let actor = who.actor();
+        let at = now();
+        self.store
+            .write(move |tx| {
+                let fork_action = match strategy {
+                    MergeStrategy::Default => Action::ViewWorkspace,
+                    _ => Action::EditElements,
+                };
+                let (fork_c, fork_access) = collection_for(tx, &actor, source, fork_action)?;
+                let fork = tx
+                    .fork_of(source)?
+                    .filter(|f| f.parent_id == destination)
+                    .ok_or_else(|| {
+                        Error::invalid("not_a_fork", "The source is not a fork of the destination collection.")
+                    })?;
+                let (parent, parent_access) = collection_for(tx, &actor, destination, Action::MergeIntoElement)?;
+                let mut task = portico_store::MergeTaskRecord {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    user_id: actor.user_id,
+                    source_id: source,
+                    destination_id: destination,
+                    strategy: strategy.as_str().to_owned(),
+                    status: "successful".to_owned(),
+                    error: None,
+                    created_at: at,
+                };
+                match merge_into_parent(tx, &fork_c, &fork, &parent, &parent_access, actor.user_id, at)? {
+                    Err(blocked) => {
+                        task.status = "failed".to_owned();
+                        task.error = Some(format!(
+                            "The collection changed {} field(s) differently since the fork was last in sync; \
+                             pull into the fork, resolve the conflicts there, then merge again.",
+                            blocked.conflicts.len()
+                        ));
+                    }
+                    Ok(head) => {
+                        activity(
+                            tx,
+                            &parent_access,
+                            actor.user_id,
+                            "merge",
+                            ("collection", destination.to_string(), head.name.clone()),
+                            at,
+                        )?;
+                        match strategy {
+                            MergeStrategy::Default => {}
+                            MergeStrategy::UpdateSourceWithDestination => {
+                                level_with_parent(tx, &fork_c, &head, &fork_access, actor.user_id, at)?;
+                            }
+                            MergeStrategy::DeleteSource => {
+                                for dependent in tx.layered_on(source)? {
+                                    detach(tx, dependent)?;
+                                }
+                                tx.delete_collection(source)?;
+                                tx.delete_element_roles(super::ELEMENT, &source.to_string())?;
+                            }
+                        }
+                    }
+                }
+                tx.insert_merge_task(&task)?;
+                Ok(task)
+            })
+            .await
+    }
+
+    /// A merge task of the caller's.
+    pub async fn merge_task(&self, who: &Principal, id: String) -> Result<portico_store::MergeTaskRecord> {
+        let user = who.actor().user_id;
+        self.store
+            .read(move |tx| {
+                tx.merge_task(&id)?
+                    .filter(|t| t.user_id == user)
+                    .ok_or_else(|| Error::not_found("task"))
+            })
+            .await
+    }
+}
+
 fn not_a_fork() -> Error {
     Error::invalid("not_a_fork", "This collection is not a fork.")
 }

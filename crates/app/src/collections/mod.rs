@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 pub use comments::{CommentTarget, ElementCommentDraft};
 pub(crate) use forks::detach;
-pub use forks::{ForkList, ForkView, MAX_FORK_LABEL, PullOutcome};
+pub use forks::{ForkList, ForkView, MAX_FORK_LABEL, MergeBlocked, MergeStrategy, PullOutcome};
 pub use history::{ChangeWithDiff, RevisionView};
 pub use items::{ItemView, ItemWrite, Placement};
 pub use whole::{CollectionInput, CollectionPatch, CollectionSummary};

@@ -202,3 +202,61 @@ pub async fn pull(
     };
     Ok((etag(outcome.fork.revision), axum::Json(done)).into_response())
 }
+
+/// A collection id, or a uid (`{owner}-{id}`) as the reference API writes it.
+fn collection_ref(s: &str) -> Result<portico_domain::ids::CollectionId, Error> {
+    collection_id(s).or_else(|e| {
+        s.char_indices()
+            .filter(|&(_, c)| c == '-')
+            .find_map(|(i, _)| collection_id(&s[i + 1..]).ok().filter(|_| s[..i].len() == 36))
+            .ok_or(e)
+    })
+}
+
+/// Merges a fork into its parent (R-FORK-4), answering the task it ran as.
+#[utoipa::path(put, path = "/api/collection-merges", tag = "forks", request_body = MergeBody,
+    responses((status = 200, body = MergeStarted), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn merge(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Json(body): Json<MergeBody>,
+) -> ApiResult<axum::Json<MergeStarted>> {
+    let strategy = portico_app::collections::MergeStrategy::parse(&body.strategy)?;
+    let task = s
+        .app
+        .merge_fork(
+            &who,
+            collection_ref(&body.source)?,
+            collection_ref(&body.destination)?,
+            strategy,
+        )
+        .await?;
+    Ok(axum::Json(MergeStarted {
+        task: MergeTaskRef {
+            id: task.id,
+            status: task.status,
+        },
+    }))
+}
+
+/// The state of one of the caller's merge tasks.
+#[utoipa::path(get, path = "/api/collection-merges-tasks/{taskId}", tag = "forks",
+    params(("taskId" = String, Path)),
+    responses((status = 200, body = MergeTaskStatus), (status = 404, body = ErrorBody)))]
+pub async fn merge_task(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<MergeTaskStatus>> {
+    let task = s.app.merge_task(&who, id).await?;
+    let details = match &task.error {
+        Some(message) => serde_json::json!({ "error": { "message": message } }),
+        None => serde_json::json!({}),
+    };
+    Ok(axum::Json(MergeTaskStatus {
+        id: task.id,
+        status: task.status,
+        details,
+    }))
+}

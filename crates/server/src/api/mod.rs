@@ -141,6 +141,8 @@ fn collection_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(forks::my_forks))
         .routes(routes!(forks::source_status))
         .routes(routes!(forks::pull))
+        .routes(routes!(forks::merge))
+        .routes(routes!(forks::merge_task))
         .routes(routes!(c::get_roles, c::update_roles))
         .routes(routes!(c::restore))
         .routes(routes!(c::create_folder))

@@ -420,7 +420,116 @@ async fn r_fork_2_a_fork_outlives_its_deleted_parent(app: TestApp) {
     assert_eq!(requests(&doc(&p.gina, &fid3).await).len(), 3);
 }
 
+async fn merge(c: &Client, source: &str, destination: &str, strategy: &str) -> (StatusCode, Value) {
+    c.put(
+        "/api/collection-merges",
+        json!({"strategy": strategy, "source": source, "destination": destination}),
+    )
+    .await
+}
+
+async fn r_fork_4_a_partner_editor_merges_a_fork_back_into_the_pw(app: TestApp) {
+    let (p, coll, own) = published(&app, "5").await;
+    let (_, body) = fork(&p.gina, &coll, &own, "ours").await;
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    let fork_uid = body["collection"]["uid"].as_str().unwrap().to_string();
+    let ping = uid_of(&doc(&p.gina, &fid).await, "Ping");
+    p.gina
+        .put(
+            &format!("/api/collections/{fid}/requests/{ping}"),
+            json!({"name": "Health check"}),
+        )
+        .await;
+    // Merge by the fork's uid, as the reference API names collections.
+    let (status, body) = merge(&p.gina, &fork_uid, &coll, "default").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["task"]["status"], "successful");
+    let task = body["task"]["id"].as_str().unwrap().to_string();
+    let (status, body) = p.gina.get(&format!("/api/collection-merges-tasks/{task}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "successful");
+    // Somebody else's task does not exist for them.
+    assert_error(
+        &p.alice.get(&format!("/api/collection-merges-tasks/{task}")).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_eq!(requests(&doc(&p.alice, &coll).await)[2].0, "Health check");
+    // A conflicting change on the parent blocks the next merge, and the
+    // parent stays as it was.
+    let path = |c: &str| format!("/api/collections/{c}/requests/{ping}");
+    p.alice.put(&path(&coll), json!({"method": "HEAD"})).await;
+    p.gina.put(&path(&fid), json!({"method": "OPTIONS"})).await;
+    let before = doc(&p.alice, &coll).await;
+    let (status, body) = merge(&p.gina, &fid, &coll, "default").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["task"]["status"], "failed");
+    let task = body["task"]["id"].as_str().unwrap().to_string();
+    let (_, body) = p.gina.get(&format!("/api/collection-merges-tasks/{task}")).await;
+    assert!(
+        body["details"]["error"]["message"].as_str().unwrap().contains("pull"),
+        "{body}"
+    );
+    assert_eq!(doc(&p.alice, &coll).await, before);
+    // Pull, keep the fork's method, then merge and bring the fork level.
+    let (status, body) = pull(
+        &p.gina,
+        &fid,
+        json!({"resolutions": [{"uid": ping, "path": "request.method", "side": "destination"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = merge(&p.gina, &fid, &coll, "updateSourceWithDestination").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["task"]["status"], "successful", "{body}");
+    let parent = doc(&p.alice, &coll).await;
+    assert_eq!(requests(&parent)[2].1, "OPTIONS");
+    assert_eq!(
+        doc(&p.gina, &fid).await["collection"]["item"],
+        parent["collection"]["item"]
+    );
+    assert!(!source_ahead(&p.gina, &fid).await);
+    // deleteSource merges and removes the fork.
+    let (status, body) = merge(&p.gina, &fid, &coll, "deleteSource").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_error(
+        &p.gina.get(&format!("/api/collections/{fid}")).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &merge(&p.gina, &coll, &coll, "sideways").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_strategy",
+    );
+}
+
+async fn r_fork_4_merging_needs_editor_on_the_parent(app: TestApp) {
+    let (p, coll, own) = published(&app, "4").await;
+    let ops = ops(&app).await;
+    ops.patch(&format!("/api/teams/{}", p.globex), json!({ "plan": "basic" }))
+        .await;
+    let (status, body) = fork(&p.gina, &coll, &own, "mine").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    let before = doc(&p.alice, &coll).await;
+    assert_error(
+        &merge(&p.gina, &fid, &coll, "default").await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    assert_eq!(doc(&p.alice, &coll).await, before);
+    // A collection that is not a fork of the destination is refused.
+    assert_error(
+        &merge(&p.alice, &coll, &coll, "default").await,
+        StatusCode::BAD_REQUEST,
+        "not_a_fork",
+    );
+}
+
 crate::on_both_backends!(
+    r_fork_4_a_partner_editor_merges_a_fork_back_into_the_pw,
+    r_fork_4_merging_needs_editor_on_the_parent,
     r_fork_1_partners_fork_by_role_plan_and_destination,
     r_fork_1_a_partner_editor_forks_into_their_free_team_and_the_pw,
     r_fork_2_a_fork_is_its_parent_listed_with_its_source_status,
