@@ -32,6 +32,8 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
         ("POST", "/api/workspaces/{workspaceId}/integrations") => {
             json!({ "name": "Chat", "url": "https://93.184.216.34/hook", "events": ["comment_posted"] })
         }
+        ("POST", "/api/collections/fork/{collectionId}") => json!({ "label": "Mine" }),
+        ("PUT", "/api/collections/{collectionId}/pulls") => json!({ "resolutions": [] }),
         ("PUT", "/api/collections/{collectionId}") => json!({ "info": { "name": "Taken" }, "item": [] }),
         ("PATCH", "/api/collections/{collectionId}") => json!({ "collection": { "info": { "name": "Taken" } } }),
         (_, p) if p.starts_with("/api/collections/") => json!({ "name": "Taken" }),
@@ -136,6 +138,7 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
                         .replace("{folderId}", "f1")
                         .replace("{requestId}", "r1")
                         .replace("{responseId}", "e1")
+                        .replace("{taskId}", MISSING)
                 };
                 // Partner resources are looked up by the partner's id; the
                 // others by an Acme member's.
@@ -147,6 +150,12 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
                 let hidden = fill(&acme, hidden_ws, user, &key, &invitation, "acme.example");
                 let missing = fill(MISSING, MISSING, MISSING, MISSING, MISSING, "missing.example");
                 let call = |p: String| {
+                    // A fork names its destination in the query.
+                    let p = if path.starts_with("/api/collections/fork/") {
+                        format!("{p}?workspace={MISSING}")
+                    } else {
+                        p
+                    };
                     let rb = who.request(method.clone(), &p);
                     let rb = match body_for(&method, path, &eve.user_id) {
                         Some(b) => rb.json(&b),
