@@ -29,7 +29,7 @@ pub struct EnvironmentSaved {
     pub element_changes: Vec<ElementChange>,
 }
 
-fn content(r: &EnvironmentRecord) -> Result<Environment> {
+pub(crate) fn content(r: &EnvironmentRecord) -> Result<Environment> {
     let values = match serde_json::from_str(&r.vars) {
         Ok(Value::Array(list)) => list
             .into_iter()
@@ -46,11 +46,11 @@ fn content(r: &EnvironmentRecord) -> Result<Environment> {
     })
 }
 
-fn vars_json(env: &Environment) -> String {
+pub(crate) fn vars_json(env: &Environment) -> String {
     Value::Array(env.values.iter().cloned().map(Value::Object).collect()).to_string()
 }
 
-fn environment_for(
+pub(crate) fn environment_for(
     tx: &mut dyn Tx,
     actor: &Actor,
     id: EnvironmentId,
@@ -61,7 +61,7 @@ fn environment_for(
     Ok((e, access))
 }
 
-fn can_edit(actor: &Actor, access: &WorkspaceAccess) -> bool {
+pub(crate) fn can_edit(actor: &Actor, access: &WorkspaceAccess) -> bool {
     authorize(actor, Action::EditElements, Resource::Workspace(&facts_of(access))).is_ok()
 }
 
@@ -76,7 +76,7 @@ fn change(action: &str, r: &EnvironmentRecord) -> ElementChange {
 }
 
 /// Records the revision the record now is, and answers with the nudge.
-fn keep(
+pub(crate) fn keep(
     tx: &mut dyn Tx,
     access: &WorkspaceAccess,
     record: EnvironmentRecord,
@@ -115,7 +115,7 @@ fn stale(e: &EnvironmentRecord, expected: i64) -> Error {
 }
 
 /// Saves new content as the next revision, unless it changes nothing.
-fn save(
+pub(crate) fn save(
     tx: &mut dyn Tx,
     access: &WorkspaceAccess,
     old: EnvironmentRecord,

@@ -11,6 +11,7 @@ pub mod comments;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+pub mod environment_forks;
 pub mod environments;
 pub mod events;
 pub mod integrations;

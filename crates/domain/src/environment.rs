@@ -236,6 +236,84 @@ fn variable(value: &Value, path: &str) -> Result<Map<String, Value>, Error> {
     Ok(v.clone())
 }
 
+/// A variable that the source and the destination of a merge changed
+/// differently (R-FORK-3): the variable objects of the three versions,
+/// `None` where a version has no such key.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VariableConflict {
+    pub key: String,
+    pub base: Option<Value>,
+    pub source: Option<Value>,
+    pub destination: Option<Value>,
+}
+
+fn by_key(env: &Environment) -> std::collections::HashMap<&str, &Map<String, Value>> {
+    env.values
+        .iter()
+        .filter_map(|v| Some((v.get("key")?.as_str()?, v)))
+        .collect()
+}
+
+/// Merges the variables of `source` into `destination` against `base`,
+/// variable by variable (by `key`): a variable changed, added or deleted on
+/// one side takes that side; changed alike on both, it is taken; changed
+/// differently, it is a conflict unless `choose` names the side for its key.
+/// The destination keeps its order and name; variables new in the source
+/// follow, in the source's order.
+pub fn merge_variables(
+    base: &Environment,
+    source: &Environment,
+    destination: &Environment,
+    choose: &dyn Fn(&str) -> Option<crate::collection::Side>,
+) -> (Environment, Vec<VariableConflict>) {
+    use crate::collection::Side;
+    let (b, s, d) = (by_key(base), by_key(source), by_key(destination));
+    let mut conflicts = Vec::new();
+    let mut pick = |key: &str| -> Option<Map<String, Value>> {
+        let (bv, sv, dv) = (b.get(key).copied(), s.get(key).copied(), d.get(key).copied());
+        if sv == dv || sv == bv {
+            return dv.cloned();
+        }
+        if dv == bv {
+            return sv.cloned();
+        }
+        match choose(key) {
+            Some(Side::Source) => sv.cloned(),
+            Some(Side::Destination) => dv.cloned(),
+            None => {
+                let value = |v: Option<&Map<String, Value>>| v.map(|m| Value::Object(m.clone()));
+                conflicts.push(VariableConflict {
+                    key: key.to_owned(),
+                    base: value(bv),
+                    source: value(sv),
+                    destination: value(dv),
+                });
+                dv.cloned()
+            }
+        }
+    };
+    let mut values = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for v in &destination.values {
+        match v.get("key").and_then(Value::as_str) {
+            Some(key) => {
+                seen.insert(key.to_owned());
+                values.extend(pick(key));
+            }
+            None => values.push(v.clone()),
+        }
+    }
+    for v in &source.values {
+        if let Some(key) = v.get("key").and_then(Value::as_str)
+            && seen.insert(key.to_owned())
+        {
+            values.extend(pick(key));
+        }
+    }
+    let name = destination.name.clone();
+    (Environment { name, values }, conflicts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,5 +382,56 @@ mod tests {
             changes[3].from.as_ref().map(|v| v["value"].clone()),
             Some(json!("(secret)"))
         );
+    }
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        Environment {
+            name: "E".into(),
+            values: vars
+                .iter()
+                .map(|(k, v)| json!({"key": k, "value": v, "type": "default", "enabled": true}))
+                .filter_map(|v| v.as_object().cloned())
+                .collect(),
+        }
+    }
+
+    fn pairs(e: &Environment) -> Vec<(String, String)> {
+        e.values
+            .iter()
+            .map(|v| {
+                (
+                    v["key"].as_str().unwrap_or("").to_owned(),
+                    v["value"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn r_fork_3_environment_variables_merge_by_key() {
+        let base = env(&[("a", "1"), ("b", "1"), ("c", "1"), ("d", "1")]);
+        let source = env(&[("a", "2"), ("b", "1"), ("d", "1"), ("e", "new")]);
+        let dest = env(&[("a", "1"), ("b", "3"), ("c", "1"), ("f", "mine")]);
+        let (merged, conflicts) = merge_variables(&base, &source, &dest, &|_| None);
+        assert!(conflicts.is_empty(), "{conflicts:?}");
+        let got = pairs(&merged);
+        let want = [("a", "2"), ("b", "3"), ("f", "mine"), ("e", "new")];
+        assert_eq!(got, want.map(|(k, v)| (k.to_owned(), v.to_owned())));
+        // The same key changed differently: a conflict, settled by a side.
+        let source = env(&[("a", "2")]);
+        let dest = env(&[("a", "3")]);
+        let (kept, conflicts) = merge_variables(&base, &source, &dest, &|_| None);
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(
+            conflicts[0].source.as_ref().map(|v| v["value"].clone()),
+            Some(json!("2"))
+        );
+        assert_eq!(
+            conflicts[0].destination.as_ref().map(|v| v["value"].clone()),
+            Some(json!("3"))
+        );
+        assert_eq!(pairs(&kept), [("a".to_owned(), "3".to_owned())]);
+        let (taken, _) = merge_variables(&base, &source, &dest, &|_| Some(crate::collection::Side::Source));
+        assert_eq!(pairs(&taken), [("a".to_owned(), "2".to_owned())]);
     }
 }

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("../migrations/0013_collection_children.sql")),
     (14, include_str!("../migrations/0014_forks.sql")),
     (15, include_str!("../migrations/0015_merge_tasks.sql")),
+    (16, include_str!("../migrations/0016_environment_forks.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

@@ -1456,6 +1456,52 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn insert_environment_fork(&mut self, f: &EnvironmentForkRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO environment_forks (environment_id, parent_id, label, base_vars, base_revision, created_by, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                f.environment_id.to_string().into(),
+                f.parent_id.to_string().into(),
+                f.label.as_str().into(),
+                f.base_vars.as_str().into(),
+                f.base_revision.into(),
+                f.created_by.to_string().into(),
+                f.created_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn environment_fork_of(&mut self, id: EnvironmentId) -> R<Option<EnvironmentForkRecord>> {
+        self.row(
+            "SELECT environment_id, parent_id, label, base_vars, base_revision, created_by, created_at \
+             FROM environment_forks WHERE environment_id = $1",
+            &[id.to_string().into()],
+        )?
+        .map(|r| environment_fork_at(&r))
+        .transpose()
+    }
+
+    fn environment_forks_of(&mut self, parent: EnvironmentId) -> R<Vec<EnvironmentForkRecord>> {
+        self.rows(
+            "SELECT environment_id, parent_id, label, base_vars, base_revision, created_by, created_at \
+             FROM environment_forks WHERE parent_id = $1 ORDER BY created_at, environment_id",
+            &[parent.to_string().into()],
+        )?
+        .iter()
+        .map(environment_fork_at)
+        .collect()
+    }
+
+    fn set_environment_fork_base(&mut self, id: EnvironmentId, base_vars: &str, base_revision: i64) -> R<()> {
+        self.exec(
+            "UPDATE environment_forks SET base_vars = $1, base_revision = $2 WHERE environment_id = $3",
+            &[base_vars.into(), base_revision.into(), id.to_string().into()],
+        )?;
+        Ok(())
+    }
+
     fn merge_task(&mut self, id: &str) -> R<Option<MergeTaskRecord>> {
         self.row(
             "SELECT id, user_id, source_id, destination_id, strategy, status, error, created_at FROM merge_tasks \
@@ -2328,6 +2374,19 @@ fn relink(node: &mut NodeRecord, layer: &str, upper: &str) {
     if node.parent_uid.as_deref() == Some(layer) {
         node.parent_uid = Some(upper.to_owned());
     }
+}
+
+fn environment_fork_at(r: &Row) -> R<EnvironmentForkRecord> {
+    let env = |s: &str| EnvironmentId::parse(s).map_err(|e| corrupt("environment id", e));
+    Ok(EnvironmentForkRecord {
+        environment_id: env(r.text(0)?)?,
+        parent_id: env(r.text(1)?)?,
+        label: r.text(2)?.to_string(),
+        base_vars: r.text(3)?.to_string(),
+        base_revision: r.int(4)?,
+        created_by: user_id(r.text(5)?)?,
+        created_at: r.int(6)?,
+    })
 }
 
 fn fork_at(r: &Row) -> R<ForkRecord> {

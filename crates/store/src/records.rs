@@ -280,6 +280,19 @@ pub struct ForkRecord {
     pub created_at: Millis,
 }
 
+/// A forked environment (R-FORK-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironmentForkRecord {
+    pub environment_id: EnvironmentId,
+    pub parent_id: EnvironmentId,
+    pub label: String,
+    /// The parent's variables (JSON) as of the fork or the last pull.
+    pub base_vars: String,
+    pub base_revision: i64,
+    pub created_by: UserId,
+    pub created_at: Millis,
+}
+
 /// A merge of a fork into its parent, as a task (R-FORK-4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeTaskRecord {

@@ -208,6 +208,11 @@ pub trait Tx {
     /// revision.
     fn clear_layers(&mut self, id: CollectionId) -> R<()>;
     fn insert_merge_task(&mut self, t: &MergeTaskRecord) -> R<()>;
+    fn insert_environment_fork(&mut self, f: &EnvironmentForkRecord) -> R<()>;
+    fn environment_fork_of(&mut self, id: EnvironmentId) -> R<Option<EnvironmentForkRecord>>;
+    /// The forks of an environment, oldest first.
+    fn environment_forks_of(&mut self, parent: EnvironmentId) -> R<Vec<EnvironmentForkRecord>>;
+    fn set_environment_fork_base(&mut self, id: EnvironmentId, base_vars: &str, base_revision: i64) -> R<()>;
     fn merge_task(&mut self, id: &str) -> R<Option<MergeTaskRecord>>;
     /// Whether a current element of this kind (`collection`, `folder`,
     /// `request`, `response`) with this id lives in the workspace.

@@ -13,7 +13,7 @@ use crate::error::ApiResult;
 use crate::extract::{BaseRevision, Caller, CollectionJson, Query};
 use crate::{AppState, views};
 
-fn environment_id(s: &str) -> Result<EnvironmentId, Error> {
+pub(crate) fn environment_id(s: &str) -> Result<EnvironmentId, Error> {
     EnvironmentId::parse(s).map_err(|_| Error::not_found("environment"))
 }
 

@@ -260,3 +260,184 @@ pub async fn merge_task(
         details,
     }))
 }
+
+// Environments ------------------------------------------------------------
+
+/// `POST /environments/{id}/forks`: the fork's name.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EnvironmentForkBody {
+    pub fork_name: String,
+}
+
+/// An environment id, or a uid (`{owner}-{id}`).
+fn environment_ref(s: &str) -> Result<portico_domain::ids::EnvironmentId, Error> {
+    use super::environments::environment_id;
+    environment_id(s).or_else(|e| {
+        s.char_indices()
+            .filter(|&(_, c)| c == '-')
+            .find_map(|(i, _)| environment_id(&s[i + 1..]).ok().filter(|_| s[..i].len() == 36))
+            .ok_or(e)
+    })
+}
+
+/// Forks an environment into a workspace (R-FORK-1). Secret values stay
+/// behind unless the caller may edit the environment.
+#[utoipa::path(post, path = "/api/environments/{environmentId}/forks", tag = "forks",
+    params(("environmentId" = String, Path), ForkParams), request_body = EnvironmentForkBody,
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn fork_environment(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    Query(q): Query<ForkParams>,
+    Json(body): Json<EnvironmentForkBody>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let ws = WorkspaceId::parse(&q.workspace).map_err(|_| Error::not_found("workspace"))?;
+    let (saved, fork) = s
+        .app
+        .fork_environment(&who, environment_ref(&id)?, ws, &body.fork_name)
+        .await?;
+    Ok(axum::Json(serde_json::json!({
+        "environment": {
+            "id": saved.record.id.to_string(),
+            "uid": views::environment_uid(&saved.record),
+            "name": saved.record.name,
+            "forkName": fork.label,
+        }
+    })))
+}
+
+/// The forks of an environment that the caller may see.
+#[utoipa::path(get, path = "/api/environments/{environmentId}/forks", tag = "forks",
+    params(("environmentId" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn list_environment_forks(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let list = s.app.environment_forks(&who, environment_ref(&id)?).await?;
+    let data: Vec<serde_json::Value> = list
+        .forks
+        .iter()
+        .map(|(f, e)| {
+            serde_json::json!({
+                "forkId": views::environment_uid(e),
+                "forkName": f.label,
+                "createdAt": views::time(f.created_at),
+                "createdBy": f.created_by.to_string(),
+                "updatedAt": views::time(e.updated_at),
+                "workspaceId": e.workspace_id.to_string(),
+            })
+        })
+        .collect();
+    Ok(axum::Json(serde_json::json!({
+        "data": data,
+        "meta": {"total": list.forks.len(), "inaccessibleForks": list.hidden, "nextCursor": null},
+    })))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EnvironmentPullBody {
+    /// The parent's uid, as the reference API sends it. Accepted and not
+    /// needed: a fork always pulls from its own parent.
+    pub source: Option<String>,
+    /// Per variable key: `source` or `destination`.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub resolutions: std::collections::HashMap<String, String>,
+}
+
+fn environment_conflicts(conflicts: &[portico_domain::environment::VariableConflict]) -> Response {
+    let body = serde_json::json!({
+        "error": {
+            "name": "merge_conflicts",
+            "message": "The same variables changed differently on both sides; resolve each with `source` or `destination`.",
+        },
+        "conflicts": conflicts,
+    });
+    (StatusCode::CONFLICT, axum::Json(body)).into_response()
+}
+
+/// Pulls the parent's variables into a forked environment (R-FORK-3).
+#[utoipa::path(post, path = "/api/environments/{environmentId}/pulls", tag = "forks",
+    params(("environmentId" = String, Path)), request_body = EnvironmentPullBody,
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = Object)))]
+pub async fn pull_environment(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let body: EnvironmentPullBody = if body.iter().all(u8::is_ascii_whitespace) {
+        EnvironmentPullBody::default()
+    } else {
+        parse_json(&body)?
+    };
+    let mut choose = std::collections::HashMap::new();
+    for (key, side) in body.resolutions {
+        let side = match side.as_str() {
+            "source" => Side::Source,
+            "destination" => Side::Destination,
+            _ => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_resolution",
+                    "A resolution's side is `source` or `destination`.",
+                ));
+            }
+        };
+        choose.insert(key, side);
+    }
+    let id = environment_ref(&id)?;
+    let outcome = s.app.pull_environment(&who, id, choose).await?;
+    match outcome.saved {
+        Some(saved) => Ok(axum::Json(serde_json::json!({
+            "environment": {"uid": views::environment_uid(&saved.record), "revision": saved.record.revision}
+        }))
+        .into_response()),
+        None => Ok(environment_conflicts(&outcome.conflicts)),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EnvironmentMergeBody {
+    /// The fork to merge (id or uid).
+    pub source: String,
+    #[serde(default)]
+    pub delete_source: bool,
+}
+
+/// Merges a forked environment into its parent (R-FORK-4).
+#[utoipa::path(post, path = "/api/environments/{environmentId}/merges", tag = "forks",
+    params(("environmentId" = String, Path)), request_body = EnvironmentMergeBody,
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = Object)))]
+pub async fn merge_environment(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    Json(body): Json<EnvironmentMergeBody>,
+) -> ApiResult<Response> {
+    let outcome = s
+        .app
+        .merge_environment(
+            &who,
+            environment_ref(&id)?,
+            environment_ref(&body.source)?,
+            body.delete_source,
+        )
+        .await?;
+    match outcome.saved {
+        Some(saved) => Ok(axum::Json(serde_json::json!({
+            "environment": {"uid": views::environment_uid(&saved.record), "revision": saved.record.revision}
+        }))
+        .into_response()),
+        None => Ok(environment_conflicts(&outcome.conflicts)),
+    }
+}

@@ -527,7 +527,144 @@ async fn r_fork_4_merging_needs_editor_on_the_parent(app: TestApp) {
     );
 }
 
+fn staging() -> Value {
+    json!({"environment": {"name": "Staging", "values": [
+        {"key": "base", "value": "https://pay.example", "type": "default", "enabled": true},
+        {"key": "token", "value": "sk_live_123", "type": "secret", "enabled": true},
+        {"key": "region", "value": "eu", "type": "default", "enabled": true}
+    ]}})
+}
+
+async fn env_values(c: &Client, id: &str) -> Vec<(String, String)> {
+    let (status, body) = c.get(&format!("/api/environments/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["environment"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["key"].as_str().unwrap().to_string(),
+                v["value"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn r_fork_1_an_environment_fork_leaves_secrets_behind_for_viewers(app: TestApp) {
+    let (p, _, own) = published(&app, "4").await;
+    let (_, env) = p
+        .alice
+        .post(&format!("/api/environments?workspace={}", p.pw), staging())
+        .await;
+    let eid = env["environment"]["id"].as_str().unwrap().to_string();
+    let body = json!({"forkName": "mine"});
+    let (status, refused) = p
+        .gina
+        .post(&format!("/api/environments/{eid}/forks?workspace={own}"), body.clone())
+        .await;
+    assert_error(&(status, refused), StatusCode::FORBIDDEN, "fork_requires_paid_plan");
+    ops(&app)
+        .await
+        .patch(&format!("/api/teams/{}", p.globex), json!({ "plan": "basic" }))
+        .await;
+    let (status, made) = p
+        .gina
+        .post(&format!("/api/environments/{eid}/forks?workspace={own}"), body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    assert_eq!(made["environment"]["forkName"], "mine");
+    let fid = made["environment"]["id"].as_str().unwrap().to_string();
+    // Gina edits her fork, so she would see any secret in it: there is none.
+    let values = env_values(&p.gina, &fid).await;
+    assert_eq!(values[1], ("token".to_string(), String::new()));
+    assert_eq!(values[0].1, "https://pay.example");
+    let (_, list) = p.gina.get(&format!("/api/environments/{eid}/forks")).await;
+    assert_eq!(list["data"][0]["forkName"], "mine", "{list}");
+    let (_, list) = p.alice.get(&format!("/api/environments/{eid}/forks")).await;
+    assert_eq!(list["meta"]["inaccessibleForks"], 1, "{list}");
+}
+
+async fn r_fork_3_environment_pulls_and_merges_go_variable_by_variable(app: TestApp) {
+    let (p, _, own) = published(&app, "5").await;
+    let (_, env) = p
+        .alice
+        .post(&format!("/api/environments?workspace={}", p.pw), staging())
+        .await;
+    let eid = env["environment"]["id"].as_str().unwrap().to_string();
+    let (status, made) = p
+        .gina
+        .post(
+            &format!("/api/environments/{eid}/forks?workspace={own}"),
+            json!({"forkName": "ours"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    let fid = made["environment"]["id"].as_str().unwrap().to_string();
+    // A partner editor may edit the environment: secrets come along.
+    assert_eq!(env_values(&p.gina, &fid).await[1].1, "sk_live_123");
+    let set = |key: &str, value: &str| json!([{"op": "replace", "path": format!("/values/{}/value", ["base", "token", "region"].iter().position(|k| *k == key).unwrap()), "value": value}]);
+    p.alice
+        .patch(
+            &format!("/api/environments/{eid}"),
+            set("base", "https://v2.pay.example"),
+        )
+        .await;
+    p.gina
+        .patch(&format!("/api/environments/{fid}"), set("region", "us"))
+        .await;
+    let (status, body) = p.gina.post(&format!("/api/environments/{fid}/pulls"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let values = env_values(&p.gina, &fid).await;
+    assert_eq!(
+        (values[0].1.as_str(), values[2].1.as_str()),
+        ("https://v2.pay.example", "us")
+    );
+    // Both change the token: a conflict, nothing written, then resolved.
+    p.alice
+        .patch(&format!("/api/environments/{eid}"), set("token", "sk_a"))
+        .await;
+    p.gina
+        .patch(&format!("/api/environments/{fid}"), set("token", "sk_g"))
+        .await;
+    let (status, body) = p.gina.post(&format!("/api/environments/{fid}/pulls"), json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["conflicts"][0]["key"], "token");
+    assert_eq!(body["conflicts"][0]["source"]["value"], "sk_a");
+    assert_eq!(env_values(&p.gina, &fid).await[1].1, "sk_g");
+    let (status, body) = p
+        .gina
+        .post(
+            &format!("/api/environments/{fid}/pulls"),
+            json!({"resolutions": {"token": "destination"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Merge the fork back, then delete it.
+    let (status, body) = p
+        .gina
+        .post(
+            &format!("/api/environments/{eid}/merges"),
+            json!({"source": fid, "deleteSource": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let merged = env_values(&p.alice, &eid).await;
+    assert_eq!(
+        merged,
+        [("base", "https://v2.pay.example"), ("token", "sk_g"), ("region", "us")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+    assert_error(
+        &p.gina.get(&format!("/api/environments/{fid}")).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}
+
 crate::on_both_backends!(
+    r_fork_1_an_environment_fork_leaves_secrets_behind_for_viewers,
+    r_fork_3_environment_pulls_and_merges_go_variable_by_variable,
     r_fork_4_a_partner_editor_merges_a_fork_back_into_the_pw,
     r_fork_4_merging_needs_editor_on_the_parent,
     r_fork_1_partners_fork_by_role_plan_and_destination,

@@ -34,6 +34,9 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
         }
         ("POST", "/api/collections/fork/{collectionId}") => json!({ "label": "Mine" }),
         ("PUT", "/api/collections/{collectionId}/pulls") => json!({ "resolutions": [] }),
+        ("POST", "/api/environments/{environmentId}/forks") => json!({ "forkName": "Mine" }),
+        ("POST", "/api/environments/{environmentId}/pulls") => json!({}),
+        ("POST", "/api/environments/{environmentId}/merges") => json!({ "source": MISSING }),
         ("PUT", "/api/collections/{collectionId}") => json!({ "info": { "name": "Taken" }, "item": [] }),
         ("PATCH", "/api/collections/{collectionId}") => json!({ "collection": { "info": { "name": "Taken" } } }),
         (_, p) if p.starts_with("/api/collections/") => json!({ "name": "Taken" }),
@@ -151,7 +154,9 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
                 let missing = fill(MISSING, MISSING, MISSING, MISSING, MISSING, "missing.example");
                 let call = |p: String| {
                     // A fork names its destination in the query.
-                    let p = if path.starts_with("/api/collections/fork/") {
+                    let p = if path.starts_with("/api/collections/fork/")
+                        || (path.ends_with("/forks") && method == Method::POST)
+                    {
                         format!("{p}?workspace={MISSING}")
                     } else {
                         p
