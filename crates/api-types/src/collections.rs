@@ -20,6 +20,8 @@ pub struct CollectionInfo {
     pub is_public: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// How many forks were made of it (R-FORK-2).
+    pub forks: usize,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -239,8 +239,9 @@ pub fn collection_uid(c: &portico_store::CollectionRecord) -> String {
     format!("{}-{}", c.created_by, c.id)
 }
 
-pub fn collection_info(c: &portico_store::CollectionRecord) -> CollectionInfo {
+pub fn collection_info(c: &portico_store::CollectionRecord, forks: usize) -> CollectionInfo {
     CollectionInfo {
+        forks,
         id: c.id.to_string(),
         name: c.name.clone(),
         owner: c.created_by.to_string(),

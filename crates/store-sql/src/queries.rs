@@ -1320,6 +1320,16 @@ impl Tx for SqlTx<'_> {
         .collect()
     }
 
+    fn fork_count(&mut self, parent: CollectionId) -> R<usize> {
+        let n = self
+            .row(
+                "SELECT COUNT(*) FROM collection_forks WHERE parent_id = $1",
+                &[parent.to_string().into()],
+            )?
+            .map_or(Ok(0), |r| r.int(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     fn forks_by(&mut self, user: UserId) -> R<Vec<ForkRecord>> {
         self.rows(
             "SELECT collection_id, parent_id, label, base_revision, created_by, created_at FROM collection_forks \

@@ -183,6 +183,7 @@ pub trait Tx {
     fn fork_of(&mut self, id: CollectionId) -> R<Option<ForkRecord>>;
     /// The forks of a collection, oldest first.
     fn forks_of(&mut self, parent: CollectionId) -> R<Vec<ForkRecord>>;
+    fn fork_count(&mut self, parent: CollectionId) -> R<usize>;
     /// The forks a user made, oldest first.
     fn forks_by(&mut self, user: UserId) -> R<Vec<ForkRecord>>;
     fn set_fork_base(&mut self, id: CollectionId, base_revision: i64) -> R<()>;

@@ -18,6 +18,8 @@ use crate::{App, Principal, Result, now};
 #[derive(Debug, Clone)]
 pub struct CollectionSummary {
     pub record: CollectionRecord,
+    /// How many forks it has, wherever they are.
+    pub forks: usize,
 }
 
 /// What `PATCH /collections/{id}` may change: the info fields given are
@@ -210,12 +212,12 @@ impl App {
                 let workspaces = listed_workspaces(tx, &actor, ws)?;
                 let mut out = Vec::new();
                 for w in workspaces {
-                    out.extend(
-                        tx.collections_in(w)?
-                            .into_iter()
-                            .filter(|c| name.as_ref().is_none_or(|n| &c.name == n))
-                            .map(|record| CollectionSummary { record }),
-                    );
+                    for record in tx.collections_in(w)? {
+                        if name.as_ref().is_none_or(|n| &record.name == n) {
+                            let forks = tx.fork_count(record.id)?;
+                            out.push(CollectionSummary { record, forks });
+                        }
+                    }
                 }
                 Ok(out)
             })

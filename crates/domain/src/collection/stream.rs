@@ -88,22 +88,13 @@ struct Ctx {
     /// The first refusal, with its JSON path; the parser's own error only
     /// stops the walk.
     error: Option<Error>,
-    /// Where bodies go to be written as text (and their trees dropped) on
-    /// another thread while the parser goes on.
-    writer: Option<std::sync::mpsc::SyncSender<(usize, Map<String, Value>)>>,
 }
 
 impl Ctx {
-    /// Sets the body of node `index`, now or on the writer thread.
+    /// Sets the body of node `index`: its stored text. The fields' tree is
+    /// dropped here, so that only one item's tree exists at a time.
     fn body(&mut self, index: usize, fields: Map<String, Value>) {
-        match &self.writer {
-            Some(writer) => {
-                if let Err(std::sync::mpsc::SendError((index, fields))) = writer.send((index, fields)) {
-                    self.nodes[index].body = body_text(&fields);
-                }
-            }
-            None => self.nodes[index].body = body_text(&fields),
-        }
+        self.nodes[index].body = body_text(&fields);
     }
 
     fn refuse<E: serde::de::Error>(&mut self, what: &str, path: &str) -> E {
@@ -123,26 +114,7 @@ fn lean<'de, R: serde_json::de::Read<'de>>(de: &mut serde_json::Deserializer<R>,
         kind: NodeKind::Collection,
         body: String::new(),
     });
-    // Writing the bodies as text takes about a third of the work: a second
-    // thread does it while this one parses.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Map<String, Value>)>(256);
-    ctx.writer = Some(sender);
-    let (outcome, bodies) = std::thread::scope(|scope| {
-        let worker = scope.spawn(move || {
-            receiver
-                .into_iter()
-                .map(|(index, fields)| (index, body_text(&fields)))
-                .collect::<Vec<_>>()
-        });
-        let outcome = de.deserialize_any(Top { ctx: &mut ctx });
-        ctx.writer = None;
-        (outcome, worker.join().unwrap_or_default())
-    });
-    for (index, body) in bodies {
-        if let Some(node) = ctx.nodes.get_mut(index) {
-            node.body = body;
-        }
-    }
+    let outcome = de.deserialize_any(Top { ctx: &mut ctx });
     if let Some(error) = ctx.error.take() {
         return Err(error);
     }

@@ -68,7 +68,7 @@ pub async fn list_collections(
             .iter()
             .skip(offset)
             .take(limit)
-            .map(|c| views::collection_info(&c.record))
+            .map(|c| views::collection_info(&c.record, c.forks))
             .collect(),
         meta: CollectionListMeta { total, offset, limit },
     }))

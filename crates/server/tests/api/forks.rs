@@ -223,6 +223,9 @@ async fn r_fork_2_a_fork_is_its_parent_listed_with_its_source_status(app: TestAp
     assert_eq!(list["meta"]["inaccessibleForks"], 1);
     let (_, mine) = p.gina.get("/api/collections/collection-forks").await;
     assert_eq!(mine["data"][0]["sourceId"], coll.as_str());
+    // Listings count the forks of each collection.
+    let (_, listed) = p.alice.get(&format!("/api/collections?workspace={}", p.pw)).await;
+    assert_eq!(listed["collections"][0]["forks"], 1, "{listed}");
     // Source status follows the parent's changes.
     assert!(!source_ahead(&p.gina, &fid).await);
     let ping = uid_of(&parent, "Ping");
