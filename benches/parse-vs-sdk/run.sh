@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side parse of the benchmark collection (10,000 requests): Portico's
-# `import_json` (Rust, release build) against the `postman-collection` SDK
+# `import_nodes_reader` (Rust, release build) against the `postman-collection` SDK
 # (Node), each run in its own process under /usr/bin/time -v, alternating.
 # See docs/benchmarks.md.
 #

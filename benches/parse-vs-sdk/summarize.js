@@ -62,7 +62,7 @@ console.log(`\nFile: ${file}: ${(rust[0].bytes / 1e6).toFixed(1)} MB, ${rust[0].
   `${runs} runs of each, alternating, one process per run; ${os.cpus().length} CPUs, ${os.cpus()[0].model}; ` +
   `node ${process.versions.node}; postman-collection ${sdkVersion}.\n`);
 console.log('Median (min–max).\n');
-console.log(`| | Portico \`import_json\` (Rust) | \`postman-collection\` ${sdkVersion} (Node) | ratio | target | result |`);
+console.log(`| | Portico \`import_nodes_reader\` (Rust, file read as parsed) | \`postman-collection\` ${sdkVersion} (Node) | ratio | target | result |`);
 console.log('|---|---:|---:|---:|---:|---|');
 console.log(`| parse, in process: text in memory → model | ${fmt(rParse, 'ms')} | ${fmt(nParse, 'ms')} | ` +
   `${speed.toFixed(1)}× faster | ≥ 10× | ${verdict(speed >= 10)} |`);
