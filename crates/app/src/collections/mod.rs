@@ -333,6 +333,15 @@ pub(crate) fn edit_between(old: Vec<NodeWithBody>, new: &[FlatNode]) -> Result<E
                 edit.nodes.push(record);
             }
             Some(old) if old.node == record => {}
+            // The same body stored in another spelling (an import keeps
+            // the file's key order): equal as JSON, nothing changed.
+            Some(old)
+                if old.node.blob_hash != record.blob_hash
+                    && NodeRecord {
+                        blob_hash: record.blob_hash.clone(),
+                        ..old.node.clone()
+                    } == record
+                    && serde_json::from_str::<Map<String, Value>>(&old.body).is_ok_and(|b| b == node.body) => {}
             Some(old) => {
                 if old.node.blob_hash != record.blob_hash || old.node.kind != record.kind {
                     edit.changes.push(ElementChange::of("updated", node));

@@ -119,6 +119,11 @@ impl Ids {
         let Some(Value::String(id)) = fields.get("id") else {
             return Ok(());
         };
+        self.claim_id(id, path)
+    }
+
+    /// Claims the `id` of the object at `path` (nothing for an empty one).
+    pub(crate) fn claim_id(&mut self, id: &str, path: &str) -> Result<(), Error> {
         if id.is_empty() {
             return Ok(());
         }
@@ -127,7 +132,7 @@ impl Ids {
             let message = format!("Duplicate id at {id_path}; the same id is at {first}");
             return Err(Error::invalid("invalid_collection", message));
         }
-        self.0.insert(id.clone(), id_path);
+        self.0.insert(id.to_owned(), id_path);
         Ok(())
     }
 }

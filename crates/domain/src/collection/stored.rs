@@ -16,8 +16,11 @@ use crate::Error;
 
 /// One node with its body as JSON text: the stored form of a [`FlatNode`].
 ///
-/// `body` is a JSON object as `serde_json` writes a `Map`: no whitespace,
-/// keys in order, so that equal bodies have equal texts (and equal hashes).
+/// `body` is a compact JSON object (no whitespace). Bodies written by
+/// [`body_text`] have their keys in order, so equal bodies have equal texts;
+/// an import stores the file's own text of each element, so the same
+/// content may also come with its keys in the file's order. Compare parsed
+/// bodies where that matters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeText {
     pub uid: String,
@@ -247,6 +250,15 @@ fn skip_string(bytes: &[u8], i: usize) -> Option<usize> {
             _ => j += 1,
         }
     }
+}
+
+/// The end (exclusive) of the JSON value starting at `i` in `bytes`, or
+/// `None` if the bytes end first (or it does not start a value).
+pub(crate) fn value_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let end = skip_value(bytes, i)?;
+    // A number or a literal may go on in bytes not read yet.
+    let scalar = !matches!(bytes.get(i), Some(b'"' | b'{' | b'['));
+    (!scalar || end < bytes.len()).then_some(end)
 }
 
 /// The end (exclusive) of the value starting at `i`.
