@@ -6,15 +6,18 @@
 //! listener that there is something new for its user. One dispatcher task
 //! looks at the notifications table once per commit and publishes; each
 //! event stream then reads its own user's new notifications. The in-process
-//! bus is a broadcast channel; a multi-process deployment puts another
+//! bus keeps one watch channel per connected user, so that an event wakes
+//! only the streams of its user (one update to 5,000 readers is 5,000
+//! wake-ups, not 5,000 × 5,000); a multi-process deployment puts another
 //! [`EventBus`] behind the same trait.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use portico_domain::Error;
 use portico_domain::ids::UserId;
 use portico_store::Store;
-use tokio::sync::broadcast;
+use tokio::sync::watch;
 
 /// Something new for one user: notifications up to `notification_id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,34 +29,50 @@ pub struct UserEvent {
 /// Where events are published and heard.
 pub trait EventBus: Send + Sync {
     fn publish(&self, events: &[UserEvent]);
-    fn subscribe(&self) -> broadcast::Receiver<UserEvent>;
+    /// The newest notification id published for `user`, changing as new
+    /// ones are published (0 until then).
+    fn subscribe(&self, user: UserId) -> watch::Receiver<i64>;
 }
 
 /// The bus of one process.
+#[derive(Default)]
 pub struct InProcessBus {
-    tx: broadcast::Sender<UserEvent>,
+    users: Mutex<HashMap<UserId, watch::Sender<i64>>>,
 }
 
 impl InProcessBus {
-    /// `capacity` events may wait for the slowest listener; one that falls
-    /// further behind is told it lagged and reads everything new.
-    pub fn new(capacity: usize) -> Self {
-        Self {
-            tx: broadcast::channel(capacity).0,
-        }
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 
 impl EventBus for InProcessBus {
     fn publish(&self, events: &[UserEvent]) {
+        let mut users = self.users.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for e in events {
-            // No listener is not an error.
-            let _ = self.tx.send(*e);
+            let Some(tx) = users.get(&e.user) else { continue };
+            if tx.receiver_count() == 0 {
+                // Every stream of this user has closed.
+                users.remove(&e.user);
+                continue;
+            }
+            tx.send_if_modified(|newest| {
+                let newer = e.notification_id > *newest;
+                if newer {
+                    *newest = e.notification_id;
+                }
+                newer
+            });
         }
     }
 
-    fn subscribe(&self) -> broadcast::Receiver<UserEvent> {
-        self.tx.subscribe()
+    fn subscribe(&self, user: UserId) -> watch::Receiver<i64> {
+        let mut users = self.users.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if users.len() > 1024 {
+            // Forget users whose streams have all closed.
+            users.retain(|_, tx| tx.receiver_count() > 0);
+        }
+        users.entry(user).or_insert_with(|| watch::channel(0).0).subscribe()
     }
 }
 

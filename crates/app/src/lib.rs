@@ -59,7 +59,7 @@ impl App {
             store,
             config: Arc::new(config),
             login_limiter,
-            bus: Arc::new(events::InProcessBus::new(16_384)),
+            bus: Arc::new(events::InProcessBus::new()),
         }
     }
 }

@@ -120,10 +120,12 @@ pub async fn events(
     };
     // Subscribe before the first read, so that nothing published in
     // between is missed.
-    let mut bus = app.bus.subscribe();
     let me = who.id();
+    let mut newest = app.bus.subscribe(me);
     let stream = async_stream(move |tx| async move {
         let mut last = start;
+        let closed = tx.closed();
+        tokio::pin!(closed);
         loop {
             match app.notifications_after(&who, last).await {
                 Ok(list) => {
@@ -140,17 +142,16 @@ pub async fn events(
                     tracing::warn!(error = %e, "event stream read failed");
                 }
             }
-            // Sleep until the bus says there is something newer for this user.
+            // Sleep until the bus says there is something newer for this
+            // user; it wakes this stream for this user's events only.
             loop {
                 tokio::select! {
-                    heard = bus.recv() => match heard {
-                        Ok(e) if e.user == me && e.notification_id > last => break,
-                        Ok(_) => {}
-                        // Fell behind: read whatever is new.
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    changed = newest.changed() => match changed {
+                        Ok(()) if *newest.borrow_and_update() > last => break,
+                        Ok(()) => {}
+                        Err(_) => return,
                     },
-                    () = tx.closed() => return,
+                    () = &mut closed => return,
                 }
             }
         }
