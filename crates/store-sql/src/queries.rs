@@ -1951,6 +1951,12 @@ impl Tx for SqlTx<'_> {
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))?
             .int(0)?;
+        // The author does not see their own update as unread (R-UPD-3).
+        self.exec(
+            "INSERT INTO update_cursors (user_id, workspace_id, seen_seq, seen_at, own_unseen) VALUES ($1, $2, 0, 0, 1) \
+             ON CONFLICT (user_id, workspace_id) DO UPDATE SET own_unseen = update_cursors.own_unseen + 1",
+            &[u.author_id.to_string().into(), ws.as_str().into()],
+        )?;
         self.update_by_id(u.workspace_id, id)?
             .ok_or_else(|| StoreError::Backend("inserted update not found".into()))
     }
@@ -1985,10 +1991,22 @@ impl Tx for SqlTx<'_> {
     }
 
     fn delete_update(&mut self, ws: WorkspaceId, id: i64) -> R<bool> {
-        Ok(self.exec(
-            "UPDATE workspace_updates SET deleted = TRUE WHERE workspace_id = $1 AND id = $2 AND deleted = FALSE",
-            &[ws.to_string().into(), id.into()],
-        )? > 0)
+        let ws = ws.to_string();
+        let Some(row) = self.row(
+            "UPDATE workspace_updates SET deleted = TRUE WHERE workspace_id = $1 AND id = $2 AND deleted = FALSE \
+             RETURNING author_id, seq",
+            &[ws.as_str().into(), id.into()],
+        )?
+        else {
+            return Ok(false);
+        };
+        // It no longer counts among its author's own unseen updates.
+        self.exec(
+            "UPDATE update_cursors SET own_unseen = own_unseen - 1 \
+             WHERE user_id = $1 AND workspace_id = $2 AND seen_seq < $3 AND own_unseen > 0",
+            &[row.text(0)?.into(), ws.as_str().into(), row.int(1)?.into()],
+        )?;
+        Ok(true)
     }
 
     fn updates(
@@ -2034,11 +2052,12 @@ impl Tx for SqlTx<'_> {
         if head <= seen {
             return Ok(0);
         }
+        // The caller's own live updates after the cursor: a counter kept by
+        // posting, deleting and opening the Updates tab.
         let own = self
             .row(
-                "SELECT COUNT(*) FROM workspace_updates WHERE workspace_id = $1 AND author_id = $2 AND seq > $3 \
-                 AND deleted = FALSE",
-                &[ws.as_str().into(), user.as_str().into(), seen.into()],
+                "SELECT own_unseen FROM update_cursors WHERE user_id = $1 AND workspace_id = $2",
+                &[user.as_str().into(), ws.as_str().into()],
             )?
             .map_or(Ok(0), |r| r.int(0))?;
         let deleted = self
@@ -2056,8 +2075,8 @@ impl Tx for SqlTx<'_> {
             .row("SELECT update_seq FROM workspaces WHERE id = $1", &[ws.as_str().into()])?
             .map_or(Ok(0), |r| r.int(0))?;
         self.exec(
-            "INSERT INTO update_cursors (user_id, workspace_id, seen_seq, seen_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, workspace_id) DO UPDATE SET seen_seq = $3, seen_at = $4",
+            "INSERT INTO update_cursors (user_id, workspace_id, seen_seq, seen_at, own_unseen) VALUES ($1, $2, $3, $4, 0) \
+             ON CONFLICT (user_id, workspace_id) DO UPDATE SET seen_seq = $3, seen_at = $4, own_unseen = 0",
             &[user.as_str().into(), ws.as_str().into(), head.into(), at.into()],
         )?;
         Ok(())

@@ -101,6 +101,8 @@ async fn r_upd_3_badges_count_updates_by_others_since_the_last_visit(app: TestAp
         StatusCode::NO_CONTENT
     );
     assert_eq!(badge(&s.gina, &s.pw).await, (0, 0, 0));
+    // Alice's own deleted update is counted neither as hers nor as unread.
+    assert_eq!(badge(&s.alice, &s.pw).await, (1, 1, 1));
     let (_, notes) = s.gina.get("/api/notifications").await;
     assert_eq!(notes["notifications"][0]["kind"], "update_posted");
 }
