@@ -8,3 +8,13 @@ INSERT INTO update_cursors (user_id, workspace_id, seen_seq, seen_at, own_unseen
 UPDATE update_cursors SET own_unseen = (
     SELECT COUNT(*) FROM workspace_updates w WHERE w.workspace_id = update_cursors.workspace_id
     AND w.author_id = update_cursors.user_id AND w.seq > update_cursors.seen_seq AND w.deleted = FALSE);
+
+-- Deleted updates as counters too: how many a workspace has, and how many
+-- of those each member's cursor had already passed.
+ALTER TABLE workspaces ADD COLUMN deleted_updates BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE update_cursors ADD COLUMN deleted_seen BIGINT NOT NULL DEFAULT 0;
+UPDATE workspaces SET deleted_updates = (
+    SELECT COUNT(*) FROM workspace_updates w WHERE w.workspace_id = workspaces.id AND w.deleted = TRUE);
+UPDATE update_cursors SET deleted_seen = (
+    SELECT COUNT(*) FROM workspace_updates w WHERE w.workspace_id = update_cursors.workspace_id
+    AND w.seq <= update_cursors.seen_seq AND w.deleted = TRUE);

@@ -2000,11 +2000,20 @@ impl Tx for SqlTx<'_> {
         else {
             return Ok(false);
         };
+        let seq = row.int(1)?;
+        self.exec(
+            "UPDATE workspaces SET deleted_updates = deleted_updates + 1 WHERE id = $1",
+            &[ws.as_str().into()],
+        )?;
+        self.exec(
+            "UPDATE update_cursors SET deleted_seen = deleted_seen + 1 WHERE workspace_id = $1 AND seen_seq >= $2",
+            &[ws.as_str().into(), seq.into()],
+        )?;
         // It no longer counts among its author's own unseen updates.
         self.exec(
             "UPDATE update_cursors SET own_unseen = own_unseen - 1 \
              WHERE user_id = $1 AND workspace_id = $2 AND seen_seq < $3 AND own_unseen > 0",
-            &[row.text(0)?.into(), ws.as_str().into(), row.int(1)?.into()],
+            &[row.text(0)?.into(), ws.as_str().into(), seq.into()],
         )?;
         Ok(true)
     }
@@ -2040,44 +2049,43 @@ impl Tx for SqlTx<'_> {
 
     fn unread_updates(&mut self, ws: WorkspaceId, user: UserId) -> R<i64> {
         let (ws, user) = (ws.to_string(), user.to_string());
-        let head = self
-            .row("SELECT update_seq FROM workspaces WHERE id = $1", &[ws.as_str().into()])?
-            .map_or(Ok(0), |r| r.int(0))?;
-        let seen = self
-            .row(
-                "SELECT seen_seq FROM update_cursors WHERE user_id = $1 AND workspace_id = $2",
-                &[user.as_str().into(), ws.as_str().into()],
-            )?
-            .map_or(Ok(0), |r| r.int(0))?;
-        if head <= seen {
+        // Counters only (R-UPD-3): the newest update number and the deleted
+        // ones of the workspace, and the caller's cursor with their own
+        // unseen updates and the deleted ones it had passed.
+        let Some(w) = self.row(
+            "SELECT update_seq, deleted_updates FROM workspaces WHERE id = $1",
+            &[ws.as_str().into()],
+        )?
+        else {
             return Ok(0);
-        }
-        // The caller's own live updates after the cursor: a counter kept by
-        // posting, deleting and opening the Updates tab.
-        let own = self
-            .row(
-                "SELECT own_unseen FROM update_cursors WHERE user_id = $1 AND workspace_id = $2",
-                &[user.as_str().into(), ws.as_str().into()],
-            )?
-            .map_or(Ok(0), |r| r.int(0))?;
-        let deleted = self
-            .row(
-                "SELECT COUNT(*) FROM workspace_updates WHERE workspace_id = $1 AND seq > $2 AND deleted = TRUE",
-                &[ws.as_str().into(), seen.into()],
-            )?
-            .map_or(Ok(0), |r| r.int(0))?;
-        Ok((head - seen - own - deleted).max(0))
+        };
+        let (head, deleted) = (w.int(0)?, w.int(1)?);
+        let (seen, own, deleted_seen) = match self.row(
+            "SELECT seen_seq, own_unseen, deleted_seen FROM update_cursors WHERE user_id = $1 AND workspace_id = $2",
+            &[user.as_str().into(), ws.as_str().into()],
+        )? {
+            Some(c) => (c.int(0)?, c.int(1)?, c.int(2)?),
+            None => (0, 0, 0),
+        };
+        Ok((head - seen - own - (deleted - deleted_seen)).max(0))
     }
 
     fn mark_updates_seen(&mut self, ws: WorkspaceId, user: UserId, at: Millis) -> R<()> {
         let (ws, user) = (ws.to_string(), user.to_string());
-        let head = self
-            .row("SELECT update_seq FROM workspaces WHERE id = $1", &[ws.as_str().into()])?
-            .map_or(Ok(0), |r| r.int(0))?;
+        let Some(w) = self.row(
+            "SELECT update_seq, deleted_updates FROM workspaces WHERE id = $1",
+            &[ws.as_str().into()],
+        )?
+        else {
+            return Ok(());
+        };
+        let (head, deleted) = (w.int(0)?, w.int(1)?);
+        // Every deleted update is at or before the head.
         self.exec(
-            "INSERT INTO update_cursors (user_id, workspace_id, seen_seq, seen_at, own_unseen) VALUES ($1, $2, $3, $4, 0) \
-             ON CONFLICT (user_id, workspace_id) DO UPDATE SET seen_seq = $3, seen_at = $4, own_unseen = 0",
-            &[user.as_str().into(), ws.as_str().into(), head.into(), at.into()],
+            "INSERT INTO update_cursors (user_id, workspace_id, seen_seq, seen_at, own_unseen, deleted_seen) \
+             VALUES ($1, $2, $3, $4, 0, $5) \
+             ON CONFLICT (user_id, workspace_id) DO UPDATE SET seen_seq = $3, seen_at = $4, own_unseen = 0, deleted_seen = $5",
+            &[user.as_str().into(), ws.as_str().into(), head.into(), at.into(), deleted.into()],
         )?;
         Ok(())
     }

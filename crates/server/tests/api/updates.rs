@@ -103,6 +103,16 @@ async fn r_upd_3_badges_count_updates_by_others_since_the_last_visit(app: TestAp
     assert_eq!(badge(&s.gina, &s.pw).await, (0, 0, 0));
     // Alice's own deleted update is counted neither as hers nor as unread.
     assert_eq!(badge(&s.alice, &s.pw).await, (1, 1, 1));
+    // Deleting an update Gina had already seen changes nothing for her.
+    let (_, fourth) = post(&s.alice, &s.pw, "v1.4 released").await;
+    s.gina
+        .post(&format!("/api/workspaces/{}/updates/seen", s.pw), json!({}))
+        .await;
+    let id = fourth["id"].as_i64().unwrap();
+    s.alice.delete(&format!("/api/workspaces/{}/updates/{id}", s.pw)).await;
+    assert_eq!(badge(&s.gina, &s.pw).await, (0, 0, 0));
+    post(&s.alice, &s.pw, "v1.5 released").await;
+    assert_eq!(badge(&s.gina, &s.pw).await, (1, 1, 1));
     let (_, notes) = s.gina.get("/api/notifications").await;
     assert_eq!(notes["notifications"][0]["kind"], "update_posted");
 }
