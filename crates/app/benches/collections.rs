@@ -22,17 +22,16 @@
 
 #[path = "../../domain/examples/parse_collection/fixture.rs"]
 mod fixture;
+#[path = "support/mod.rs"]
+mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use portico_app::collections::{CollectionInput, ItemWrite};
-use portico_app::{App, AppConfig, AuthMethod, Principal};
 use portico_domain::collection::{NodeKind, import_nodes_slice};
-use portico_domain::ids::WorkspaceId;
-use portico_domain::values::{DisplayName, Email};
-use portico_store_sqlite::SqliteOptions;
 use serde_json::{Value, json};
+use support::fresh_app;
 
 const FOLDERS: usize = 100;
 const PER_FOLDER: usize = 100;
@@ -77,35 +76,6 @@ fn ms(d: Duration) -> String {
     } else {
         format!("{ms:.0} ms")
     }
-}
-
-/// An app on a fresh SQLite database in `dir`, with a user, a team and a
-/// team workspace.
-async fn fresh_app(dir: &Path) -> (App, Principal, WorkspaceId) {
-    let store = portico_store_sqlite::open(&dir.join("portico.db"), &SqliteOptions::default()).unwrap();
-    let app = App::new(store, AppConfig::default());
-    let user = app
-        .create_user(
-            Email::parse("bench@portico.example").unwrap(),
-            DisplayName::parse("Bench Marker").unwrap(),
-            None,
-            false,
-        )
-        .await
-        .unwrap();
-    let who = Principal {
-        user,
-        via: AuthMethod::ApiKey,
-    };
-    let team = app.create_team(&who, "Bench").await.unwrap();
-    let ws = app
-        .create_workspace(&who, Some(team.id), "Bench", "team", None)
-        .await
-        .unwrap()
-        .access
-        .workspace
-        .id;
-    (app, who, ws)
 }
 
 fn fixture_path() -> PathBuf {

@@ -12,49 +12,23 @@
 
 #[path = "../../domain/examples/parse_collection/fixture.rs"]
 mod fixture;
+#[path = "support/mod.rs"]
+mod support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use portico_app::collections::{CollectionInput, ItemWrite};
-use portico_app::{App, AppConfig, AuthMethod, Principal};
+use portico_app::{App, Principal};
 use portico_domain::collection::{NodeKind, Resolutions};
 use portico_domain::ids::{CollectionId, WorkspaceId};
-use portico_domain::values::{DisplayName, Email};
-use portico_store_sqlite::SqliteOptions;
 use serde_json::{Value, json};
+use support::fresh_app;
 
 const FORK_RUNS: usize = 30;
 const FORKS_STORED: usize = 100;
 const PULL_RUNS: usize = 5;
 const CHANGES: usize = 100;
-
-async fn fresh_app(dir: &Path) -> (App, Principal, WorkspaceId) {
-    let store = portico_store_sqlite::open(&dir.join("portico.db"), &SqliteOptions::default()).unwrap();
-    let app = App::new(store, AppConfig::default());
-    let user = app
-        .create_user(
-            Email::parse("bench@portico.example").unwrap(),
-            DisplayName::parse("Bench Marker").unwrap(),
-            None,
-            false,
-        )
-        .await
-        .unwrap();
-    let who = Principal {
-        user,
-        via: AuthMethod::ApiKey,
-    };
-    let team = app.create_team(&who, "Bench").await.unwrap();
-    let ws = app
-        .create_workspace(&who, Some(team.id), "Bench", "team", None)
-        .await
-        .unwrap()
-        .access
-        .workspace
-        .id;
-    (app, who, ws)
-}
 
 async fn import(app: &App, who: &Principal, ws: WorkspaceId, text: &str) -> CollectionId {
     let input = CollectionInput::Text(text.as_bytes().to_vec());

@@ -16,7 +16,7 @@ use portico_domain::policy::{Action, authorize_fork};
 use portico_store::{EnvironmentForkRecord, EnvironmentRecord};
 use serde_json::Value;
 
-use crate::collections::MAX_FORK_LABEL;
+use crate::collections::fork_label;
 use crate::environments::{EnvironmentSaved, can_edit, content, environment_for, keep, save, vars_json};
 use crate::workspaces::{activity, facts_of, visible_workspaces};
 use crate::{App, Principal, Result, now};
@@ -72,13 +72,7 @@ impl App {
         ws: WorkspaceId,
         label: &str,
     ) -> Result<(EnvironmentSaved, EnvironmentForkRecord)> {
-        let label = label.trim().to_owned();
-        if label.is_empty() || label.chars().count() > MAX_FORK_LABEL {
-            return Err(Error::invalid(
-                "invalid_fork_label",
-                format!("A fork needs a label of 1 to {MAX_FORK_LABEL} characters."),
-            ));
-        }
+        let label = fork_label(label)?;
         let actor = who.actor();
         let at = now();
         self.store

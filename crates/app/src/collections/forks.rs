@@ -59,13 +59,7 @@ impl App {
         ws: WorkspaceId,
         label: &str,
     ) -> Result<(CollectionRecord, ForkRecord)> {
-        let label = label.trim().to_owned();
-        if label.is_empty() || label.chars().count() > MAX_FORK_LABEL {
-            return Err(Error::invalid(
-                "invalid_fork_label",
-                format!("A fork needs a label of 1 to {MAX_FORK_LABEL} characters."),
-            ));
-        }
+        let label = fork_label(label)?;
         let actor = who.actor();
         let at = now();
         self.store
@@ -573,6 +567,18 @@ impl App {
             })
             .await
     }
+}
+
+/// A fork's label, trimmed: 1 to [`MAX_FORK_LABEL`] characters.
+pub(crate) fn fork_label(label: &str) -> Result<String> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > MAX_FORK_LABEL {
+        return Err(Error::invalid(
+            "invalid_fork_label",
+            format!("A fork needs a label of 1 to {MAX_FORK_LABEL} characters."),
+        ));
+    }
+    Ok(label.to_owned())
 }
 
 fn not_a_fork() -> Error {

@@ -28,8 +28,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use comments::{CommentTarget, ElementCommentDraft};
-pub(crate) use forks::detach;
 pub use forks::{ForkList, ForkView, MAX_FORK_LABEL, MergeBlocked, MergeStrategy, PullOutcome};
+pub(crate) use forks::{detach, fork_label};
 pub use history::{ChangeWithDiff, RevisionView};
 pub use items::{ItemView, ItemWrite, Placement};
 pub use whole::{CollectionInput, CollectionPatch, CollectionSummary};

@@ -141,25 +141,11 @@ pub async fn pull(
     BaseRevision(base): BaseRevision,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    // The reference API sends no body; resolutions are Portico's addition.
-    let body: PullRequestBody = if body.iter().all(u8::is_ascii_whitespace) {
-        PullRequestBody::default()
-    } else {
-        parse_json(&body)?
-    };
+    // Resolutions are Portico's addition to the reference API's call.
+    let body: PullRequestBody = optional_body(&body)?;
     let mut resolutions = Resolutions::new();
     for r in body.resolutions {
-        let side = match r.side.as_str() {
-            "source" => Side::Source,
-            "destination" => Side::Destination,
-            _ => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_resolution",
-                    "A resolution's side is `source` or `destination`.",
-                ));
-            }
-        };
+        let side = side(&r.side)?;
         resolutions.extend([(
             ConflictKey {
                 uid: r.uid,
@@ -203,14 +189,41 @@ pub async fn pull(
     Ok((etag(outcome.fork.revision), axum::Json(done)).into_response())
 }
 
-/// A collection id, or a uid (`{owner}-{id}`) as the reference API writes it.
-fn collection_ref(s: &str) -> Result<portico_domain::ids::CollectionId, Error> {
-    collection_id(s).or_else(|e| {
+/// An id, or a uid (`{owner}-{id}`, the owner a 36-character id) as the
+/// reference API writes it.
+fn id_or_uid<T>(s: &str, parse: impl Fn(&str) -> Result<T, Error>) -> Result<T, Error> {
+    parse(s).or_else(|e| {
         s.char_indices()
-            .filter(|&(_, c)| c == '-')
-            .find_map(|(i, _)| collection_id(&s[i + 1..]).ok().filter(|_| s[..i].len() == 36))
+            .filter(|&(i, c)| c == '-' && i == 36)
+            .find_map(|(i, _)| parse(&s[i + 1..]).ok())
             .ok_or(e)
     })
+}
+
+fn collection_ref(s: &str) -> Result<portico_domain::ids::CollectionId, Error> {
+    id_or_uid(s, collection_id)
+}
+
+/// A resolution's side.
+fn side(s: &str) -> Result<Side, ApiError> {
+    match s {
+        "source" => Ok(Side::Source),
+        "destination" => Ok(Side::Destination),
+        _ => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_resolution",
+            "A resolution's side is `source` or `destination`.",
+        )),
+    }
+}
+
+/// A JSON body that may be left out (the reference API sends none).
+fn optional_body<T: Default + serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        parse_json(body)
+    }
 }
 
 /// Merges a fork into its parent (R-FORK-4), answering the task it ran as.
@@ -270,15 +283,8 @@ pub struct EnvironmentForkBody {
     pub fork_name: String,
 }
 
-/// An environment id, or a uid (`{owner}-{id}`).
 fn environment_ref(s: &str) -> Result<portico_domain::ids::EnvironmentId, Error> {
-    use super::environments::environment_id;
-    environment_id(s).or_else(|e| {
-        s.char_indices()
-            .filter(|&(_, c)| c == '-')
-            .find_map(|(i, _)| environment_id(&s[i + 1..]).ok().filter(|_| s[..i].len() == 36))
-            .ok_or(e)
-    })
+    id_or_uid(s, super::environments::environment_id)
 }
 
 /// Forks an environment into a workspace (R-FORK-1). Secret values stay
@@ -373,25 +379,10 @@ pub async fn pull_environment(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let body: EnvironmentPullBody = if body.iter().all(u8::is_ascii_whitespace) {
-        EnvironmentPullBody::default()
-    } else {
-        parse_json(&body)?
-    };
+    let body: EnvironmentPullBody = optional_body(&body)?;
     let mut choose = std::collections::HashMap::new();
-    for (key, side) in body.resolutions {
-        let side = match side.as_str() {
-            "source" => Side::Source,
-            "destination" => Side::Destination,
-            _ => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_resolution",
-                    "A resolution's side is `source` or `destination`.",
-                ));
-            }
-        };
-        choose.insert(key, side);
+    for (key, chosen) in body.resolutions {
+        choose.insert(key, side(&chosen)?);
     }
     let id = environment_ref(&id)?;
     let outcome = s.app.pull_environment(&who, id, choose).await?;
