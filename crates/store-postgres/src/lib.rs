@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../migrations/0015_merge_tasks.sql")),
     (16, include_str!("../migrations/0016_environment_forks.sql")),
     (17, include_str!("../migrations/0017_own_unseen.sql")),
+    (18, include_str!("../migrations/0018_pull_requests.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

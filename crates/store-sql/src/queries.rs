@@ -1448,6 +1448,138 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn insert_pull_request(&mut self, p: &PullRequestRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO pull_requests (id, source_id, destination_id, title, description, status, decline_comment, \
+             created_by, updated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            &[
+                p.id.as_str().into(),
+                p.source_id.to_string().into(),
+                p.destination_id.to_string().into(),
+                p.title.as_str().into(),
+                p.description.as_str().into(),
+                p.status.as_str().into(),
+                p.decline_comment.clone().into(),
+                p.created_by.to_string().into(),
+                p.updated_by.to_string().into(),
+                p.created_at.into(),
+                p.updated_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn pull_request(&mut self, id: &str) -> R<Option<PullRequestRecord>> {
+        self.row(
+            "SELECT id, source_id, destination_id, title, description, status, decline_comment, created_by, \
+             updated_by, created_at, updated_at FROM pull_requests WHERE id = $1",
+            &[id.into()],
+        )?
+        .map(|r| pull_request_at(&r))
+        .transpose()
+    }
+
+    fn pull_requests_of(&mut self, collection: CollectionId) -> R<Vec<PullRequestRecord>> {
+        self.rows(
+            "SELECT id, source_id, destination_id, title, description, status, decline_comment, created_by, \
+             updated_by, created_at, updated_at FROM pull_requests WHERE destination_id = $1 OR source_id = $1 \
+             ORDER BY created_at, id",
+            &[collection.to_string().into()],
+        )?
+        .iter()
+        .map(pull_request_at)
+        .collect()
+    }
+
+    fn save_pull_request(&mut self, p: &PullRequestRecord) -> R<()> {
+        self.exec(
+            "UPDATE pull_requests SET title = $1, description = $2, status = $3, decline_comment = $4, \
+             updated_by = $5, updated_at = $6 WHERE id = $7",
+            &[
+                p.title.as_str().into(),
+                p.description.as_str().into(),
+                p.status.as_str().into(),
+                p.decline_comment.clone().into(),
+                p.updated_by.to_string().into(),
+                p.updated_at.into(),
+                p.id.as_str().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn set_reviewers(&mut self, id: &str, users: &[UserId]) -> R<()> {
+        let keep: Vec<String> = users.iter().map(ToString::to_string).collect();
+        for (user, _) in self.reviewers(id)? {
+            if !keep.contains(&user.to_string()) {
+                self.exec(
+                    "DELETE FROM pull_request_reviewers WHERE pull_request_id = $1 AND user_id = $2",
+                    &[id.into(), user.to_string().into()],
+                )?;
+            }
+        }
+        for user in keep {
+            self.exec(
+                "INSERT INTO pull_request_reviewers (pull_request_id, user_id, approved) VALUES ($1, $2, $3) \
+                 ON CONFLICT (pull_request_id, user_id) DO NOTHING",
+                &[id.into(), user.into(), false.into()],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn reviewers(&mut self, id: &str) -> R<Vec<(UserId, bool)>> {
+        self.rows(
+            "SELECT user_id, approved FROM pull_request_reviewers WHERE pull_request_id = $1 ORDER BY user_id",
+            &[id.into()],
+        )?
+        .iter()
+        .map(|r| Ok((user_id(r.text(0)?)?, r.int(1)? != 0)))
+        .collect()
+    }
+
+    fn set_approval(&mut self, id: &str, user: UserId, approved: bool) -> R<()> {
+        self.exec(
+            "UPDATE pull_request_reviewers SET approved = $1 WHERE pull_request_id = $2 AND user_id = $3",
+            &[approved.into(), id.into(), user.to_string().into()],
+        )?;
+        Ok(())
+    }
+
+    fn insert_pull_request_comment(&mut self, c: &PullRequestCommentRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO pull_request_comments (id, pull_request_id, author_id, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                c.id.as_str().into(),
+                c.pull_request_id.as_str().into(),
+                c.author_id.to_string().into(),
+                c.body.as_str().into(),
+                c.created_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn pull_request_comments(&mut self, id: &str) -> R<Vec<PullRequestCommentRecord>> {
+        self.rows(
+            "SELECT id, pull_request_id, author_id, body, created_at FROM pull_request_comments \
+             WHERE pull_request_id = $1 ORDER BY created_at, id",
+            &[id.into()],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(PullRequestCommentRecord {
+                id: r.text(0)?.to_string(),
+                pull_request_id: r.text(1)?.to_string(),
+                author_id: user_id(r.text(2)?)?,
+                body: r.text(3)?.to_string(),
+                created_at: r.int(4)?,
+            })
+        })
+        .collect()
+    }
+
     fn insert_merge_task(&mut self, t: &MergeTaskRecord) -> R<()> {
         self.exec(
             "INSERT INTO merge_tasks (id, user_id, source_id, destination_id, strategy, status, error, created_at) \
@@ -2411,6 +2543,23 @@ fn relink(node: &mut NodeRecord, layer: &str, upper: &str) {
     if node.parent_uid.as_deref() == Some(layer) {
         node.parent_uid = Some(upper.to_owned());
     }
+}
+
+fn pull_request_at(r: &Row) -> R<PullRequestRecord> {
+    let coll = |s: &str| CollectionId::parse(s).map_err(|e| corrupt("collection id", e));
+    Ok(PullRequestRecord {
+        id: r.text(0)?.to_string(),
+        source_id: coll(r.text(1)?)?,
+        destination_id: coll(r.text(2)?)?,
+        title: r.text(3)?.to_string(),
+        description: r.text(4)?.to_string(),
+        status: r.text(5)?.to_string(),
+        decline_comment: r.opt_text(6)?.map(str::to_string),
+        created_by: user_id(r.text(7)?)?,
+        updated_by: user_id(r.text(8)?)?,
+        created_at: r.int(9)?,
+        updated_at: r.int(10)?,
+    })
 }
 
 fn environment_fork_at(r: &Row) -> R<EnvironmentForkRecord> {

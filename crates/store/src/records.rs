@@ -293,6 +293,35 @@ pub struct EnvironmentForkRecord {
     pub created_at: Millis,
 }
 
+/// A pull request from a fork into its parent (R-PR-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequestRecord {
+    pub id: String,
+    /// The fork.
+    pub source_id: CollectionId,
+    /// Its parent, where the changes go.
+    pub destination_id: CollectionId,
+    pub title: String,
+    pub description: String,
+    /// `open`, `approved`, `declined` or `merged`.
+    pub status: String,
+    pub decline_comment: Option<String>,
+    pub created_by: UserId,
+    pub updated_by: UserId,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// A comment on a pull request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequestCommentRecord {
+    pub id: String,
+    pub pull_request_id: String,
+    pub author_id: UserId,
+    pub body: String,
+    pub created_at: Millis,
+}
+
 /// A merge of a fork into its parent, as a task (R-FORK-4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeTaskRecord {

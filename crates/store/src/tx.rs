@@ -209,6 +209,19 @@ pub trait Tx {
     /// revision.
     fn clear_layers(&mut self, id: CollectionId) -> R<()>;
     fn insert_merge_task(&mut self, t: &MergeTaskRecord) -> R<()>;
+    // pull requests
+    fn insert_pull_request(&mut self, p: &PullRequestRecord) -> R<()>;
+    fn pull_request(&mut self, id: &str) -> R<Option<PullRequestRecord>>;
+    /// The pull requests into or out of a collection, oldest first.
+    fn pull_requests_of(&mut self, collection: CollectionId) -> R<Vec<PullRequestRecord>>;
+    fn save_pull_request(&mut self, p: &PullRequestRecord) -> R<()>;
+    /// Replaces the reviewers; approvals of those kept stay.
+    fn set_reviewers(&mut self, id: &str, users: &[UserId]) -> R<()>;
+    /// Each reviewer with whether they approve.
+    fn reviewers(&mut self, id: &str) -> R<Vec<(UserId, bool)>>;
+    fn set_approval(&mut self, id: &str, user: UserId, approved: bool) -> R<()>;
+    fn insert_pull_request_comment(&mut self, c: &PullRequestCommentRecord) -> R<()>;
+    fn pull_request_comments(&mut self, id: &str) -> R<Vec<PullRequestCommentRecord>>;
     fn insert_environment_fork(&mut self, f: &EnvironmentForkRecord) -> R<()>;
     fn environment_fork_of(&mut self, id: EnvironmentId) -> R<Option<EnvironmentForkRecord>>;
     /// The forks of an environment, oldest first.

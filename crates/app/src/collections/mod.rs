@@ -10,6 +10,7 @@ mod comments;
 mod forks;
 mod history;
 mod items;
+mod pull_requests;
 mod roles;
 mod whole;
 
@@ -32,6 +33,7 @@ pub use forks::{ForkList, ForkView, MAX_FORK_LABEL, MergeBlocked, MergeStrategy,
 pub(crate) use forks::{detach, fork_label};
 pub use history::{ChangeWithDiff, RevisionView};
 pub use items::{ItemView, ItemWrite, Placement};
+pub use pull_requests::{MAX_REVIEWERS, PullRequestView, Review};
 pub use whole::{CollectionInput, CollectionPatch, CollectionSummary};
 
 use crate::Result;

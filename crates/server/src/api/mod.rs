@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod me;
 pub mod notifications;
 pub mod partners;
+pub mod pull_requests;
 pub mod teams;
 pub mod updates;
 pub mod workspaces;
@@ -146,6 +147,10 @@ fn collection_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(forks::fork_environment, forks::list_environment_forks))
         .routes(routes!(forks::pull_environment))
         .routes(routes!(forks::merge_environment))
+        .routes(routes!(pull_requests::list, pull_requests::create))
+        .routes(routes!(pull_requests::get))
+        .routes(routes!(pull_requests::review))
+        .routes(routes!(pull_requests::comments, pull_requests::comment))
         .routes(routes!(c::get_roles, c::update_roles))
         .routes(routes!(c::restore))
         .routes(routes!(c::create_folder))

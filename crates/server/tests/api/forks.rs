@@ -665,7 +665,120 @@ async fn r_fork_3_environment_pulls_and_merges_go_variable_by_variable(app: Test
     );
 }
 
+async fn r_pr_1_a_partners_pull_request_is_reviewed_and_merged_into_the_pw(app: TestApp) {
+    // Gina, partner editor, forks into her own team and proposes a change
+    // back; Alice reviews and merges it.
+    let (p, coll, own) = published(&app, "5").await;
+    let (_, body) = fork(&p.gina, &coll, &own, "ours").await;
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    let ping = uid_of(&doc(&p.gina, &fid).await, "Ping");
+    p.gina
+        .put(
+            &format!("/api/collections/{fid}/requests/{ping}"),
+            json!({"name": "Health check"}),
+        )
+        .await;
+    let open = |reviewers: Value| json!({"title": "Rename Ping", "description": "Clearer name", "reviewers": reviewers, "destinationId": coll});
+    // Reviewers: 1 to 50 people who see the destination.
+    let path = format!("/api/collections/{fid}/pull-requests");
+    assert_error(
+        &p.gina.post(&path, open(json!([]))).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_reviewers",
+    );
+    let eve = app.user("eve@else.example", "Eve").await;
+    assert_error(
+        &p.gina.post(&path, open(json!([eve.user_id]))).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_reviewers",
+    );
+    let (status, pr) = p.gina.post(&path, open(json!([p.alice.user_id]))).await;
+    assert_eq!(status, StatusCode::OK, "{pr}");
+    assert_eq!(pr["status"], "open");
+    let id = pr["id"].as_str().unwrap().to_string();
+    // The diff labels each item; the reviewer is told.
+    assert_eq!(pr["changes"][0]["change"], "modification", "{pr}");
+    assert_eq!(pr["changes"][0]["uid"], ping.as_str());
+    let (_, notes) = p.alice.get("/api/notifications").await;
+    assert_eq!(notes["notifications"][0]["kind"], "pull_request", "{notes}");
+    let (_, listed) = p.alice.get(&format!("/api/collections/{coll}/pull-requests")).await;
+    assert_eq!(listed["data"][0]["id"], id.as_str());
+    // Only reviewers approve; comments from both sides.
+    let task = format!("/api/pull-requests/{id}/tasks");
+    assert_error(
+        &p.gina.post(&task, json!({"action": "approve"})).await,
+        StatusCode::FORBIDDEN,
+        "not_a_reviewer",
+    );
+    let (status, _) = p
+        .alice
+        .post(
+            &format!("/api/pull-requests/{id}/comments"),
+            json!({"body": "Looks good"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, comments) = p.gina.get(&format!("/api/pull-requests/{id}/comments")).await;
+    assert_eq!(comments["data"][0]["body"], "Looks good");
+    let (_, approved) = p.alice.post(&task, json!({"action": "approve"})).await;
+    assert_eq!(approved["status"], "approved", "{approved}");
+    let (_, back) = p.alice.post(&task, json!({"action": "unapprove"})).await;
+    assert_eq!(back["status"], "open");
+    p.alice.post(&task, json!({"action": "approve"})).await;
+    // A stranger does not even see the request; an editor of the parent
+    // merges it.
+    assert_error(
+        &eve.get(&format!("/api/pull-requests/{id}")).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let (status, merged) = p.alice.post(&task, json!({"action": "merge"})).await;
+    assert_eq!(status, StatusCode::OK, "{merged}");
+    assert_eq!(merged["status"], "merged");
+    assert_eq!(requests(&doc(&p.alice, &coll).await)[2].0, "Health check");
+    let (_, notes) = p.gina.get("/api/notifications").await;
+    assert!(notes.to_string().contains("was merged"), "{notes}");
+    // A merged request is closed.
+    assert_error(
+        &p.alice.post(&task, json!({"action": "decline"})).await,
+        StatusCode::CONFLICT,
+        "pull_request_closed",
+    );
+}
+
+async fn r_pr_1_a_declined_pull_request_stays_declined(app: TestApp) {
+    let (p, coll, own) = published(&app, "5").await;
+    let (_, body) = fork(&p.gina, &coll, &own, "ours").await;
+    let fid = body["collection"]["id"].as_str().unwrap().to_string();
+    let (_, pr) = p
+        .gina
+        .post(
+            &format!("/api/collections/{fid}/pull-requests"),
+            json!({"title": "Nothing", "reviewers": [p.alice.user_id], "destinationId": coll}),
+        )
+        .await;
+    let id = pr["id"].as_str().unwrap().to_string();
+    let task = format!("/api/pull-requests/{id}/tasks");
+    let (status, declined) = p
+        .alice
+        .post(&task, json!({"action": "decline", "comment": "Not now"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{declined}");
+    assert_eq!(declined["status"], "declined");
+    let (_, got) = p.gina.get(&format!("/api/pull-requests/{id}")).await;
+    assert_eq!(got["comment"], "Not now");
+    for action in ["approve", "merge"] {
+        assert_error(
+            &p.alice.post(&task, json!({ "action": action })).await,
+            StatusCode::CONFLICT,
+            "pull_request_closed",
+        );
+    }
+}
+
 crate::on_both_backends!(
+    r_pr_1_a_partners_pull_request_is_reviewed_and_merged_into_the_pw,
+    r_pr_1_a_declined_pull_request_stays_declined,
     r_fork_1_an_environment_fork_leaves_secrets_behind_for_viewers,
     r_fork_3_environment_pulls_and_merges_go_variable_by_variable,
     r_fork_4_a_partner_editor_merges_a_fork_back_into_the_pw,

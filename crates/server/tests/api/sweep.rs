@@ -33,6 +33,10 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
             json!({ "name": "Chat", "url": "https://93.184.216.34/hook", "events": ["comment_posted"] })
         }
         ("POST", "/api/collections/fork/{collectionId}") => json!({ "label": "Mine" }),
+        ("POST", "/api/collections/{collectionId}/pull-requests") => {
+            json!({ "title": "T", "reviewers": [someone], "destinationId": MISSING })
+        }
+        ("POST", "/api/pull-requests/{pullRequestId}/tasks") => json!({ "action": "approve" }),
         ("PUT", "/api/collections/{collectionId}/pulls") => json!({ "resolutions": [] }),
         ("POST", "/api/environments/{environmentId}/forks") => json!({ "forkName": "Mine" }),
         ("POST", "/api/environments/{environmentId}/pulls") => json!({}),
@@ -142,6 +146,7 @@ async fn r_iso_3_every_route_with_an_id_answers_404_alike_for_hidden_and_missing
                         .replace("{requestId}", "r1")
                         .replace("{responseId}", "e1")
                         .replace("{taskId}", MISSING)
+                        .replace("{pullRequestId}", MISSING)
                 };
                 // Partner resources are looked up by the partner's id; the
                 // others by an Acme member's.
