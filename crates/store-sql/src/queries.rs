@@ -1546,6 +1546,33 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn merge_checks(&mut self, team: TeamId) -> R<MergeChecks> {
+        let row = self.row(
+            "SELECT require_approval, require_editor_approval FROM team_merge_checks WHERE team_id = $1",
+            &[team.to_string().into()],
+        )?;
+        Ok(match row {
+            Some(r) => MergeChecks {
+                require_approval: r.int(0)? != 0,
+                require_editor_approval: r.int(1)? != 0,
+            },
+            None => MergeChecks::default(),
+        })
+    }
+
+    fn set_merge_checks(&mut self, team: TeamId, checks: MergeChecks) -> R<()> {
+        self.exec(
+            "INSERT INTO team_merge_checks (team_id, require_approval, require_editor_approval) VALUES ($1, $2, $3) \
+             ON CONFLICT (team_id) DO UPDATE SET require_approval = $2, require_editor_approval = $3",
+            &[
+                team.to_string().into(),
+                checks.require_approval.into(),
+                checks.require_editor_approval.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
     fn insert_pull_request_comment(&mut self, c: &PullRequestCommentRecord) -> R<()> {
         self.exec(
             "INSERT INTO pull_request_comments (id, pull_request_id, author_id, body, created_at) \

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("../migrations/0016_environment_forks.sql")),
     (17, include_str!("../migrations/0017_own_unseen.sql")),
     (18, include_str!("../migrations/0018_pull_requests.sql")),
+    (19, include_str!("../migrations/0019_merge_checks.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

@@ -312,6 +312,16 @@ pub struct PullRequestRecord {
     pub updated_at: Millis,
 }
 
+/// What a team requires before a pull request into its collections may be
+/// merged (R-PR-1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MergeChecks {
+    /// At least one reviewer approves.
+    pub require_approval: bool,
+    /// At least one approving reviewer may edit the destination collection.
+    pub require_editor_approval: bool,
+}
+
 /// A comment on a pull request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PullRequestCommentRecord {

@@ -220,6 +220,8 @@ pub trait Tx {
     /// Each reviewer with whether they approve.
     fn reviewers(&mut self, id: &str) -> R<Vec<(UserId, bool)>>;
     fn set_approval(&mut self, id: &str, user: UserId, approved: bool) -> R<()>;
+    fn merge_checks(&mut self, team: TeamId) -> R<MergeChecks>;
+    fn set_merge_checks(&mut self, team: TeamId, checks: MergeChecks) -> R<()>;
     fn insert_pull_request_comment(&mut self, c: &PullRequestCommentRecord) -> R<()>;
     fn pull_request_comments(&mut self, id: &str) -> R<Vec<PullRequestCommentRecord>>;
     fn insert_environment_fork(&mut self, f: &EnvironmentForkRecord) -> R<()>;

@@ -155,6 +155,77 @@ fn view(tx: &mut dyn Tx, record: PullRequestRecord) -> Result<PullRequestView> {
     })
 }
 
+/// The merge checks the destination's team requires (R-PR-1).
+fn check_merge(
+    tx: &mut dyn Tx,
+    parent: &CollectionRecord,
+    access: &WorkspaceAccess,
+    reviewers: &[(UserId, bool)],
+) -> Result<()> {
+    let checks = tx.merge_checks(access.workspace.team_id)?;
+    let approvers: Vec<UserId> = reviewers.iter().filter(|(_, a)| *a).map(|(u, _)| *u).collect();
+    if (checks.require_approval || checks.require_editor_approval) && approvers.is_empty() {
+        return Err(Error::conflict(
+            "merge_checks_failed",
+            "The team requires an approval before merging.",
+        ));
+    }
+    if checks.require_editor_approval {
+        let mut editor = false;
+        for user in approvers {
+            let actor = Actor {
+                user_id: user,
+                is_server_admin: false,
+            };
+            if collection_for(tx, &actor, parent.id, Action::EditElements).is_ok() {
+                editor = true;
+                break;
+            }
+        }
+        if !editor {
+            return Err(Error::conflict(
+                "merge_checks_failed",
+                "The team requires an approval by an editor of the collection before merging.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl App {
+    /// The merge checks of a team (its members).
+    pub async fn merge_checks(
+        &self,
+        who: &Principal,
+        team: portico_domain::ids::TeamId,
+    ) -> Result<portico_store::MergeChecks> {
+        let actor = who.actor();
+        self.store
+            .read(move |tx| {
+                crate::teams::team_for(tx, &actor, team, Action::ViewTeam)?;
+                Ok(tx.merge_checks(team)?)
+            })
+            .await
+    }
+
+    /// Sets the merge checks of a team (its admins).
+    pub async fn set_merge_checks(
+        &self,
+        who: &Principal,
+        team: portico_domain::ids::TeamId,
+        checks: portico_store::MergeChecks,
+    ) -> Result<portico_store::MergeChecks> {
+        let actor = who.actor();
+        self.store
+            .write(move |tx| {
+                crate::teams::team_for(tx, &actor, team, Action::RenameTeam)?;
+                tx.set_merge_checks(team, checks)?;
+                Ok(checks)
+            })
+            .await
+    }
+}
+
 fn closed(pr: &PullRequestRecord) -> Error {
     Error::conflict(
         "pull_request_closed",
@@ -297,6 +368,7 @@ impl App {
                     Review::Merge => {
                         let (parent, parent_access) =
                             collection_for(tx, &actor, pr.destination_id, Action::MergeIntoElement)?;
+                        check_merge(tx, &parent, &parent_access, &reviewers)?;
                         let fork_c = tx
                             .collection(pr.source_id)?
                             .ok_or_else(|| Error::not_found("collection"))?;
@@ -326,6 +398,50 @@ impl App {
                     )?;
                 }
                 Ok(Ok(view(tx, pr)?))
+            })
+            .await
+    }
+
+    /// Changes an open pull request's title, description and reviewers (its
+    /// author). Approvals of reviewers kept stay.
+    pub async fn update_pull_request(
+        &self,
+        who: &Principal,
+        id: String,
+        title: &str,
+        description: Option<String>,
+        reviewers: Vec<UserId>,
+    ) -> Result<PullRequestView> {
+        let title = check_title(title)?;
+        let actor = who.actor();
+        let at = now();
+        self.store
+            .write(move |tx| {
+                let (mut pr, _) = pull_request_for(tx, &actor, &id)?;
+                if pr.created_by != actor.user_id {
+                    return Err(Error::forbidden(
+                        "not_the_author",
+                        "Only the author changes a pull request.",
+                    ));
+                }
+                if !matches!(pr.status.as_str(), "open" | "approved") {
+                    return Err(closed(&pr));
+                }
+                let dest = tx
+                    .collection(pr.destination_id)?
+                    .ok_or_else(|| Error::not_found("collection"))?;
+                let reviewers = check_reviewers(tx, &dest, &reviewers)?;
+                tx.set_reviewers(&pr.id, &reviewers)?;
+                pr.title = title;
+                if let Some(d) = description {
+                    pr.description = d;
+                }
+                let approved = tx.reviewers(&pr.id)?.iter().any(|(_, a)| *a);
+                pr.status = if approved { "approved" } else { "open" }.to_owned();
+                pr.updated_by = actor.user_id;
+                pr.updated_at = at;
+                tx.save_pull_request(&pr)?;
+                view(tx, pr)
             })
             .await
     }

@@ -148,9 +148,13 @@ fn collection_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(forks::pull_environment))
         .routes(routes!(forks::merge_environment))
         .routes(routes!(pull_requests::list, pull_requests::create))
-        .routes(routes!(pull_requests::get))
+        .routes(routes!(pull_requests::get, pull_requests::update))
         .routes(routes!(pull_requests::review))
         .routes(routes!(pull_requests::comments, pull_requests::comment))
+        .routes(routes!(
+            pull_requests::get_merge_checks,
+            pull_requests::put_merge_checks
+        ))
         .routes(routes!(c::get_roles, c::update_roles))
         .routes(routes!(c::restore))
         .routes(routes!(c::create_folder))

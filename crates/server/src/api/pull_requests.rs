@@ -88,12 +88,7 @@ pub async fn create(
     Path(id): Path<String>,
     Json(body): Json<CreatePullRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    let reviewers = body
-        .reviewers
-        .iter()
-        .map(|r| UserId::parse(r))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| Error::invalid("invalid_reviewers", "Reviewers are user ids."))?;
+    let reviewers = user_ids(&body.reviewers)?;
     let v = s
         .app
         .create_pull_request(
@@ -119,6 +114,41 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
     Ok(axum::Json(detail(&s.app.pull_request(&who, id).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePullRequest {
+    pub title: String,
+    pub description: Option<String>,
+    /// Replaces the reviewers (1 to 50).
+    pub reviewers: Vec<String>,
+}
+
+fn user_ids(list: &[String]) -> Result<Vec<UserId>, Error> {
+    list.iter()
+        .map(|r| UserId::parse(r))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| Error::invalid("invalid_reviewers", "Reviewers are user ids."))
+}
+
+/// Changes an open pull request (its author).
+#[utoipa::path(put, path = "/api/pull-requests/{pullRequestId}", tag = "pull requests",
+    params(("pullRequestId" = String, Path)), request_body = UpdatePullRequest,
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn update(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    Json(body): Json<UpdatePullRequest>,
+) -> ApiResult<axum::Json<Value>> {
+    let reviewers = user_ids(&body.reviewers)?;
+    let v = s
+        .app
+        .update_pull_request(&who, id, &body.title, body.description, reviewers)
+        .await?;
+    Ok(axum::Json(detail(&v)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -201,4 +231,54 @@ pub async fn comment(
     Ok(axum::Json(json!({
         "data": { "id": c.id, "body": c.body, "createdBy": c.author_id.to_string(), "createdAt": views::time(c.created_at) }
     })))
+}
+
+/// What a team requires before merging a pull request into its collections.
+#[derive(Debug, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MergeChecksBody {
+    /// At least one reviewer approves.
+    pub require_approval: bool,
+    /// At least one approving reviewer may edit the collection.
+    pub require_editor_approval: bool,
+}
+
+fn checks_view(c: portico_store::MergeChecks) -> MergeChecksBody {
+    MergeChecksBody {
+        require_approval: c.require_approval,
+        require_editor_approval: c.require_editor_approval,
+    }
+}
+
+/// The team's merge checks (members).
+#[utoipa::path(get, path = "/api/teams/{teamId}/merge-checks", tag = "pull requests",
+    params(("teamId" = String, Path)),
+    responses((status = 200, body = MergeChecksBody), (status = 404, body = ErrorBody)))]
+pub async fn get_merge_checks(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<MergeChecksBody>> {
+    let team = portico_domain::ids::TeamId::parse(&id)?;
+    Ok(axum::Json(checks_view(s.app.merge_checks(&who, team).await?)))
+}
+
+/// Sets the team's merge checks (team admins).
+#[utoipa::path(put, path = "/api/teams/{teamId}/merge-checks", tag = "pull requests",
+    params(("teamId" = String, Path)), request_body = MergeChecksBody,
+    responses((status = 200, body = MergeChecksBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn put_merge_checks(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    Json(body): Json<MergeChecksBody>,
+) -> ApiResult<axum::Json<MergeChecksBody>> {
+    let team = portico_domain::ids::TeamId::parse(&id)?;
+    let checks = portico_store::MergeChecks {
+        require_approval: body.require_approval,
+        require_editor_approval: body.require_editor_approval,
+    };
+    Ok(axum::Json(checks_view(
+        s.app.set_merge_checks(&who, team, checks).await?,
+    )))
 }

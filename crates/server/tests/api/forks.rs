@@ -701,6 +701,16 @@ async fn r_pr_1_a_partners_pull_request_is_reviewed_and_merged_into_the_pw(app: 
     assert_eq!(pr["changes"][0]["uid"], ping.as_str());
     let (_, notes) = p.alice.get("/api/notifications").await;
     assert_eq!(notes["notifications"][0]["kind"], "pull_request", "{notes}");
+    // Its author may retitle it; nobody else.
+    let edit = json!({"title": "Rename Ping to Health check", "reviewers": [p.alice.user_id]});
+    let (status, edited) = p.gina.put(&format!("/api/pull-requests/{id}"), edit.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(edited["title"], "Rename Ping to Health check");
+    assert_error(
+        &p.alice.put(&format!("/api/pull-requests/{id}"), edit).await,
+        StatusCode::FORBIDDEN,
+        "not_the_author",
+    );
     let (_, listed) = p.alice.get(&format!("/api/collections/{coll}/pull-requests")).await;
     assert_eq!(listed["data"][0]["id"], id.as_str());
     // Only reviewers approve; comments from both sides.
@@ -720,6 +730,28 @@ async fn r_pr_1_a_partners_pull_request_is_reviewed_and_merged_into_the_pw(app: 
     assert_eq!(status, StatusCode::OK);
     let (_, comments) = p.gina.get(&format!("/api/pull-requests/{id}/comments")).await;
     assert_eq!(comments["data"][0]["body"], "Looks good");
+    // The publisher's team requires an approval before merging.
+    let checks = format!("/api/teams/{}/merge-checks", p.acme);
+    let (status, body) = p
+        .alice
+        .put(&checks, json!({"requireApproval": true, "requireEditorApproval": true}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_error(
+        &p.gina
+            .put(
+                &checks,
+                json!({"requireApproval": false, "requireEditorApproval": false}),
+            )
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &p.alice.post(&task, json!({"action": "merge"})).await,
+        StatusCode::CONFLICT,
+        "merge_checks_failed",
+    );
     let (_, approved) = p.alice.post(&task, json!({"action": "approve"})).await;
     assert_eq!(approved["status"], "approved", "{approved}");
     let (_, back) = p.alice.post(&task, json!({"action": "unapprove"})).await;

@@ -37,6 +37,10 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
             json!({ "title": "T", "reviewers": [someone], "destinationId": MISSING })
         }
         ("POST", "/api/pull-requests/{pullRequestId}/tasks") => json!({ "action": "approve" }),
+        ("PUT", "/api/pull-requests/{pullRequestId}") => json!({ "title": "T", "reviewers": [someone] }),
+        ("PUT", "/api/teams/{teamId}/merge-checks") => {
+            json!({ "requireApproval": true, "requireEditorApproval": false })
+        }
         ("PUT", "/api/collections/{collectionId}/pulls") => json!({ "resolutions": [] }),
         ("POST", "/api/environments/{environmentId}/forks") => json!({ "forkName": "Mine" }),
         ("POST", "/api/environments/{environmentId}/pulls") => json!({}),
