@@ -9,6 +9,10 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct CreateFork {
     pub label: String,
+    /// Environments to fork along with the collection, into the same
+    /// workspace (ids or uids).
+    #[serde(default)]
+    pub environments: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -28,6 +32,9 @@ pub struct ForkedCollection {
     pub fork: ForkInfo,
     /// The fork's head revision.
     pub revision: i64,
+    /// The environments forked along with it: their new ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -76,48 +76,7 @@ impl App {
         let actor = who.actor();
         let at = now();
         self.store
-            .write(move |tx| {
-                let (source, source_access) = environment_for(tx, &actor, id, Action::Fork)?;
-                let dest_access = tx
-                    .workspace_access(ws, actor.user_id)?
-                    .ok_or_else(|| Error::not_found("workspace"))?;
-                authorize_fork(&actor, &facts_of(&source_access), &facts_of(&dest_access))?;
-                let mut env = content(&source)?;
-                if !can_edit(&actor, &source_access) {
-                    env = without_secrets(env);
-                }
-                let record = EnvironmentRecord {
-                    id: EnvironmentId::generate(),
-                    workspace_id: ws,
-                    name: env.name.clone(),
-                    vars: vars_json(&env),
-                    revision: 1,
-                    created_by: actor.user_id,
-                    updated_by: actor.user_id,
-                    created_at: at,
-                    updated_at: at,
-                };
-                tx.insert_environment(&record)?;
-                let fork = EnvironmentForkRecord {
-                    environment_id: record.id,
-                    parent_id: id,
-                    label,
-                    base_vars: record.vars.clone(),
-                    base_revision: source.revision,
-                    created_by: actor.user_id,
-                    created_at: at,
-                };
-                tx.insert_environment_fork(&fork)?;
-                activity(
-                    tx,
-                    &dest_access,
-                    actor.user_id,
-                    "fork",
-                    ("environment", record.id.to_string(), record.name.clone()),
-                    at,
-                )?;
-                Ok((keep(tx, &dest_access, record, "created")?, fork))
-            })
+            .write(move |tx| fork_environment_in(tx, &actor, id, ws, label, at))
             .await
     }
 
@@ -247,4 +206,56 @@ impl App {
             })
             .await
     }
+}
+
+/// Forks an environment inside a transaction (also used when a collection
+/// is forked with its environments).
+pub(crate) fn fork_environment_in(
+    tx: &mut dyn portico_store::Tx,
+    actor: &portico_domain::policy::Actor,
+    id: EnvironmentId,
+    ws: WorkspaceId,
+    label: String,
+    at: portico_store::Millis,
+) -> Result<(EnvironmentSaved, EnvironmentForkRecord)> {
+    let (source, source_access) = environment_for(tx, actor, id, Action::Fork)?;
+    let dest_access = tx
+        .workspace_access(ws, actor.user_id)?
+        .ok_or_else(|| Error::not_found("workspace"))?;
+    authorize_fork(actor, &facts_of(&source_access), &facts_of(&dest_access))?;
+    let mut env = content(&source)?;
+    if !can_edit(actor, &source_access) {
+        env = without_secrets(env);
+    }
+    let record = EnvironmentRecord {
+        id: EnvironmentId::generate(),
+        workspace_id: ws,
+        name: env.name.clone(),
+        vars: vars_json(&env),
+        revision: 1,
+        created_by: actor.user_id,
+        updated_by: actor.user_id,
+        created_at: at,
+        updated_at: at,
+    };
+    tx.insert_environment(&record)?;
+    let fork = EnvironmentForkRecord {
+        environment_id: record.id,
+        parent_id: id,
+        label,
+        base_vars: record.vars.clone(),
+        base_revision: source.revision,
+        created_by: actor.user_id,
+        created_at: at,
+    };
+    tx.insert_environment_fork(&fork)?;
+    activity(
+        tx,
+        &dest_access,
+        actor.user_id,
+        "fork",
+        ("environment", record.id.to_string(), record.name.clone()),
+        at,
+    )?;
+    Ok((keep(tx, &dest_access, record, "created")?, fork))
 }

@@ -59,6 +59,21 @@ impl App {
         ws: WorkspaceId,
         label: &str,
     ) -> Result<(CollectionRecord, ForkRecord)> {
+        let (c, f, _) = self.fork_collection_with(who, id, ws, label, Vec::new()).await?;
+        Ok((c, f))
+    }
+
+    /// Forks a collection and, in the same transaction, environments along
+    /// with it into the same workspace, under the same label; if any of them
+    /// may not be forked, nothing is.
+    pub async fn fork_collection_with(
+        &self,
+        who: &Principal,
+        id: CollectionId,
+        ws: WorkspaceId,
+        label: &str,
+        environments: Vec<portico_domain::ids::EnvironmentId>,
+    ) -> Result<(CollectionRecord, ForkRecord, Vec<portico_store::EnvironmentRecord>)> {
         let label = fork_label(label)?;
         let actor = who.actor();
         let at = now();
@@ -143,7 +158,13 @@ impl App {
                     ("collection", fid, record.name.clone()),
                     at,
                 )?;
-                Ok((record, fork))
+                let mut envs = Vec::new();
+                for env in environments {
+                    let (saved, _) =
+                        crate::environment_forks::fork_environment_in(tx, &actor, env, ws, fork.label.clone(), at)?;
+                    envs.push(saved.record);
+                }
+                Ok((record, fork, envs))
             })
             .await
     }

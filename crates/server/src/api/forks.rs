@@ -36,9 +36,14 @@ pub async fn create_fork(
     Json(body): Json<CreateFork>,
 ) -> ApiResult<(HeaderMap, axum::Json<ForkCreated>)> {
     let ws = WorkspaceId::parse(&q.workspace).map_err(|_| Error::not_found("workspace"))?;
-    let (c, fork) = s
+    let environments = body
+        .environments
+        .iter()
+        .map(|e| environment_ref(e))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (c, fork, envs) = s
         .app
-        .fork_collection(&who, collection_id(&id)?, ws, &body.label)
+        .fork_collection_with(&who, collection_id(&id)?, ws, &body.label, environments)
         .await?;
     Ok((
         etag(c.revision),
@@ -53,6 +58,7 @@ pub async fn create_fork(
                     from: fork.parent_id.to_string(),
                 },
                 revision: c.revision,
+                environments: envs.iter().map(|e| e.id.to_string()).collect(),
             },
         }),
     ))

@@ -189,6 +189,34 @@ async fn r_fork_1_a_partner_editor_forks_into_their_free_team_and_the_pw(app: Te
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = fork(&p.gina, &coll, &p.pw, "in the PW").await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // A fork may bring environments along, all or nothing.
+    let (_, env) = p
+        .alice
+        .post(&format!("/api/environments?workspace={}", p.pw), staging())
+        .await;
+    let eid = env["environment"]["id"].as_str().unwrap().to_string();
+    let path = format!("/api/collections/fork/{coll}?workspace={own}");
+    let (status, body) = p
+        .gina
+        .post(
+            &path,
+            json!({"label": "with env", "environments": [eid.clone(), "00000000-0000-4000-8000-000000000000"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (_, forks) = p.gina.get(&format!("/api/collections/{coll}/forks")).await;
+    assert_eq!(
+        forks["data"].as_array().unwrap().len(),
+        2,
+        "nothing was written: {forks}"
+    );
+    let (status, body) = p
+        .gina
+        .post(&path, json!({"label": "with env", "environments": [eid]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let forked_env = body["collection"]["environments"][0].as_str().unwrap().to_string();
+    assert_eq!(env_values(&p.gina, &forked_env).await[1].1, "sk_live_123");
     // Team members stay within their team.
     let gina_team_ws = own;
     let (_, imported) = p
