@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::collections::fork_label;
 use crate::environments::{EnvironmentSaved, can_edit, content, environment_for, keep, save, vars_json};
-use crate::workspaces::{activity, facts_of, visible_workspaces};
+use crate::workspaces::{activity, facts_of, of_another_partner_team, visible_workspaces};
 use crate::{App, Principal, Result, now};
 
 /// The environment with the values of its secret variables emptied.
@@ -90,7 +90,6 @@ impl App {
                     .into_iter()
                     .map(|a| a.workspace.id)
                     .collect();
-                let partner_view = access.workspace.multi_partner && access.role.is_some_and(|r| r.is_partner());
                 let mut list = EnvironmentForkList {
                     forks: Vec::new(),
                     hidden: 0,
@@ -99,12 +98,7 @@ impl App {
                     let Some(env) = tx.environment(fork.environment_id)? else {
                         continue;
                     };
-                    let other_side = partner_view
-                        && tx
-                            .workspace_access(access.workspace.id, fork.created_by)?
-                            .is_some_and(|a| {
-                                a.partner_team_id.is_some() && a.partner_team_id != access.partner_team_id
-                            });
+                    let other_side = of_another_partner_team(tx, &access, fork.created_by)?;
                     if seen.contains(&env.workspace_id) && !other_side {
                         list.forks.push((fork, env));
                     } else {

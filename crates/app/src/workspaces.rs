@@ -239,6 +239,18 @@ fn visible_members(access: &WorkspaceAccess, members: Vec<WorkspaceMemberRecord>
         .collect()
 }
 
+/// Whether what `other` made in the workspace (forks, pull requests) is
+/// hidden from the viewer of `access`: the viewer is a partner in a
+/// multi-partner workspace and `other` a partner of another partner team
+/// (R-MULTI-3).
+pub(crate) fn of_another_partner_team(tx: &mut dyn Tx, access: &WorkspaceAccess, other: UserId) -> Result<bool> {
+    if !(access.workspace.multi_partner && access.role.is_some_and(WorkspaceRole::is_partner)) {
+        return Ok(false);
+    }
+    let theirs = tx.workspace_access(access.workspace.id, other)?;
+    Ok(theirs.is_some_and(|a| a.partner_team_id.is_some() && a.partner_team_id != access.partner_team_id))
+}
+
 impl App {
     /// Creates a workspace; the creator becomes its admin. A Partner
     /// Workspace obeys the plan gates (R-PLAN-1), becomes a request on

@@ -142,6 +142,25 @@ fn workspace_id(s: &str) -> R<WorkspaceId> {
     WorkspaceId::parse(s).map_err(|e| corrupt("workspace id", e))
 }
 
+fn collection_id(s: &str) -> R<CollectionId> {
+    CollectionId::parse(s).map_err(|e| corrupt("collection id", e))
+}
+
+fn environment_id(s: &str) -> R<EnvironmentId> {
+    EnvironmentId::parse(s).map_err(|e| corrupt("environment id", e))
+}
+
+/// The layer in columns `i` (its collection) and `i + 1` (its revision).
+fn layer_in(r: &Row, i: usize) -> R<Option<Layer>> {
+    Ok(match (r.opt_text(i)?, r.opt_int(i + 1)?) {
+        (Some(layer), Some(layer_rev)) => Some(Layer {
+            layer_id: collection_id(layer)?,
+            layer_rev,
+        }),
+        _ => None,
+    })
+}
+
 fn workspace_role(s: &str) -> R<WorkspaceRole> {
     WorkspaceRole::parse(s).ok_or_else(|| corrupt("workspace role", s))
 }
@@ -1273,7 +1292,7 @@ impl Tx for SqlTx<'_> {
                 &[ws.to_string().into()],
             )?
             .iter()
-            .map(|r| CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e)))
+            .map(|r| collection_id(r.text(0)?))
             .collect::<R<_>>()?;
         for c in layered {
             if self.current_node(c, id)?.is_some_and(|n| n.node.kind == kind) {
@@ -1369,14 +1388,7 @@ impl Tx for SqlTx<'_> {
              ORDER BY from_rev DESC LIMIT 1",
             &[id.to_string().into(), rev.unwrap_or(i64::MAX).into()],
         )?;
-        let Some(row) = row else { return Ok(None) };
-        match (row.opt_text(0)?, row.opt_int(1)?) {
-            (Some(layer), Some(layer_rev)) => Ok(Some(Layer {
-                layer_id: CollectionId::parse(layer).map_err(|e| corrupt("collection id", e))?,
-                layer_rev,
-            })),
-            _ => Ok(None),
-        }
+        row.map_or(Ok(None), |r| layer_in(&r, 0))
     }
 
     fn layered_on(&mut self, id: CollectionId) -> R<Vec<CollectionId>> {
@@ -1385,7 +1397,7 @@ impl Tx for SqlTx<'_> {
             &[id.to_string().into()],
         )?
         .iter()
-        .map(|r| CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e)))
+        .map(|r| collection_id(r.text(0)?))
         .collect()
     }
 
@@ -1395,16 +1407,7 @@ impl Tx for SqlTx<'_> {
             &[id.to_string().into()],
         )?
         .iter()
-        .map(|r| {
-            let layer = match (r.opt_text(1)?, r.opt_int(2)?) {
-                (Some(l), Some(layer_rev)) => Some(Layer {
-                    layer_id: CollectionId::parse(l).map_err(|e| corrupt("collection id", e))?,
-                    layer_rev,
-                }),
-                _ => None,
-            };
-            Ok((r.int(0)?, layer))
-        })
+        .map(|r| Ok((r.int(0)?, layer_in(r, 1)?)))
         .collect()
     }
 
@@ -1681,8 +1684,8 @@ impl Tx for SqlTx<'_> {
             Ok(MergeTaskRecord {
                 id: r.text(0)?.to_string(),
                 user_id: user_id(r.text(1)?)?,
-                source_id: CollectionId::parse(r.text(2)?).map_err(|e| corrupt("collection id", e))?,
-                destination_id: CollectionId::parse(r.text(3)?).map_err(|e| corrupt("collection id", e))?,
+                source_id: collection_id(r.text(2)?)?,
+                destination_id: collection_id(r.text(3)?)?,
                 strategy: r.text(4)?.to_string(),
                 status: r.text(5)?.to_string(),
                 error: r.opt_text(6)?.map(str::to_string),
@@ -2069,7 +2072,7 @@ impl Tx for SqlTx<'_> {
         .iter()
         .map(|r| {
             Ok(EnvironmentRevisionRecord {
-                environment_id: EnvironmentId::parse(r.text(0)?).map_err(|e| corrupt("environment id", e))?,
+                environment_id: environment_id(r.text(0)?)?,
                 revision: r.int(1)?,
                 author: user_id(r.text(2)?)?,
                 created_at: r.int(3)?,
@@ -2474,7 +2477,7 @@ impl Tx for SqlTx<'_> {
 
 fn collection_at(r: &Row) -> R<CollectionRecord> {
     Ok(CollectionRecord {
-        id: CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e))?,
+        id: collection_id(r.text(0)?)?,
         workspace_id: workspace_id(r.text(1)?)?,
         name: r.text(2)?.to_string(),
         revision: r.int(3)?,
@@ -2488,7 +2491,7 @@ fn collection_at(r: &Row) -> R<CollectionRecord> {
 fn element_comment_at(r: &Row) -> R<ElementCommentRecord> {
     Ok(ElementCommentRecord {
         id: r.int(0)?,
-        collection_id: CollectionId::parse(r.text(1)?).map_err(|e| corrupt("collection id", e))?,
+        collection_id: collection_id(r.text(1)?)?,
         element_type: r.text(2)?.to_string(),
         element_id: r.text(3)?.to_string(),
         thread_id: r.opt_int(4)?,
@@ -2532,7 +2535,7 @@ fn delivery_at(r: &Row) -> R<DeliveryRecord> {
 
 fn environment_at(r: &Row) -> R<EnvironmentRecord> {
     Ok(EnvironmentRecord {
-        id: EnvironmentId::parse(r.text(0)?).map_err(|e| corrupt("environment id", e))?,
+        id: environment_id(r.text(0)?)?,
         workspace_id: WorkspaceId::parse(r.text(1)?).map_err(|e| corrupt("workspace id", e))?,
         name: r.text(2)?.to_string(),
         vars: r.text(3)?.to_string(),
@@ -2546,7 +2549,7 @@ fn environment_at(r: &Row) -> R<EnvironmentRecord> {
 
 fn revision_at(r: &Row) -> R<RevisionRecord> {
     Ok(RevisionRecord {
-        collection_id: CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e))?,
+        collection_id: collection_id(r.text(0)?)?,
         revision: r.int(1)?,
         author: user_id(r.text(2)?)?,
         created_at: r.int(3)?,
@@ -2573,11 +2576,10 @@ fn relink(node: &mut NodeRecord, layer: &str, upper: &str) {
 }
 
 fn pull_request_at(r: &Row) -> R<PullRequestRecord> {
-    let coll = |s: &str| CollectionId::parse(s).map_err(|e| corrupt("collection id", e));
     Ok(PullRequestRecord {
         id: r.text(0)?.to_string(),
-        source_id: coll(r.text(1)?)?,
-        destination_id: coll(r.text(2)?)?,
+        source_id: collection_id(r.text(1)?)?,
+        destination_id: collection_id(r.text(2)?)?,
         title: r.text(3)?.to_string(),
         description: r.text(4)?.to_string(),
         status: r.text(5)?.to_string(),
@@ -2590,10 +2592,9 @@ fn pull_request_at(r: &Row) -> R<PullRequestRecord> {
 }
 
 fn environment_fork_at(r: &Row) -> R<EnvironmentForkRecord> {
-    let env = |s: &str| EnvironmentId::parse(s).map_err(|e| corrupt("environment id", e));
     Ok(EnvironmentForkRecord {
-        environment_id: env(r.text(0)?)?,
-        parent_id: env(r.text(1)?)?,
+        environment_id: environment_id(r.text(0)?)?,
+        parent_id: environment_id(r.text(1)?)?,
         label: r.text(2)?.to_string(),
         base_vars: r.text(3)?.to_string(),
         base_revision: r.int(4)?,
@@ -2604,8 +2605,8 @@ fn environment_fork_at(r: &Row) -> R<EnvironmentForkRecord> {
 
 fn fork_at(r: &Row) -> R<ForkRecord> {
     Ok(ForkRecord {
-        collection_id: CollectionId::parse(r.text(0)?).map_err(|e| corrupt("collection id", e))?,
-        parent_id: CollectionId::parse(r.text(1)?).map_err(|e| corrupt("collection id", e))?,
+        collection_id: collection_id(r.text(0)?)?,
+        parent_id: collection_id(r.text(1)?)?,
         label: r.text(2)?.to_string(),
         base_revision: r.int(3)?,
         created_by: user_id(r.text(4)?)?,

@@ -18,8 +18,8 @@ use portico_domain::ids::{CollectionId, WorkspaceId};
 use portico_domain::policy::{Action, authorize_fork};
 use portico_store::{CollectionRecord, ForkRecord, HIDDEN_NODE, Layer, NodeRecord, Tx, WorkspaceAccess};
 
-use super::{Edit, ElementChange, collection_for, flat, node_record, write_revision};
-use crate::workspaces::{activity, facts_of, visible_workspaces};
+use super::{Edit, ElementChange, collection_for, flat, node_record, tree, write_revision};
+use crate::workspaces::{activity, facts_of, of_another_partner_team, visible_workspaces};
 use crate::{App, Principal, Result, now};
 
 /// Longest fork label, in characters.
@@ -97,17 +97,13 @@ impl App {
                 };
                 tx.insert_collection(&record)?;
                 let root = tx.current_node(id, &id.to_string())?.ok_or_else(Error::internal)?;
-                let (layer, own) = match tx.layer_at(id, None)? {
-                    // A fork of a fork reads through the same layer, with a
-                    // copy of the changes its source made.
-                    Some(layer) => (layer, tx.own_nodes(id)?),
-                    None => (
-                        Layer {
-                            layer_id: id,
-                            layer_rev: source.revision,
-                        },
-                        Vec::new(),
-                    ),
+                // A fork of a fork reads through the same layer, with a copy
+                // of the changes its source made.
+                let layer = layer_under(tx, &source)?;
+                let own = if layer.layer_id == id {
+                    Vec::new()
+                } else {
+                    tx.own_nodes(id)?
                 };
                 let (sid, fid) = (id.to_string(), fork_id.to_string());
                 let mut nodes = vec![NodeRecord {
@@ -178,21 +174,15 @@ impl App {
                 let (_, access) = collection_for(tx, &actor, id, Action::ViewWorkspace)?;
                 let forks = tx.forks_of(id)?;
                 let mut list = visible_forks(tx, &actor, forks)?;
-                if access.workspace.multi_partner && access.role.is_some_and(|r| r.is_partner()) {
-                    let mine = access.partner_team_id;
-                    let ws = access.workspace.id;
-                    let mut kept = Vec::new();
-                    for f in list.forks {
-                        let theirs = tx.workspace_access(ws, f.fork.created_by)?;
-                        let same_side = theirs.is_none_or(|a| a.partner_team_id.is_none() || a.partner_team_id == mine);
-                        if same_side {
-                            kept.push(f);
-                        } else {
-                            list.hidden += 1;
-                        }
+                let mut kept = Vec::new();
+                for f in std::mem::take(&mut list.forks) {
+                    if of_another_partner_team(tx, &access, f.fork.created_by)? {
+                        list.hidden += 1;
+                    } else {
+                        kept.push(f);
                     }
-                    list.forks = kept;
                 }
+                list.forks = kept;
                 Ok(list)
             })
             .await
@@ -252,43 +242,26 @@ impl App {
                 if parent.revision == fork.base_revision {
                     return Ok(outcome);
                 }
-                let load = |tx: &mut dyn Tx, c: CollectionId, rev: Option<i64>| -> Result<Vec<FlatNode>> {
-                    tx.nodes_at(c, rev)?.into_iter().map(flat).collect()
-                };
-                let base = load(tx, parent.id, Some(fork.base_revision))?;
-                let source = load(tx, parent.id, None)?;
-                let destination = load(tx, id, None)?;
+                let base = tree(tx, parent.id, Some(fork.base_revision))?;
+                let source = tree(tx, parent.id, None)?;
+                let destination = tree(tx, id, None)?;
                 let merged = three_way_owned(&base, &source, destination, &resolutions);
                 if !merged.conflicts.is_empty() {
                     outcome.conflicts = merged.conflicts;
                     return Ok(outcome);
                 }
-                let layer = match tx.layer_at(parent.id, None)? {
-                    Some(layer) => layer,
-                    None => Layer {
-                        layer_id: parent.id,
-                        layer_rev: parent.revision,
-                    },
-                };
-                let below = if layer.layer_id == parent.id {
-                    source
-                } else {
-                    load(tx, layer.layer_id, Some(layer.layer_rev))?
-                };
-                let edit = rebase(tx, &fork_c, &access, merged.nodes, &below, &layer, &merged.summary)?;
-                let mut head = fork_c.clone();
-                head.revision += 1;
-                head.updated_by = actor.user_id;
-                head.updated_at = at;
-                if let Some(name) = &edit.name {
-                    head.name.clone_from(name);
-                }
-                if !tx.advance_collection_head(&head, fork_c.revision)? {
-                    return Err(super::stale(&fork_c, fork_c.revision));
-                }
-                tx.set_layer(id, head.revision, Some(layer))?;
-                write_revision(tx, id, head.revision, actor.user_id, at, edit)?;
-                tx.set_fork_base(id, parent.revision)?;
+                let note = "Pulled changes from the source collection";
+                let head = lay_over(
+                    tx,
+                    &fork_c,
+                    &parent,
+                    source,
+                    merged.nodes,
+                    &merged.summary,
+                    note,
+                    actor.user_id,
+                    at,
+                )?;
                 activity(
                     tx,
                     &access,
@@ -415,11 +388,8 @@ pub(crate) fn merge_into_parent(
     author: portico_domain::ids::UserId,
     at: portico_store::Millis,
 ) -> Result<std::result::Result<CollectionRecord, MergeBlocked>> {
-    let load = |tx: &mut dyn Tx, c: CollectionId, rev: Option<i64>| -> Result<Vec<FlatNode>> {
-        tx.nodes_at(c, rev)?.into_iter().map(flat).collect()
-    };
-    let base = load(tx, parent.id, Some(fork.base_revision))?;
-    let theirs = load(tx, fork_c.id, None)?;
+    let base = tree(tx, parent.id, Some(fork.base_revision))?;
+    let theirs = tree(tx, fork_c.id, None)?;
     let current = tx.nodes_at(parent.id, None)?;
     let ours = current.iter().cloned().map(flat).collect::<Result<Vec<_>>>()?;
     let merged = three_way_owned(&base, &theirs, ours, &Resolutions::new());
@@ -439,39 +409,16 @@ pub(crate) fn level_with_parent(
     tx: &mut dyn Tx,
     fork_c: &CollectionRecord,
     parent: &CollectionRecord,
-    access: &WorkspaceAccess,
     author: portico_domain::ids::UserId,
     at: portico_store::Millis,
 ) -> Result<CollectionRecord> {
-    let layer = match tx.layer_at(parent.id, None)? {
-        Some(layer) => layer,
-        None => Layer {
-            layer_id: parent.id,
-            layer_rev: parent.revision,
-        },
-    };
-    let tree: Vec<FlatNode> = tx
-        .nodes_at(parent.id, None)?
-        .into_iter()
-        .map(flat)
-        .collect::<Result<_>>()?;
-    let mine: Vec<FlatNode> = tx
-        .nodes_at(fork_c.id, None)?
-        .into_iter()
-        .map(flat)
-        .collect::<Result<_>>()?;
-    let below = if layer.layer_id == parent.id {
-        tree.clone()
-    } else {
-        tx.nodes_at(layer.layer_id, Some(layer.layer_rev))?
-            .into_iter()
-            .map(flat)
-            .collect::<Result<_>>()?
-    };
+    let parent_tree = tree(tx, parent.id, None)?;
+    let mine = tree(tx, fork_c.id, None)?;
     // The parent's tree under the fork's own collection node.
     let (pid, fid) = (parent.id.to_string(), fork_c.id.to_string());
-    let merged: Vec<FlatNode> = tree
-        .into_iter()
+    let merged: Vec<FlatNode> = parent_tree
+        .iter()
+        .cloned()
         .map(|mut n| {
             if n.parent.is_none() {
                 n.uid.clone_from(&fid);
@@ -482,8 +429,41 @@ pub(crate) fn level_with_parent(
         })
         .collect();
     let summary = portico_domain::collection::changes(&mine, &merged);
-    let mut edit = rebase(tx, fork_c, access, merged, &below, &layer, &summary)?;
-    edit.note = Some("Updated with the collection it was merged into".to_owned());
+    let note = "Updated with the collection it was merged into";
+    lay_over(tx, fork_c, parent, parent_tree, merged, &summary, note, author, at)
+}
+
+/// What a fork reads through when it follows `parent`'s head: the
+/// parent's own layer if it has one (layers never nest), else the parent.
+fn layer_under(tx: &mut dyn Tx, parent: &CollectionRecord) -> Result<Layer> {
+    Ok(tx.layer_at(parent.id, None)?.unwrap_or(Layer {
+        layer_id: parent.id,
+        layer_rev: parent.revision,
+    }))
+}
+
+/// Writes `merged` as the fork's next revision, laid over `parent`'s head
+/// (`parent_tree`), and records that head as the fork's new base.
+#[allow(clippy::too_many_arguments)]
+fn lay_over(
+    tx: &mut dyn Tx,
+    fork_c: &CollectionRecord,
+    parent: &CollectionRecord,
+    parent_tree: Vec<FlatNode>,
+    merged: Vec<FlatNode>,
+    summary: &[ItemChange],
+    note: &str,
+    author: portico_domain::ids::UserId,
+    at: portico_store::Millis,
+) -> Result<CollectionRecord> {
+    let layer = layer_under(tx, parent)?;
+    let below = if layer.layer_id == parent.id {
+        parent_tree
+    } else {
+        tree(tx, layer.layer_id, Some(layer.layer_rev))?
+    };
+    let mut edit = rebase(tx, fork_c, merged, &below, &layer, summary)?;
+    edit.note = Some(note.to_owned());
     let mut head = fork_c.clone();
     head.revision += 1;
     head.updated_by = author;
@@ -520,7 +500,7 @@ impl App {
                     MergeStrategy::Default => Action::ViewWorkspace,
                     _ => Action::EditElements,
                 };
-                let (fork_c, fork_access) = collection_for(tx, &actor, source, fork_action)?;
+                let (fork_c, _) = collection_for(tx, &actor, source, fork_action)?;
                 let fork = tx
                     .fork_of(source)?
                     .filter(|f| f.parent_id == destination)
@@ -559,7 +539,7 @@ impl App {
                         match strategy {
                             MergeStrategy::Default => {}
                             MergeStrategy::UpdateSourceWithDestination => {
-                                level_with_parent(tx, &fork_c, &head, &fork_access, actor.user_id, at)?;
+                                level_with_parent(tx, &fork_c, &head, actor.user_id, at)?;
                             }
                             MergeStrategy::DeleteSource => {
                                 for dependent in tx.layered_on(source)? {
@@ -632,7 +612,6 @@ fn visible_forks(tx: &mut dyn Tx, actor: &portico_domain::policy::Actor, forks: 
 fn rebase(
     tx: &mut dyn Tx,
     fork: &CollectionRecord,
-    _access: &WorkspaceAccess,
     merged: Vec<FlatNode>,
     below: &[FlatNode],
     layer: &Layer,
@@ -687,7 +666,6 @@ fn rebase(
             });
         }
     }
-    edit.note = Some("Pulled changes from the source collection".to_owned());
     edit.changes = summary
         .iter()
         .map(|c| {

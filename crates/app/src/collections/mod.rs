@@ -174,6 +174,11 @@ pub(crate) fn flat(n: NodeWithBody) -> Result<FlatNode> {
     text(n)?.parse()
 }
 
+/// The tree of a collection at a revision (`None`: the head), parsed.
+pub(crate) fn tree(tx: &mut dyn Tx, id: CollectionId, rev: Option<i64>) -> Result<Vec<FlatNode>> {
+    tx.nodes_at(id, rev)?.into_iter().map(flat).collect()
+}
+
 /// A stored node as text, its body not parsed.
 pub(crate) fn text(n: NodeWithBody) -> Result<NodeText> {
     Ok(NodeText {

@@ -3,14 +3,14 @@
 //! editor of the parent.
 
 use portico_domain::Error;
-use portico_domain::collection::{Conflict, FlatNode, ItemChange, Resolutions, three_way_owned};
+use portico_domain::collection::{Conflict, ItemChange, Resolutions, three_way_owned};
 use portico_domain::ids::{CollectionId, UserId};
 use portico_domain::policy::{Action, Actor, Resource, authorize};
 use portico_store::{CollectionRecord, PullRequestCommentRecord, PullRequestRecord, Tx, WorkspaceAccess};
 
 use super::forks::{MergeBlocked, merge_into_parent};
-use super::{collection_for, flat};
-use crate::workspaces::{activity, facts_of};
+use super::{collection_for, tree};
+use crate::workspaces::{activity, facts_of, of_another_partner_team};
 use crate::{App, Principal, Result, now};
 
 /// Most reviewers on one pull request.
@@ -106,11 +106,8 @@ fn pull_request_for(tx: &mut dyn Tx, actor: &Actor, id: &str) -> Result<(PullReq
     let pr = tx.pull_request(id)?.ok_or_else(missing)?;
     let dest = collection_for(tx, actor, pr.destination_id, Action::ViewWorkspace).ok();
     if let Some((_, access)) = &dest {
-        if access.workspace.multi_partner && access.role.is_some_and(|r| r.is_partner()) {
-            let theirs = tx.workspace_access(access.workspace.id, pr.created_by)?;
-            if theirs.is_some_and(|a| a.partner_team_id.is_some() && a.partner_team_id != access.partner_team_id) {
-                return Err(missing());
-            }
+        if of_another_partner_team(tx, access, pr.created_by)? {
+            return Err(missing());
         }
         return Ok((pr, dest.map(|(_, a)| a)));
     }
@@ -129,12 +126,9 @@ fn preview(tx: &mut dyn Tx, pr: &PullRequestRecord) -> Result<(Vec<ItemChange>, 
     if tx.collection(pr.source_id)?.is_none() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let load = |tx: &mut dyn Tx, c: CollectionId, rev: Option<i64>| -> Result<Vec<FlatNode>> {
-        tx.nodes_at(c, rev)?.into_iter().map(flat).collect()
-    };
-    let base = load(tx, pr.destination_id, Some(fork.base_revision))?;
-    let theirs = load(tx, pr.source_id, None)?;
-    let ours = load(tx, pr.destination_id, None)?;
+    let base = tree(tx, pr.destination_id, Some(fork.base_revision))?;
+    let theirs = tree(tx, pr.source_id, None)?;
+    let ours = tree(tx, pr.destination_id, None)?;
     let merged = three_way_owned(&base, &theirs, ours, &Resolutions::new());
     Ok((merged.summary, merged.conflicts))
 }
@@ -250,7 +244,7 @@ impl App {
         let at = now();
         self.store
             .write(move |tx| {
-                let (_, fork_access) = collection_for(tx, &actor, source, Action::EditElements)?;
+                collection_for(tx, &actor, source, Action::EditElements)?;
                 tx.fork_of(source)?
                     .filter(|f| f.parent_id == destination)
                     .ok_or_else(|| Error::invalid("not_a_fork", "The collection is not a fork of the destination."))?;
@@ -271,7 +265,6 @@ impl App {
                 };
                 tx.insert_pull_request(&record)?;
                 tx.set_reviewers(&record.id, &reviewers)?;
-                let _ = fork_access;
                 activity(
                     tx,
                     &dest_access,
