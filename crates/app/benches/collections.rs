@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo bench -p portico-app --bench collections
+//! cargo test -p portico-app --bench collections    # smoke run: 20 requests, 1–2 runs each
 //! ```
 //!
 //! Generates the benchmark collection (100 folders × 100 requests, the same
@@ -17,6 +18,10 @@
 //! - edit: `update_item` renaming one request, on 100 different requests.
 //!
 //! Prints a markdown table. Timings are measured here, never asserted.
+//! Without `--bench` (`cargo test`, CI) it runs the same steps on a
+//! 20-request collection with one or two runs each ([`SMOKE`]), writing
+//! `collection-smoke.postman_collection.json` instead, so that it keeps
+//! compiling and running; the targets apply to `cargo bench` only.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -33,12 +38,57 @@ use portico_domain::collection::{NodeKind, import_nodes_slice};
 use serde_json::{Value, json};
 use support::fresh_app;
 
-const FOLDERS: usize = 100;
-const PER_FOLDER: usize = 100;
-const PARSE_RUNS: usize = 7;
-const IMPORT_RUNS: usize = 7;
-const EXPORT_RUNS: usize = 11;
-const EDITS: usize = 100;
+/// The sizes of one run.
+struct Sizes {
+    /// The collection: `folders × per_folder` requests.
+    folders: usize,
+    per_folder: usize,
+    parse_runs: usize,
+    import_runs: usize,
+    export_runs: usize,
+    /// Edits, each of another request (spread over the collection).
+    edits: usize,
+    /// Where the collection is written, under `CARGO_TARGET_TMPDIR`.
+    file: &'static str,
+    /// Whether the targets apply (full size, optimised build).
+    targets: bool,
+}
+
+/// `cargo bench`: what docs/benchmarks.md reports.
+const FULL: Sizes = Sizes {
+    folders: 100,
+    per_folder: 100,
+    parse_runs: 7,
+    import_runs: 7,
+    export_runs: 11,
+    edits: 100,
+    file: "collection-10k.postman_collection.json",
+    targets: true,
+};
+
+/// `cargo test` (CI): every step, quickly, in the debug profile.
+const SMOKE: Sizes = Sizes {
+    folders: 4,
+    per_folder: 5,
+    parse_runs: 1,
+    import_runs: 2,
+    export_runs: 2,
+    edits: 5,
+    file: "collection-smoke.postman_collection.json",
+    targets: false,
+};
+
+impl Sizes {
+    /// `cargo bench` passes `--bench`; `cargo test` runs bench targets
+    /// without it.
+    fn from_args() -> &'static Sizes {
+        if std::env::args().any(|a| a == "--bench") {
+            &FULL
+        } else {
+            &SMOKE
+        }
+    }
+}
 
 /// One measured operation.
 struct Row {
@@ -78,8 +128,8 @@ fn ms(d: Duration) -> String {
     }
 }
 
-fn fixture_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("collection-10k.postman_collection.json")
+fn fixture_path(sizes: &Sizes) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(sizes.file)
 }
 
 fn count_requests(items: &Value) -> usize {
@@ -98,17 +148,12 @@ fn count_requests(items: &Value) -> usize {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs bench
-    // targets without it, and must stay quick.
-    if !std::env::args().any(|a| a == "--bench") {
-        println!("collections bench: skipped outside `cargo bench`");
-        return;
-    }
+    let sizes = Sizes::from_args();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(run());
+    runtime.block_on(run(sizes));
 }
 
 /// The load average, to tell a quiet machine from a busy one.
@@ -118,30 +163,30 @@ fn load() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-async fn run() {
+async fn run(sizes: &Sizes) {
     let load_before = load();
-    let text = serde_json::to_string_pretty(&fixture::collection(FOLDERS, PER_FOLDER)).unwrap();
-    let path = fixture_path();
+    let text = serde_json::to_string_pretty(&fixture::collection(sizes.folders, sizes.per_folder)).unwrap();
+    let path = fixture_path(sizes);
     std::fs::write(&path, &text).unwrap();
     eprintln!("wrote {} ({} bytes)", path.display(), text.len());
 
     // Parse only.
     let mut parse = Vec::new();
     let mut requests = 0;
-    for _ in 0..PARSE_RUNS {
+    for _ in 0..sizes.parse_runs {
         let started = Instant::now();
         let nodes = import_nodes_slice(text.as_bytes(), "bench").unwrap();
         parse.push(started.elapsed());
         requests = nodes.iter().filter(|n| n.kind == NodeKind::Request).count();
         drop(nodes);
     }
-    assert_eq!(requests, FOLDERS * PER_FOLDER);
+    assert_eq!(requests, sizes.folders * sizes.per_folder);
 
     // Import, each run into a fresh database; the last one is kept.
     let mut import = Vec::new();
     let mut create_only = Vec::new();
     let mut kept = None;
-    for _ in 0..IMPORT_RUNS {
+    for _ in 0..sizes.import_runs {
         let dir = tempfile::tempdir().unwrap();
         let (app, who, ws) = fresh_app(dir.path()).await;
         let bytes = text.as_bytes().to_vec();
@@ -162,7 +207,7 @@ async fn run() {
     // The same file again into the same database: a new collection whose
     // bodies are all stored already (content-addressed blobs).
     let mut reimport = Vec::new();
-    for _ in 0..IMPORT_RUNS {
+    for _ in 0..sizes.import_runs {
         let bytes = text.as_bytes().to_vec();
         let started = Instant::now();
         serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap();
@@ -177,7 +222,7 @@ async fn run() {
     let mut export_value = Vec::new();
     let mut exported = Value::Null;
     let mut exported_bytes = 0;
-    for _ in 0..EXPORT_RUNS {
+    for _ in 0..sizes.export_runs {
         let started = Instant::now();
         let (record, text) = app.collection(&who, id, false).await.unwrap();
         export_value.push(started.elapsed());
@@ -187,13 +232,13 @@ async fn run() {
         exported_bytes = body.len();
         exported = serde_json::from_str(&text).unwrap();
     }
-    assert_eq!(count_requests(&exported["item"]), FOLDERS * PER_FOLDER);
+    assert_eq!(count_requests(&exported["item"]), sizes.folders * sizes.per_folder);
 
     // One request edit, on requests spread over the collection.
-    let targets: Vec<String> = (0..EDITS)
+    let targets: Vec<String> = (0..sizes.edits)
         .map(|i| {
-            let folder = (i * 37) % FOLDERS;
-            let request = (i * 53 + 11) % PER_FOLDER;
+            let folder = (i * 37) % sizes.folders;
+            let request = (i * 53 + 11) % sizes.per_folder;
             exported["item"][folder]["item"][request]["id"]
                 .as_str()
                 .unwrap()
@@ -213,18 +258,19 @@ async fn run() {
         edit.push(started.elapsed());
     }
     let (record, _) = app.collection(&who, id, false).await.unwrap();
-    assert_eq!(record.revision, 1 + EDITS as i64);
+    assert_eq!(record.revision, 1 + sizes.edits as i64);
     let db_bytes: u64 = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok()?.metadata().ok())
         .map(|m| m.len())
         .sum();
 
+    let target = |t: Duration| sizes.targets.then_some(t);
     let rows = [
         Row::new(
             "import: JSON text → `create_collection` (fresh database)",
             import,
-            Some(Duration::from_secs(1)),
+            target(Duration::from_secs(1)),
         ),
         Row::new(
             "  of which `create_collection` alone (after the syntax check)",
@@ -239,7 +285,7 @@ async fn run() {
         Row::new(
             "export: `collection(…)` → JSON text",
             export,
-            Some(Duration::from_millis(300)),
+            target(Duration::from_millis(300)),
         ),
         Row::new(
             "  of which `collection(…)` alone (the exported text)",
@@ -249,15 +295,21 @@ async fn run() {
         Row::new(
             "edit: `update_item` renaming one request",
             edit,
-            Some(Duration::from_millis(5)),
+            target(Duration::from_millis(5)),
         ),
         Row::new("parse: `import_nodes_slice` (text in memory)", parse, None),
     ];
     println!();
     println!(
-        "Collection: {} requests in {FOLDERS} folders, {:.1} MB of JSON ({}); export {:.1} MB; \
+        "{}Collection: {} requests in {} folders, {:.1} MB of JSON ({}); export {:.1} MB; \
          SQLite files after the runs: {:.0} MB",
+        if sizes.targets {
+            ""
+        } else {
+            "Smoke run (without `--bench`): sizes cut down, targets not checked. "
+        },
         requests,
+        sizes.folders,
         text.len() as f64 / 1e6,
         path.display(),
         exported_bytes as f64 / 1e6,

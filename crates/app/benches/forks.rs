@@ -4,9 +4,13 @@
 //!
 //! ```text
 //! cargo bench -p portico-app --bench forks
+//! cargo test -p portico-app --bench forks    # smoke run: tiny sizes, 1–2 runs each
 //! ```
 //!
 //! Prints a markdown table. Timings are measured here, never asserted.
+//! Without `--bench` (`cargo test`, CI) it runs the same steps with the
+//! sizes of [`SMOKE`], so that it keeps compiling and running; the targets
+//! apply to `cargo bench` only.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -25,10 +29,68 @@ use portico_domain::ids::{CollectionId, WorkspaceId};
 use serde_json::{Value, json};
 use support::fresh_app;
 
-const FORK_RUNS: usize = 30;
-const FORKS_STORED: usize = 100;
-const PULL_RUNS: usize = 5;
-const CHANGES: usize = 100;
+/// The sizes of one run.
+struct Sizes {
+    /// The large and the small collection, as (folders, requests per folder).
+    big: (usize, usize),
+    small: (usize, usize),
+    /// Forks timed of each collection.
+    fork_runs: usize,
+    /// Unchanged forks (and copies) whose storage is compared.
+    forks_stored: usize,
+    pull_runs: usize,
+    /// Requests changed on each side before a pull.
+    changes: usize,
+    /// Whether the targets apply (full size, optimised build).
+    targets: bool,
+}
+
+/// `cargo bench`: what docs/benchmarks.md reports.
+const FULL: Sizes = Sizes {
+    big: (100, 100),
+    small: (10, 10),
+    fork_runs: 30,
+    forks_stored: 100,
+    pull_runs: 5,
+    changes: 100,
+    targets: true,
+};
+
+/// `cargo test` (CI): every step, quickly, in the debug profile.
+const SMOKE: Sizes = Sizes {
+    big: (4, 5),
+    small: (2, 2),
+    fork_runs: 2,
+    forks_stored: 2,
+    pull_runs: 1,
+    changes: 3,
+    targets: false,
+};
+
+impl Sizes {
+    /// `cargo bench` passes `--bench`; `cargo test` runs bench targets
+    /// without it.
+    fn from_args() -> &'static Sizes {
+        if std::env::args().any(|a| a == "--bench") {
+            &FULL
+        } else {
+            &SMOKE
+        }
+    }
+}
+
+/// `n` with thousands separated: `10,000`.
+fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
 
 async fn import(app: &App, who: &Principal, ws: WorkspaceId, text: &str) -> CollectionId {
     let input = CollectionInput::Text(text.as_bytes().to_vec());
@@ -76,20 +138,18 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
-        println!("forks bench: skipped outside `cargo bench`");
-        return;
-    }
+    let sizes = Sizes::from_args();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(run());
+    runtime.block_on(run(sizes));
 }
 
-async fn run() {
-    let big = serde_json::to_string(&fixture::collection(100, 100)).unwrap();
-    let small = serde_json::to_string(&fixture::collection(10, 10)).unwrap();
+async fn run(sizes: &Sizes) {
+    let big = serde_json::to_string(&fixture::collection(sizes.big.0, sizes.big.1)).unwrap();
+    let small = serde_json::to_string(&fixture::collection(sizes.small.0, sizes.small.1)).unwrap();
+    let (big_requests, small_requests) = (count(sizes.big.0 * sizes.big.1), count(sizes.small.0 * sizes.small.1));
     let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
 
     // Fork time, the two sizes alternating.
@@ -98,7 +158,7 @@ async fn run() {
     let big_id = import(&app, &who, ws, &big).await;
     let small_id = import(&app, &who, ws, &small).await;
     let (mut fork_big, mut fork_small) = (Vec::new(), Vec::new());
-    for i in 0..FORK_RUNS {
+    for i in 0..sizes.fork_runs {
         for (id, out) in [(big_id, &mut fork_big), (small_id, &mut fork_small)] {
             let started = Instant::now();
             app.fork_collection(&who, id, ws, &format!("fork {i}")).await.unwrap();
@@ -106,12 +166,12 @@ async fn run() {
         }
     }
 
-    // A pull with 100 changed requests on each side (different requests).
+    // A pull with `changes` changed requests on each side (different requests).
     let uids = request_uids(&app, &who, big_id).await;
     let mut pulls = Vec::new();
-    for run in 0..PULL_RUNS {
+    for run in 0..sizes.pull_runs {
         let (fork, _) = app.fork_collection(&who, big_id, ws, "pulled").await.unwrap();
-        for k in 0..CHANGES {
+        for k in 0..sizes.changes {
             let rename = |side: &str| ItemWrite {
                 body: Some(json!({ "name": format!("{side} {run}-{k}") })),
                 ..Default::default()
@@ -149,14 +209,14 @@ async fn run() {
     {
         let (app, who, ws) = fresh_app(forks_dir.path()).await;
         let id = import(&app, &who, ws, &big).await;
-        for i in 0..FORKS_STORED {
+        for i in 0..sizes.forks_stored {
             app.fork_collection(&who, id, ws, &format!("fork {i}")).await.unwrap();
         }
     }
     let copies_dir = tempfile::tempdir().unwrap();
     {
         let (app, who, ws) = fresh_app(copies_dir.path()).await;
-        for _ in 0..=FORKS_STORED {
+        for _ in 0..=sizes.forks_stored {
             import(&app, &who, ws, &big).await;
         }
     }
@@ -169,8 +229,16 @@ async fn run() {
     let (pull_m, pull_min, pull_max) = stats(pulls);
     let ratio = big_m.as_secs_f64() / small_m.as_secs_f64();
     let share = forks as f64 / copies as f64;
-    let verdict = |ok: bool| if ok { "pass" } else { "**FAIL**" };
+    let verdict = |ok: bool| match (sizes.targets, ok) {
+        (false, _) => "(smoke run)",
+        (true, true) => "pass",
+        (true, false) => "**FAIL**",
+    };
+    let (fork_runs, pull_runs, changes, stored) = (sizes.fork_runs, sizes.pull_runs, sizes.changes, sizes.forks_stored);
     println!();
+    if !sizes.targets {
+        println!("Smoke run (without `--bench`): sizes cut down, targets not checked.");
+    }
     println!(
         "Load average before and after: {} → {}",
         load_before.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
@@ -185,30 +253,30 @@ async fn run() {
     println!("| measurement | runs | median | min | max | target | result |");
     println!("|---|---:|---:|---:|---:|---:|---|");
     println!(
-        "| fork of the 10,000-request collection | {FORK_RUNS} | {} | {} | {} | ≤ 20 ms | {} |",
+        "| fork of the {big_requests}-request collection | {fork_runs} | {} | {} | {} | ≤ 20 ms | {} |",
         ms(big_m),
         ms(big_min),
         ms(big_max),
         verdict(big_m <= Duration::from_millis(20))
     );
     println!(
-        "| fork of a 100-request collection | {FORK_RUNS} | {} | {} | {} | | |",
+        "| fork of a {small_requests}-request collection | {fork_runs} | {} | {} | {} | | |",
         ms(small_m),
         ms(small_min),
         ms(small_max)
     );
     println!(
-        "| ratio 10,000 / 100 | | {ratio:.2}× | | | ≤ 2× | {} |",
+        "| ratio {big_requests} / {small_requests} | | {ratio:.2}× | | | ≤ 2× | {} |",
         verdict(ratio <= 2.0)
     );
     println!(
-        "| pull into a fork of the 10,000-request collection, {CHANGES} changes a side | {PULL_RUNS} | {} | {} | {} | | |",
+        "| pull into a fork of the {big_requests}-request collection, {changes} changes a side | {pull_runs} | {} | {} | {} | | |",
         ms(pull_m),
         ms(pull_min),
         ms(pull_max)
     );
     println!(
-        "| storage added by {FORKS_STORED} unchanged forks / by {FORKS_STORED} copies | | {:.2} MB / {:.1} MB = {:.1} % | | | < 5 % | {} |",
+        "| storage added by {stored} unchanged forks / by {stored} copies | | {:.2} MB / {:.1} MB = {:.1} % | | | < 5 % | {} |",
         forks as f64 / 1e6,
         copies as f64 / 1e6,
         share * 100.0,

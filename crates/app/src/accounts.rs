@@ -292,7 +292,7 @@ impl App {
                 let memberships = tx.memberships_of(user.id)?;
                 let mut unread_updates = 0;
                 for a in crate::workspaces::visible_workspaces(tx, &actor)? {
-                    unread_updates += tx.unread_updates(a.workspace.id, user.id)?;
+                    unread_updates += a.unread_updates;
                 }
                 Ok(Me {
                     user,

@@ -56,7 +56,13 @@ pub(crate) fn environment_for(
     id: EnvironmentId,
     action: Action,
 ) -> Result<(EnvironmentRecord, WorkspaceAccess)> {
-    let e = tx.environment(id)?.ok_or_else(|| Error::not_found("environment"))?;
+    // Writers queue on the environment's row (see `collection_for`).
+    let e = if action == Action::ViewWorkspace {
+        tx.environment(id)?
+    } else {
+        tx.environment_for_update(id)?
+    }
+    .ok_or_else(|| Error::not_found("environment"))?;
     let access = workspace_for_element(tx, actor, e.workspace_id, action, "environment", None)?;
     Ok((e, access))
 }

@@ -148,15 +148,25 @@ pub struct WorkspaceView {
 }
 
 impl WorkspaceView {
-    /// The view for `user`, with their unread count.
-    pub(crate) fn of(tx: &mut dyn Tx, access: WorkspaceAccess, user: UserId) -> Result<Self> {
-        let external = access.team_roles.is_none();
-        let unread_updates = tx.unread_updates(access.workspace.id, user)?;
-        Ok(Self {
+    /// The view for the user the access was read for, with their unread count.
+    pub(crate) fn of(access: WorkspaceAccess) -> Self {
+        Self {
+            external: access.team_roles.is_none(),
+            unread_updates: access.unread_updates,
             access,
-            external,
-            unread_updates,
-        })
+        }
+    }
+
+    /// Whether the viewer may do `action` in this workspace: the policy's
+    /// answer, so that pages offer only what the use case will accept.
+    pub fn allows(&self, who: &Principal, action: Action) -> bool {
+        authorize(&who.actor(), action, Resource::Workspace(&facts_of(&self.access))).is_ok()
+    }
+
+    /// Whether updates take comments here: not in multi-partner mode
+    /// (R-MULTI-4), so that partners never see one another.
+    pub fn comments_open(&self) -> bool {
+        !self.access.workspace.multi_partner
     }
 }
 
@@ -352,7 +362,7 @@ impl App {
                     ("workspace", record.id.to_string(), record.name.clone()),
                     at,
                 )?;
-                WorkspaceView::of(tx, access, actor.user_id)
+                Ok(WorkspaceView::of(access))
             })
             .await
     }
@@ -379,10 +389,7 @@ impl App {
                         break;
                     }
                 }
-                let mut items = items
-                    .into_iter()
-                    .map(|a| WorkspaceView::of(tx, a, actor.user_id))
-                    .collect::<Result<Vec<_>>>()?;
+                let mut items = items.into_iter().map(WorkspaceView::of).collect::<Vec<_>>();
                 let next_cursor = if items.len() > limit {
                     items.truncate(limit);
                     items.last().map(|v| {
@@ -404,7 +411,7 @@ impl App {
         self.store
             .read(move |tx| {
                 let access = workspace_for(tx, &actor, id, Action::ViewWorkspace)?;
-                WorkspaceView::of(tx, access, actor.user_id)
+                Ok(WorkspaceView::of(access))
             })
             .await
     }
@@ -481,7 +488,7 @@ impl App {
                     )?;
                 }
                 let access = tx.workspace_access(id, actor.user_id)?.ok_or_else(Error::internal)?;
-                WorkspaceView::of(tx, access, actor.user_id)
+                Ok(WorkspaceView::of(access))
             })
             .await
     }
@@ -535,7 +542,7 @@ impl App {
                     at,
                 )?;
                 let access = tx.workspace_access(id, actor.user_id)?.ok_or_else(Error::internal)?;
-                WorkspaceView::of(tx, access, actor.user_id)
+                Ok(WorkspaceView::of(access))
             })
             .await
     }

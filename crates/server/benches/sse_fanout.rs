@@ -5,6 +5,7 @@
 //! cargo bench -p portico-server --bench sse_fanout                  # 5,000 readers, 5 updates
 //! cargo bench -p portico-server --bench sse_fanout -- --readers 1000 --posts 3
 //! cargo bench -p portico-server --bench sse_fanout -- --unread-postgres
+//! cargo test -p portico-server --bench sse_fanout                   # smoke run: 5 readers, 2 updates
 //! ```
 //!
 //! 1. Prepares an SQLite data directory (opened like `portico serve` opens
@@ -34,6 +35,12 @@
 //! PostgreSQL backend; the app crate's benches do not), in a schema of its
 //! own that it drops afterwards: once as loaded and once after
 //! `VACUUM ANALYZE`, which autovacuum would do on a production server.
+//!
+//! Without `--bench` (`cargo test`, CI) it runs with the sizes of
+//! [`SMOKE`] (and `--unread-postgres` with the unread bench's smoke sizes),
+//! so that it keeps compiling and running; the targets apply to
+//! `cargo bench` only. The smoke run also runs the PostgreSQL part, on a
+//! smoke scale, when `PORTICO_TEST_POSTGRES_URL` is set.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -59,16 +66,51 @@ use portico_store::{ApiKeyRecord, UserRecord};
 use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, mpsc};
 
-const READERS: usize = 5_000;
-const POSTS: usize = 5;
+/// The sizes of one run.
+struct Scale {
+    /// Live readers and updates posted, unless `--readers` and `--posts`
+    /// say otherwise.
+    readers: usize,
+    posts: usize,
+    /// Pause before the idle memory is read, after the streams are open,
+    /// and between two updates.
+    idle_wait: Duration,
+    open_wait: Duration,
+    between_posts: Duration,
+    /// The sizes of `--unread-postgres`.
+    unread: &'static updates::Scale,
+    /// Whether the targets apply (full size, optimised build).
+    targets: bool,
+}
+
+/// `cargo bench`: what docs/benchmarks-updates.md reports.
+const FULL: Scale = Scale {
+    readers: 5_000,
+    posts: 5,
+    idle_wait: Duration::from_millis(500),
+    open_wait: Duration::from_secs(2),
+    between_posts: Duration::from_secs(2),
+    unread: &updates::Scale::FULL,
+    targets: true,
+};
+
+/// `cargo test` (CI): every step, quickly, in the debug profile.
+const SMOKE: Scale = Scale {
+    readers: 5,
+    posts: 2,
+    idle_wait: Duration::from_millis(100),
+    open_wait: Duration::from_millis(200),
+    between_posts: Duration::from_millis(200),
+    unread: &updates::Scale::SMOKE,
+    targets: false,
+};
+
 /// Streams being opened at the same time.
 const CONNECTING: usize = 64;
 /// Members written per store transaction while preparing.
 const PER_TX: usize = 1_000;
 /// How long to wait for every reader to get one update.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(60);
-/// Pause between two updates.
-const BETWEEN_POSTS: Duration = Duration::from_secs(2);
 const TARGET_P99: Duration = Duration::from_secs(1);
 const TARGET_RSS_KB: u64 = 300 * 1024;
 
@@ -85,23 +127,32 @@ fn main() {
         serve(Path::new(&db));
         return;
     }
-    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs bench
-    // targets without it, and must stay quick.
-    if !args.iter().any(|a| a == "--bench") {
-        println!("sse_fanout bench: skipped outside `cargo bench`");
-        return;
-    }
+    // `cargo bench` passes `--bench`; `cargo test` runs bench targets
+    // without it: a smoke run.
+    let scale = if args.iter().any(|a| a == "--bench") {
+        &FULL
+    } else {
+        &SMOKE
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     if args.iter().any(|a| a == "--unread-postgres") {
-        runtime.block_on(unread_postgres());
+        runtime.block_on(unread_postgres(scale.unread));
         return;
     }
-    let readers = arg_value(&args, "--readers").map_or(READERS, |n| n.parse().expect("--readers N"));
-    let posts = arg_value(&args, "--posts").map_or(POSTS, |n| n.parse().expect("--posts N"));
-    runtime.block_on(fanout(readers, posts));
+    let readers = arg_value(&args, "--readers").map_or(scale.readers, |n| n.parse().expect("--readers N"));
+    let posts = arg_value(&args, "--posts").map_or(scale.posts, |n| n.parse().expect("--posts N"));
+    runtime.block_on(fanout(readers, posts, scale));
+    if !scale.targets {
+        if std::env::var_os("PORTICO_TEST_POSTGRES_URL").is_some() {
+            runtime.block_on(unread_postgres(scale.unread));
+        } else {
+            println!();
+            println!("Unread updates on PostgreSQL: skipped (PORTICO_TEST_POSTGRES_URL is not set).");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -517,7 +568,7 @@ struct Delivery {
     server_cpu: Duration,
 }
 
-async fn fanout(readers: usize, posts: usize) {
+async fn fanout(readers: usize, posts: usize, scale: &Scale) {
     let load_before = updates::load();
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
     let open_files = limits
@@ -541,7 +592,7 @@ async fn fanout(readers: usize, posts: usize) {
     let (addr, pid) = (server.addr, server.pid());
     let (status, _) = request(addr, "GET", "/healthz", "", "").await;
     assert_eq!(status, 200);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(scale.idle_wait).await;
     let idle = memory(pid);
 
     // Open every stream.
@@ -567,7 +618,7 @@ async fn fanout(readers: usize, posts: usize) {
     }
     let connect_time = started.elapsed();
     let subscribed = readers - failures.values().sum::<usize>();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    tokio::time::sleep(scale.open_wait).await;
     let connected = memory(pid);
 
     // Post updates one at a time.
@@ -615,7 +666,7 @@ async fn fanout(readers: usize, posts: usize) {
             post,
             server_cpu,
         });
-        tokio::time::sleep(BETWEEN_POSTS).await;
+        tokio::time::sleep(scale.between_posts).await;
         after_posts.push(memory(pid));
     }
     let end = memory(pid);
@@ -624,6 +675,10 @@ async fn fanout(readers: usize, posts: usize) {
     println!();
     println!("## One update to {readers} live readers (SSE), SQLite");
     println!();
+    if !scale.targets {
+        println!("Smoke run (without `--bench`): sizes cut down, targets not checked.");
+        println!();
+    }
     println!(
         "Prepared {readers} members with API keys in {:.1} s; {subscribed} of {readers} streams open and \
          subscribed in {:.1} s{}.",
@@ -659,6 +714,11 @@ async fn fanout(readers: usize, posts: usize) {
         v[v.len() / 2]
     };
     let p99 = median(|d| d.p99);
+    let verdict = |ok: bool| match (scale.targets, ok) {
+        (false, _) => "(smoke run)",
+        (true, true) => "pass",
+        (true, false) => "**FAIL**",
+    };
     println!();
     println!("| measurement | median of the {posts} updates | target | result |");
     println!("|---|---:|---:|---|");
@@ -667,7 +727,7 @@ async fn fanout(readers: usize, posts: usize) {
     println!(
         "| delivery p99 | {} | ≤ 1000 ms | {} |",
         ms(p99),
-        if p99 <= TARGET_P99 { "pass" } else { "**FAIL**" }
+        verdict(p99 <= TARGET_P99)
     );
     println!("| delivery max | {} | | |", ms(median(|d| d.max)));
     println!("| POST answered in | {} | | |", ms(median(|d| d.post)));
@@ -690,11 +750,7 @@ async fn fanout(readers: usize, posts: usize) {
     println!(
         "| peak (VmHWM), target ≤ 300 MB | {} | {} |",
         mb(end.hwm_kb),
-        if end.hwm_kb <= TARGET_RSS_KB {
-            "pass"
-        } else {
-            "**FAIL**"
-        }
+        verdict(end.hwm_kb <= TARGET_RSS_KB)
     );
 }
 
@@ -749,8 +805,8 @@ impl Drop for Schema {
 /// The unread-count benchmark on PostgreSQL (`PORTICO_TEST_POSTGRES_URL`,
 /// default `postgres://postgres@127.0.0.1:5432/test`), in a schema of its
 /// own opened with the production pool size; measured as loaded, then again
-/// after `VACUUM ANALYZE` of that schema.
-async fn unread_postgres() {
+/// after `VACUUM ANALYZE` of that schema, with the sizes of `scale`.
+async fn unread_postgres(scale: &updates::Scale) {
     let url = portico_store_postgres::testing::test_url();
     let u = url.clone();
     let schema = match tokio::task::spawn_blocking(move || Schema::create(&u)).await.unwrap() {
@@ -780,6 +836,6 @@ async fn unread_postgres() {
     let vacuum = async move {
         tokio::task::spawn_blocking(move || s.vacuum_analyze()).await.unwrap();
     };
-    updates::run(store, "PostgreSQL", None, Some(("after VACUUM ANALYZE", vacuum))).await;
+    updates::run(store, scale, "PostgreSQL", None, Some(("after VACUUM ANALYZE", vacuum))).await;
     tokio::task::spawn_blocking(move || drop(schema)).await.unwrap();
 }

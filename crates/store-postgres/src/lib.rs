@@ -285,6 +285,10 @@ impl Backend for PostgresBackend {
     fn kind(&self) -> &'static str {
         "postgres"
     }
+
+    fn connections(&self, _mode: Mode) -> usize {
+        self.pool.size()
+    }
 }
 
 /// Opens the PostgreSQL store at `url`. Blocks: call it outside async code

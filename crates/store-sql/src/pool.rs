@@ -36,6 +36,11 @@ impl<C> Pool<C> {
         }
     }
 
+    /// The most connections this pool opens.
+    pub fn size(&self) -> usize {
+        self.max
+    }
+
     fn lock(&self) -> MutexGuard<'_, State<C>> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -212,6 +212,13 @@ fn workspace_at(r: &Row, at: usize) -> R<WorkspaceRecord> {
 
 /// Reads a workspace (11 columns), then plan, has_pm, team_roles, role,
 /// partner_lead, partner_team_id, partner_ok.
+/// Updates by others after a reader's cursor (R-UPD-3), from the
+/// workspace's counters (newest update number, deleted updates) and the
+/// reader's cursor (seen number, own updates after it, deleted ones passed).
+fn unread(head: i64, deleted: i64, seen: i64, own: i64, deleted_seen: i64) -> i64 {
+    (head - seen - own - (deleted - deleted_seen)).max(0)
+}
+
 fn access_at(r: &Row) -> R<WorkspaceAccess> {
     let partner_ok = r.bool(17)?;
     let role = r.opt_text(14)?.map(workspace_role).transpose()?;
@@ -224,6 +231,7 @@ fn access_at(r: &Row) -> R<WorkspaceAccess> {
         lead: role.is_some() && r.bool(15)?,
         partner_team_id: r.opt_text(16)?.map(team_id).transpose()?,
         role,
+        unread_updates: unread(r.int(18)?, r.int(19)?, r.int(20)?, r.int(21)?, r.int(22)?),
     })
 }
 
@@ -233,12 +241,14 @@ macro_rules! sql_access {
             "SELECT w.id, w.team_id, w.name, w.kind, w.about, w.multi_partner, w.pending_approval, \
              w.created_by, w.updated_by, w.created_at, w.updated_at, t.plan, \
              EXISTS (SELECT 1 FROM team_members pm WHERE pm.team_id = w.team_id AND pm.roles LIKE '%partner_manager%'), \
-             (SELECT tm.roles FROM team_members tm WHERE tm.team_id = w.team_id AND tm.user_id = $1), \
-             wm.role, wm.partner_lead, wm.partner_team_id, \
-             EXISTS (SELECT 1 FROM team_members ptm WHERE ptm.team_id = COALESCE(wm.partner_team_id, w.team_id) \
-                     AND ptm.user_id = $1) \
+             tm.roles, wm.role, wm.partner_lead, wm.partner_team_id, ptm.user_id IS NOT NULL, \
+             w.update_seq, w.deleted_updates, COALESCE(uc.seen_seq, 0), COALESCE(uc.own_unseen, 0), \
+             COALESCE(uc.deleted_seen, 0) \
              FROM workspaces w JOIN teams t ON t.id = w.team_id \
-             LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = $1 ",
+             LEFT JOIN team_members tm ON tm.team_id = w.team_id AND tm.user_id = $1 \
+             LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = $1 \
+             LEFT JOIN team_members ptm ON ptm.team_id = COALESCE(wm.partner_team_id, w.team_id) AND ptm.user_id = $1 \
+             LEFT JOIN update_cursors uc ON uc.workspace_id = w.id AND uc.user_id = $1 ",
             $where
         )
     };
@@ -830,7 +840,9 @@ impl Tx for SqlTx<'_> {
     fn workspace_accesses(&mut self, user: UserId) -> R<Vec<WorkspaceAccess>> {
         self.rows(
             sql_access!(
-                "WHERE w.team_id IN (SELECT team_id FROM team_members WHERE user_id = $1) OR wm.user_id IS NOT NULL \
+                "WHERE w.id IN (SELECT workspace_id FROM workspace_members WHERE user_id = $1 \
+                 UNION ALL SELECT tw.id FROM team_members tm2 JOIN workspaces tw ON tw.team_id = tm2.team_id \
+                 WHERE tm2.user_id = $1) \
                  ORDER BY w.created_at, w.id"
             ),
             &[user.to_string().into()],
@@ -1099,6 +1111,16 @@ impl Tx for SqlTx<'_> {
         self.row(
             "SELECT id, workspace_id, name, revision, created_by, updated_by, created_at, updated_at FROM collections \
              WHERE id = $1",
+            &[id.to_string().into()],
+        )?
+        .map(|r| collection_at(&r))
+        .transpose()
+    }
+
+    fn collection_for_update(&mut self, id: CollectionId) -> R<Option<CollectionRecord>> {
+        self.row(
+            "SELECT id, workspace_id, name, revision, created_by, updated_by, created_at, updated_at FROM collections \
+             WHERE id = $1 FOR UPDATE",
             &[id.to_string().into()],
         )?
         .map(|r| collection_at(&r))
@@ -1722,25 +1744,37 @@ impl Tx for SqlTx<'_> {
     }
 
     fn workspace_revisions_since(&mut self, ws: WorkspaceId, since: Millis, limit: u32) -> R<Vec<RevisionRecord>> {
-        self.rows(
-            "SELECT r.collection_id, r.revision, r.author, r.created_at, r.changes FROM collection_revisions r \
-             JOIN collections c ON c.id = r.collection_id WHERE c.workspace_id = $1 AND r.created_at > $2 \
-             ORDER BY r.created_at DESC, r.revision DESC LIMIT $3",
-            &[ws.to_string().into(), since.into(), i64::from(limit).into()],
-        )?
-        .iter()
-        .map(revision_at)
-        .collect()
+        // One indexed range per collection, newest first, stopping at the
+        // limit: a single query over the workspace would sort every revision
+        // since `since`, which grows with each save before the next update.
+        let mut out = Vec::new();
+        for c in self.rows(
+            "SELECT id FROM collections WHERE workspace_id = $1",
+            &[ws.to_string().into()],
+        )? {
+            for r in self.rows(
+                "SELECT collection_id, revision, author, created_at, changes FROM collection_revisions \
+                 WHERE collection_id = $1 AND created_at > $2 ORDER BY created_at DESC, revision DESC LIMIT $3",
+                &[c.text(0)?.into(), since.into(), i64::from(limit).into()],
+            )? {
+                out.push(revision_at(&r)?);
+            }
+        }
+        out.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.revision)));
+        out.truncate(limit as usize);
+        Ok(out)
     }
 
     fn last_update_at(&mut self, ws: WorkspaceId) -> R<Option<Millis>> {
         self.row(
-            "SELECT MAX(created_at) FROM workspace_updates WHERE workspace_id = $1 AND deleted = FALSE",
+            // The newest live update: found from the end of the (workspace,
+            // seq) index instead of reading every update of the workspace.
+            "SELECT created_at FROM workspace_updates WHERE workspace_id = $1 AND deleted = FALSE \
+             ORDER BY seq DESC LIMIT 1",
             &[ws.to_string().into()],
         )?
-        .map(|r| r.opt_int(0))
+        .map(|r| r.int(0))
         .transpose()
-        .map(Option::flatten)
     }
 
     fn revisions(&mut self, id: CollectionId, before: Option<i64>, limit: u32) -> R<Vec<RevisionRecord>> {
@@ -2008,6 +2042,16 @@ impl Tx for SqlTx<'_> {
         .transpose()
     }
 
+    fn environment_for_update(&mut self, id: EnvironmentId) -> R<Option<EnvironmentRecord>> {
+        self.row(
+            "SELECT id, workspace_id, name, vars, revision, created_by, updated_by, created_at, updated_at \
+             FROM environments WHERE id = $1 FOR UPDATE",
+            &[id.to_string().into()],
+        )?
+        .map(|r| environment_at(&r))
+        .transpose()
+    }
+
     fn environments_in(&mut self, ws: WorkspaceId) -> R<Vec<EnvironmentRecord>> {
         self.rows(
             "SELECT id, workspace_id, name, vars, revision, created_by, updated_by, created_at, updated_at \
@@ -2063,23 +2107,33 @@ impl Tx for SqlTx<'_> {
         since: Millis,
         limit: u32,
     ) -> R<Vec<EnvironmentRevisionRecord>> {
-        self.rows(
-            "SELECT r.environment_id, r.revision, r.author, r.created_at, r.changes FROM environment_revisions r \
-             JOIN environments e ON e.id = r.environment_id WHERE e.workspace_id = $1 AND r.created_at > $2 \
-             ORDER BY r.created_at DESC, r.revision DESC LIMIT $3",
-            &[ws.to_string().into(), since.into(), i64::from(limit).into()],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(EnvironmentRevisionRecord {
-                environment_id: environment_id(r.text(0)?)?,
-                revision: r.int(1)?,
-                author: user_id(r.text(2)?)?,
-                created_at: r.int(3)?,
-                changes: r.text(4)?.to_string(),
+        // As for collections: one indexed range per environment.
+        let mut rows = Vec::new();
+        for e in self.rows(
+            "SELECT id FROM environments WHERE workspace_id = $1",
+            &[ws.to_string().into()],
+        )? {
+            rows.extend(self.rows(
+                "SELECT environment_id, revision, author, created_at, changes FROM environment_revisions \
+                 WHERE environment_id = $1 AND created_at > $2 ORDER BY created_at DESC, revision DESC LIMIT $3",
+                &[e.text(0)?.into(), since.into(), i64::from(limit).into()],
+            )?);
+        }
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(EnvironmentRevisionRecord {
+                    environment_id: environment_id(r.text(0)?)?,
+                    revision: r.int(1)?,
+                    author: user_id(r.text(2)?)?,
+                    created_at: r.int(3)?,
+                    changes: r.text(4)?.to_string(),
+                })
             })
-        })
-        .collect()
+            .collect::<R<Vec<_>>>()?;
+        out.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.revision)));
+        out.truncate(limit as usize);
+        Ok(out)
     }
 
     fn insert_update(&mut self, u: &UpdateRecord) -> R<UpdateRecord> {
@@ -2229,7 +2283,7 @@ impl Tx for SqlTx<'_> {
             Some(c) => (c.int(0)?, c.int(1)?, c.int(2)?),
             None => (0, 0, 0),
         };
-        Ok((head - seen - own - (deleted - deleted_seen)).max(0))
+        Ok(unread(head, deleted, seen, own, deleted_seen))
     }
 
     fn mark_updates_seen(&mut self, ws: WorkspaceId, user: UserId, at: Millis) -> R<()> {
@@ -2299,13 +2353,16 @@ impl Tx for SqlTx<'_> {
     }
 
     fn notification_heads_after(&mut self, after_id: i64) -> R<Vec<(UserId, i64)>> {
-        self.rows(
-            "SELECT user_id, MAX(id) FROM notifications WHERE id > $1 GROUP BY user_id",
+        // The few rows after the cursor, by primary key; grouped here, since a
+        // GROUP BY in SQL may walk the (user, id) index from its start.
+        let mut heads: std::collections::HashMap<UserId, i64> = std::collections::HashMap::new();
+        for r in self.rows(
+            "SELECT user_id, id FROM notifications WHERE id > $1 ORDER BY id",
             &[after_id.into()],
-        )?
-        .iter()
-        .map(|r| Ok((user_id(r.text(0)?)?, r.int(1)?)))
-        .collect()
+        )? {
+            heads.insert(user_id(r.text(0)?)?, r.int(1)?);
+        }
+        Ok(heads.into_iter().collect())
     }
 
     fn last_notification_id(&mut self) -> R<i64> {

@@ -74,6 +74,8 @@ fn db_err(e: rusqlite::Error) -> StoreError {
 
 /// Rewrites PostgreSQL-style `$1` parameters as SQLite's numbered `?1`.
 fn translate(sql: &str) -> String {
+    // Row locks: a SQLite write transaction holds the whole database.
+    let sql = sql.strip_suffix(" FOR UPDATE").unwrap_or(sql);
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
@@ -99,6 +101,12 @@ impl SqliteConn {
         ))
         .map_err(db_err)?;
         conn.set_prepared_statement_cache_capacity(128);
+        // The bundled SQLite is built with STAT4, which otherwise marks a
+        // cached statement expired whenever a parameter is bound again, so
+        // that every execution parsed and planned the query anew. Plans stay
+        // as prepared (the query planner stability guarantee).
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(db_err)?;
         Ok(Self {
             conn,
             translated: HashMap::new(),
@@ -288,6 +296,13 @@ impl Backend for SqliteBackend {
 
     fn kind(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn connections(&self, mode: Mode) -> usize {
+        match mode {
+            Mode::Write => self.writer.size(),
+            Mode::Read => self.readers.size(),
+        }
     }
 }
 

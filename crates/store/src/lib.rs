@@ -53,6 +53,10 @@ pub trait Backend: Send + Sync + 'static {
 
     /// `sqlite` or `postgres`, for logs and health output.
     fn kind(&self) -> &'static str;
+
+    /// How many transactions of `mode` can run at once (the connections
+    /// that serve them).
+    fn connections(&self, mode: Mode) -> usize;
 }
 
 /// A handle on the database, cheap to clone.
@@ -62,11 +66,19 @@ pub struct Store {
     /// Counts committed write transactions, so that live readers (server-sent
     /// events) wake up after every change and look for what concerns them.
     commits: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Transactions wait here, as tasks, for a free connection: a blocking
+    /// thread is taken only when one is free, so a burst of requests does
+    /// not start a thread per request that would wait for a connection.
+    read_gate: Arc<tokio::sync::Semaphore>,
+    write_gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl Store {
     pub fn new(backend: impl Backend) -> Self {
+        let gate = |mode| Arc::new(tokio::sync::Semaphore::new(backend.connections(mode).max(1)));
         Self {
+            read_gate: gate(Mode::Read),
+            write_gate: gate(Mode::Write),
             backend: Arc::new(backend),
             commits: Arc::new(tokio::sync::watch::channel(0).0),
         }
@@ -114,6 +126,14 @@ impl Store {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        let gate = match mode {
+            Mode::Read => &self.read_gate,
+            Mode::Write => &self.write_gate,
+        };
+        let _permit = gate
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Backend("the store is closed".into()))?;
         let store = self.clone();
         match tokio::task::spawn_blocking(move || store.run_blocking(mode, f)).await {
             Ok(r) => r,

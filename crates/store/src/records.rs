@@ -129,6 +129,9 @@ pub struct WorkspaceAccess {
     pub lead: bool,
     /// The partner team through which a partner has access.
     pub partner_team_id: Option<TeamId>,
+    /// Updates by others since the user last opened the workspace's Updates
+    /// tab (R-UPD-3), read with the access in the same query.
+    pub unread_updates: i64,
 }
 
 /// Someone holding a role in a workspace.

@@ -155,6 +155,10 @@ pub trait Tx {
     // collections
     fn insert_collection(&mut self, c: &CollectionRecord) -> R<()>;
     fn collection(&mut self, id: CollectionId) -> R<Option<CollectionRecord>>;
+    /// The collection, its row locked until the transaction ends, so that
+    /// concurrent writers of one collection queue instead of failing on its
+    /// revision (PostgreSQL; a SQLite writer already runs alone).
+    fn collection_for_update(&mut self, id: CollectionId) -> R<Option<CollectionRecord>>;
     fn collections_in(&mut self, ws: WorkspaceId) -> R<Vec<CollectionRecord>>;
     /// Moves the head to `c.revision` (name and who changed it too) if it is
     /// still at `expected`; answers false, changing nothing, otherwise. The
@@ -292,6 +296,9 @@ pub trait Tx {
     // environments
     fn insert_environment(&mut self, e: &EnvironmentRecord) -> R<()>;
     fn environment(&mut self, id: EnvironmentId) -> R<Option<EnvironmentRecord>>;
+    /// The environment, its row locked until the transaction ends (see
+    /// `collection_for_update`).
+    fn environment_for_update(&mut self, id: EnvironmentId) -> R<Option<EnvironmentRecord>>;
     fn environments_in(&mut self, ws: WorkspaceId) -> R<Vec<EnvironmentRecord>>;
     /// Saves name and variables as revision `e.revision` if the stored one
     /// is still `expected`; answers false, changing nothing, otherwise.

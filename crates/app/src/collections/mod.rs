@@ -209,7 +209,15 @@ pub(crate) fn collection_for(
     id: CollectionId,
     action: Action,
 ) -> Result<(CollectionRecord, WorkspaceAccess)> {
-    let c = tx.collection(id)?.ok_or_else(|| Error::not_found("collection"))?;
+    // Writers queue on the collection's row: one without If-Match applies
+    // its change to the head it finds, never to a head read before another
+    // writer's commit.
+    let c = if action == Action::ViewWorkspace {
+        tx.collection(id)?
+    } else {
+        tx.collection_for_update(id)?
+    }
+    .ok_or_else(|| Error::not_found("collection"))?;
     let role = tx
         .element_role(ELEMENT, &id.to_string(), actor.user_id)?
         .and_then(|r| r.parse().ok());

@@ -10,12 +10,15 @@ use crate::error::ApiResult;
 use crate::extract::{Caller, ClientAddr, Json, session_token};
 use crate::{AppState, views};
 
-fn session_cookie(state: &AppState, s: &SignedIn) -> String {
+/// The `Set-Cookie` value that starts the browser session `s` (the API's
+/// sign-in and the web pages' share it).
+pub(crate) fn session_cookie(state: &AppState, s: &SignedIn) -> String {
     let max_age = (s.expires_at - portico_app::now()) / 1000;
     state.cookie_header(&s.session_token, max_age)
 }
 
-fn with_cookie(mut res: Response, cookie: &str) -> Response {
+/// Adds a `Set-Cookie` header to a response.
+pub(crate) fn with_cookie(mut res: Response, cookie: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }

@@ -1,60 +1,47 @@
-//! The web pages served at `/`.
+//! The web pages served at `/`: server-rendered HTML calling the same `App`
+//! use cases as the JSON API, one embedded stylesheet and one small script
+//! that keeps the unread badges live over the event stream. Handlers stay
+//! thin: parse, check the form's CSRF token, call one use case, render or
+//! redirect (303). Every interpolated value goes through [`html::escape`].
+//! What each page shows is described in `docs/web.md`.
+
+mod assets;
+mod auth;
+mod html;
+mod invitations;
+mod layout;
+mod notifications;
+mod session;
+mod updates;
+mod workspaces;
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::Html;
-use axum::routing::get;
+use axum::response::Redirect;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
-        .route("/invitations/{token}", get(invitation))
+        .route("/assets/{file}", get(assets::serve))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/workspaces", get(workspaces::list))
+        .route("/workspaces/{id}", get(workspaces::overview))
+        .route("/workspaces/{id}/settings", get(workspaces::settings))
+        .route("/workspaces/{id}/updates", get(updates::tab).post(updates::post_update))
+        .route(
+            "/workspaces/{id}/updates/{update}/comments",
+            post(updates::post_comment),
+        )
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/invitations/{token}", get(invitations::preview))
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-fn page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · Portico</title></head><body><main>{body}</main></body></html>",
-        escape(title)
-    ))
-}
-
-async fn home() -> Html<String> {
-    page(
-        "Portico",
-        "<h1>Portico</h1><p>Share API collections with your partners.</p>\
-         <p>The JSON API lives under <code>/api</code>; its description is at \
-         <a href=\"/api/openapi.json\">/api/openapi.json</a>.</p>",
-    )
-}
-
-async fn invitation(State(s): State<AppState>, Path(token): Path<String>) -> Html<String> {
-    match s.app.invitation_preview(&token).await {
-        Ok(p) => page(
-            "Invitation",
-            &format!(
-                "<h1>Join {}</h1><p>This invitation for <strong>{}</strong> is <strong>{}</strong>.</p>\
-                 <p>Sign in as {} and accept it with <code>POST /api/invitations/&lt;token&gt;</code>.</p>",
-                escape(&p.team_name),
-                escape(p.invitation.email.as_str()),
-                p.status.as_str(),
-                escape(p.invitation.email.as_str()),
-            ),
-        ),
-        Err(_) => page(
-            "Invitation",
-            "<h1>Invitation not found</h1><p>This link is not valid.</p>",
-        ),
-    }
+/// The front door: the workspace list, or the sign-in page on the way to it.
+async fn home() -> Redirect {
+    Redirect::to("/workspaces")
 }

@@ -313,6 +313,26 @@ async fn r_col_2_bad_element_writes_are_refused_and_nothing_changes(app: TestApp
     assert_eq!(get(&alice, &id).await, before);
 }
 
+async fn r_col_2_concurrent_changes_without_if_match_all_apply_one_after_another(app: TestApp) {
+    // Writers that name no base revision never get a conflict: each change
+    // applies to the head it finds, and every one of them makes a revision.
+    let (alice, _, id) = imported(&app).await;
+    let path = format!("/api/collections/{id}/requests/r-list");
+    let puts = (0..8).map(|i| alice.put(&path, json!({ "name": format!("List orders {i}") })));
+    for (status, body) in futures_util::future::join_all(puts).await {
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (_, changelog) = alice.get(&format!("/api/collections/{id}/changelog")).await;
+    let revisions: Vec<i64> = changelog["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_i64().unwrap())
+        .collect();
+    assert_eq!(revisions.iter().max(), Some(&9), "{changelog}");
+    assert_eq!(revisions.len(), 9, "{changelog}");
+}
+
 async fn r_col_2_a_write_based_on_an_old_revision_is_refused(app: TestApp) {
     let (alice, _, id) = imported(&app).await;
     let base = format!("/api/collections/{id}");
@@ -667,6 +687,7 @@ crate::on_both_backends!(
     r_col_2_single_elements_are_created_read_changed_moved_and_deleted,
     r_col_2_bad_element_writes_are_refused_and_nothing_changes,
     r_col_2_a_write_based_on_an_old_revision_is_refused,
+    r_col_2_concurrent_changes_without_if_match_all_apply_one_after_another,
     r_col_1_put_and_patch_keep_identities_and_change_what_was_sent,
     r_col_3_the_changelog_diffs_each_revision_and_restore_brings_one_back,
     r_upd_2_saving_in_a_partner_workspace_suggests_an_update_with_the_changes,

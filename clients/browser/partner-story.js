@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// Browser stories of Portico's web pages, run by the Rust test
+// crates/server/tests/web/browser.rs against a server it started.
+//
+//   node browser/partner-story.js STORY_NAME
+//
+// Environment: STORY (JSON: base URL, credentials, ids), SCREENSHOTS (folder),
+// CHROMIUM (Debian's chromium binary; playwright-core never downloads one).
+// Prints one JSON line on success; exits non-zero with the reason otherwise.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const name = process.argv[2];
+const cfg = JSON.parse(process.env.STORY || "{}");
+const shotsDir = process.env.SCREENSHOTS || ".";
+const WIDE = { width: 1280, height: 800 };
+const NARROW = { width: 360, height: 760 };
+
+function check(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+// A screenshot at 1280 px and at 360 px; the narrow page must not scroll sideways.
+async function shoot(page, label) {
+  for (const size of [WIDE, NARROW]) {
+    await page.setViewportSize(size);
+    const file = path.join(shotsDir, `${name}-${label}-${size.width}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `${label} at ${size.width} px scrolls sideways by ${overflow} px`);
+  }
+  await page.setViewportSize(WIDE);
+}
+
+async function signIn(page) {
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel("Email").fill(cfg.email);
+  await page.getByLabel("Password").fill(cfg.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+function badge(page, workspaceId) {
+  return page.evaluate((id) => {
+    const el = Array.from(document.querySelectorAll("[data-unread-ws]")).find((e) => e.getAttribute("data-unread-ws") === id);
+    return el ? { hidden: el.hidden, count: el.querySelector("[data-count]").textContent } : null;
+  }, workspaceId);
+}
+
+const stories = {
+  // R-ISO-5, R-ISO-6, R-UPD-5, R-UPD-3, R-UPD-4.
+  async "partner-follows-updates"(page) {
+    await page.goto(`${cfg.base}/workspaces`);
+    await shoot(page, "sign-in");
+    await signIn(page);
+    await page.waitForURL(/\/workspaces$/);
+
+    await page.getByRole("link", { name: "External Workspaces" }).click();
+    await page.waitForURL(/tab=external/);
+    const row = page.locator(".ws-list .row", { hasText: cfg.workspaceName });
+    check((await row.count()) === 1, "the partner workspace is not under External Workspaces");
+    check((await row.locator(".tag.external").innerText()) === "EXTERNAL", "no EXTERNAL tag on the row");
+    check((await row.locator(".badge.type-partner").innerText()) === "partner", "no partner type badge");
+    await shoot(page, "external-workspaces");
+
+    await row.getByRole("link", { name: cfg.workspaceName }).click();
+    await page.waitForURL(new RegExp(`/workspaces/${cfg.workspaceId}$`));
+    const me = page.locator(".member", { hasText: "(you)" });
+    check((await me.count()) === 1, "the partner is not in the member list");
+    check((await me.getByRole("img", { name: "partner" }).count()) === 1, "no diamond on the partner's own avatar");
+    const before = await badge(page, cfg.workspaceId);
+    check(before && before.hidden, `the Updates badge shows before any update: ${JSON.stringify(before)}`);
+    await page.waitForSelector("body[data-live=connected]", { timeout: 10000 });
+    await page.evaluate(() => { window.__notReloaded = true; });
+
+    // The publisher posts an update through the API.
+    const res = await fetch(`${cfg.base}/api/workspaces/${cfg.workspaceId}/updates`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": cfg.publisherKey },
+      body: JSON.stringify({
+        topic: "Orders API v2 is live",
+        description: "The `/orders` endpoint now pages with **cursors**. See the [guide](https://example.com/guide).",
+        category: "new_feature",
+      }),
+    });
+    check(res.ok, `posting the update answered ${res.status}`);
+    const update = await res.json();
+
+    await page.waitForFunction((id) => {
+      const el = Array.from(document.querySelectorAll("[data-unread-ws]")).find((e) => e.getAttribute("data-unread-ws") === id);
+      return el && !el.hidden && el.querySelector("[data-count]").textContent === "1";
+    }, cfg.workspaceId, { timeout: 15000 });
+    check(await page.evaluate(() => window.__notReloaded === true), "the page reloaded");
+    const notif = await page.evaluate(() => {
+      const el = document.querySelector("[data-notification-count]");
+      return { hidden: el.hidden, count: el.querySelector("[data-count]").textContent };
+    });
+    check(!notif.hidden && notif.count === "1", `notification count: ${JSON.stringify(notif)}`);
+    await shoot(page, "live-badge");
+
+    await page.locator("nav.tabs").getByRole("link", { name: /^Updates/ }).click();
+    await page.waitForURL(/\/updates$/);
+    const after = await badge(page, cfg.workspaceId);
+    check(after && after.hidden, `the Updates badge did not clear: ${JSON.stringify(after)}`);
+    const article = page.locator(`#update-${update.id}`);
+    check((await article.getByRole("heading", { name: "Orders API v2 is live" }).count()) === 1, "the update is not listed");
+    check((await article.locator(".prose strong").innerText()) === "cursors", "the markdown is not rendered");
+
+    await article.getByLabel("Add a comment").fill("Thanks, we will migrate this week.");
+    await article.getByRole("button", { name: "Comment" }).click();
+    await page.waitForURL(/#comment-\d+$/);
+    const comment = page.locator(`#update-${update.id} .comment`, { hasText: "Thanks, we will migrate this week." });
+    check((await comment.count()) === 1, "the comment is not shown");
+    check((await comment.getByRole("img", { name: "partner" }).count()) === 1, "no diamond on the partner's comment");
+    await shoot(page, "commented");
+
+    // Back on the overview the badge stays clear.
+    await page.locator("nav.tabs").getByRole("link", { name: "Overview" }).click();
+    await page.waitForURL(new RegExp(`/workspaces/${cfg.workspaceId}$`));
+    const overview = await badge(page, cfg.workspaceId);
+    check(overview && overview.hidden, `the badge is back: ${JSON.stringify(overview)}`);
+    await shoot(page, "overview");
+    return { updateId: update.id };
+  },
+
+  // R-MULTI-4.
+  async "multi-partner-no-comments"(page) {
+    await page.goto(`${cfg.base}/workspaces/${cfg.workspaceId}/updates`);
+    await signIn(page);
+    await page.waitForURL(new RegExp(`/workspaces/${cfg.workspaceId}/updates$`));
+    check((await page.locator(".ws-head .badge.type-multi").innerText()) === "multi-partner", "no multi-partner badge");
+    check((await page.locator("article.update").count()) === 1, "the update is not listed");
+    check((await page.locator("article.update textarea").count()) === 0, "a comment box is shown");
+    check((await page.getByRole("button", { name: "Comment" }).count()) === 0, "a Comment button is shown");
+    const note = await page.locator("[data-comments-off]").innerText();
+    check(/multi-partner/.test(note) && /never see one another/.test(note), `no line saying why: ${note}`);
+    await shoot(page, "updates");
+    return { ok: true };
+  },
+};
+
+(async () => {
+  const story = stories[name];
+  if (!story) throw new Error(`unknown story ${name}`);
+  fs.rmSync(path.join(shotsDir, `${name}-FAILED.png`), { force: true });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true });
+  try {
+    const context = await browser.newContext({ viewport: WIDE });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    let result;
+    try {
+      result = await story(page);
+    } catch (e) {
+      await page.screenshot({ path: path.join(shotsDir, `${name}-FAILED.png`), fullPage: true }).catch(() => {});
+      throw new Error(`${e.message}\n  at ${page.url()}\n  page errors: ${errors.join("; ")}`);
+    }
+    const real = errors.filter((e) => !/EventSource|ERR_ABORTED|net::ERR/.test(e));
+    check(real.length === 0, `errors in the page: ${real.join("; ")}`);
+    console.log(JSON.stringify(result));
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exit(1);
+});

@@ -1,0 +1,181 @@
+//! Sign in, sign up, sign out. The session and its cookie are the ones the
+//! JSON API makes (`api::auth`).
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::html::{escape, url_encode};
+use super::layout;
+use super::session::{Viewer, WebError, WebForm, local_next, same_origin, see_other, signed_in};
+use crate::AppState;
+use crate::api::auth::{session_cookie, with_cookie};
+use crate::extract::ClientAddr;
+
+#[derive(Debug, Deserialize)]
+pub struct NextParam {
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignUpForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+fn error_box(error: Option<&str>) -> String {
+    error.map_or_else(String::new, |e| {
+        format!("<p class=\"alert\" role=\"alert\">{}</p>", escape(e))
+    })
+}
+
+fn other_way(path: &str, label: &str, next: &str) -> String {
+    let q = if next == "/workspaces" {
+        String::new()
+    } else {
+        format!("?next={}", url_encode(next))
+    };
+    format!("<a href=\"{path}{q}\">{label}</a>")
+}
+
+fn sign_in_form(next: &str, email: &str, error: Option<&str>) -> String {
+    format!(
+        "<section class=\"card narrow auth\" aria-labelledby=\"title\"><h1 id=\"title\">Sign in to Portico</h1>{err}\
+         <form method=\"post\" action=\"/sign-in\" class=\"stack\">\
+         <input type=\"hidden\" name=\"next\" value=\"{next}\">\
+         <div class=\"field\"><label for=\"email\">Email</label>\
+         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\"></div>\
+         <div class=\"field\"><label for=\"password\">Password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></div>\
+         <button type=\"submit\" class=\"button\">Sign in</button></form>\
+         <p class=\"muted\">No account yet? {other}</p></section>",
+        err = error_box(error),
+        next = escape(next),
+        email = escape(email),
+        other = other_way("/sign-up", "Create one", next),
+    )
+}
+
+fn sign_up_form(next: &str, name: &str, email: &str, error: Option<&str>) -> String {
+    format!(
+        "<section class=\"card narrow auth\" aria-labelledby=\"title\"><h1 id=\"title\">Create your account</h1>{err}\
+         <form method=\"post\" action=\"/sign-up\" class=\"stack\">\
+         <input type=\"hidden\" name=\"next\" value=\"{next}\">\
+         <div class=\"field\"><label for=\"name\">Your name</label>\
+         <input id=\"name\" name=\"name\" autocomplete=\"name\" required value=\"{name}\"></div>\
+         <div class=\"field\"><label for=\"email\">Email</label>\
+         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required value=\"{email}\"></div>\
+         <div class=\"field\"><label for=\"password\">Password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"8\" required aria-describedby=\"password-hint\">\
+         <p class=\"hint\" id=\"password-hint\">At least 8 characters.</p></div>\
+         <button type=\"submit\" class=\"button\">Create account</button></form>\
+         <p class=\"muted\">Already have an account? {other}</p></section>",
+        err = error_box(error),
+        next = escape(next),
+        name = escape(name),
+        email = escape(email),
+        other = other_way("/sign-in", "Sign in", next),
+    )
+}
+
+fn status_of(e: &WebError) -> StatusCode {
+    match e {
+        WebError::Refused(status, _) => *status,
+        WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::UNAUTHORIZED,
+    }
+}
+
+fn message_of(e: &WebError) -> &str {
+    match e {
+        WebError::Refused(_, m) => m,
+        WebError::Internal => "The server could not do this. Try again in a moment.",
+        _ => "The email or password is wrong.",
+    }
+}
+
+pub async fn sign_in_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<NextParam>) -> Response {
+    let next = local_next(q.next.as_deref());
+    if signed_in(&s, &headers).await.is_some() {
+        return see_other(&next);
+    }
+    layout::bare(StatusCode::OK, "Sign in", &sign_in_form(&next, "", None))
+}
+
+pub async fn sign_in(
+    State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    WebForm(f): WebForm<SignInForm>,
+) -> Result<Response, WebError> {
+    if !same_origin(&headers) {
+        return Err(WebError::Csrf);
+    }
+    let next = local_next(f.next.as_deref());
+    match s.app.log_in(&f.email, &f.password, &addr).await {
+        Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+        Err(e) => {
+            let e = WebError::from(e);
+            let page = sign_in_form(&next, &f.email, Some(message_of(&e)));
+            Ok(layout::bare(status_of(&e), "Sign in", &page))
+        }
+    }
+}
+
+pub async fn sign_up_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<NextParam>) -> Response {
+    let next = local_next(q.next.as_deref());
+    if signed_in(&s, &headers).await.is_some() {
+        return see_other(&next);
+    }
+    layout::bare(StatusCode::OK, "Sign up", &sign_up_form(&next, "", "", None))
+}
+
+pub async fn sign_up(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<SignUpForm>,
+) -> Result<Response, WebError> {
+    if !same_origin(&headers) {
+        return Err(WebError::Csrf);
+    }
+    let next = local_next(f.next.as_deref());
+    match s.app.sign_up(&f.email, &f.name, &f.password).await {
+        Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+        Err(e) => {
+            let e = WebError::from(e);
+            let page = sign_up_form(&next, &f.name, &f.email, Some(message_of(&e)));
+            Ok(layout::bare(status_of(&e), "Sign up", &page))
+        }
+    }
+}
+
+pub async fn sign_out(
+    State(s): State<AppState>,
+    v: Viewer,
+    WebForm(f): WebForm<CsrfForm>,
+) -> Result<Response, WebError> {
+    v.check_csrf(&f.csrf)?;
+    s.app.log_out(&v.session).await?;
+    Ok(with_cookie(see_other("/sign-in"), &s.cookie_header("", 0)))
+}

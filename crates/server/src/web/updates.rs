@@ -1,0 +1,246 @@
+//! The Updates tab: the workspace's updates (pinned first), the post form for
+//! those the policy allows, comments and one level of replies. Opening the
+//! tab marks the updates seen, so the badge clears (R-UPD-3).
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use portico_app::updates::{CATEGORIES, UpdateDraft};
+use portico_app::workspaces::WorkspaceView;
+use portico_domain::policy::Action;
+use portico_store::{CommentRecord, UpdateRecord};
+use serde::Deserialize;
+
+use super::html::{avatar, csrf_field, escape, url_encode, when};
+use super::layout::{self, Section};
+use super::session::{Viewer, WebError, WebForm, see_other};
+use super::workspaces::{Tab, header, workspace_id};
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct UpdatesQuery {
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UpdateForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub category: String,
+    /// A checkbox: present when ticked.
+    pub pinned: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub body: String,
+    /// The comment this one replies to.
+    pub parent: Option<i64>,
+}
+
+const PAGE: u32 = 20;
+
+const PIN: &str = "<span class=\"badge pin\"><svg class=\"icon\" viewBox=\"0 0 16 16\" aria-hidden=\"true\" focusable=\"false\">\
+    <path d=\"M5 1h6l-1 5 3 3H9l-1 6-1-6H3l3-3z\" fill=\"currentColor\"/></svg>Pinned</span>";
+
+fn category_label(c: &str) -> &'static str {
+    match c {
+        "improvement" => "Improvement",
+        "new_feature" => "New feature",
+        "bug_fix" => "Bug fix",
+        "breaking_change" => "Breaking change",
+        _ => "Announcement",
+    }
+}
+
+fn post_form(ws: &str, csrf: &str) -> String {
+    let options: String = CATEGORIES
+        .iter()
+        .map(|c| format!("<option value=\"{c}\">{}</option>", category_label(c)))
+        .collect();
+    format!(
+        "<details class=\"card composer\"><summary>Post an update</summary>\
+         <form method=\"post\" action=\"/workspaces/{ws}/updates\" class=\"stack\">{csrf}\
+         <div class=\"field\"><label for=\"topic\">Topic</label>\
+         <input id=\"topic\" name=\"topic\" required maxlength=\"200\"></div>\
+         <div class=\"field\"><label for=\"description\">Description</label>\
+         <textarea id=\"description\" name=\"description\" rows=\"5\" maxlength=\"10000\" aria-describedby=\"description-hint\"></textarea>\
+         <p class=\"hint\" id=\"description-hint\">Markdown: **bold**, `code`, [links](https://example.com), lists.</p></div>\
+         <div class=\"field-row\"><div class=\"field\"><label for=\"category\">Category</label>\
+         <select id=\"category\" name=\"category\">{options}</select></div>\
+         <div class=\"field check\"><input id=\"pinned\" name=\"pinned\" type=\"checkbox\" value=\"on\">\
+         <label for=\"pinned\">Pin to the top</label></div></div>\
+         <div><button type=\"submit\" class=\"button\">Post update</button></div></form></details>",
+        csrf = csrf_field(csrf),
+    )
+}
+
+fn comment_html(c: &CommentRecord) -> String {
+    format!(
+        "<div class=\"comment\" id=\"comment-{id}\">{avatar}<div class=\"comment-body\">\
+         <p class=\"comment-meta\"><strong>{name}</strong> <span class=\"muted small\">{at}</span></p>\
+         <div class=\"prose\">{body}</div></div></div>",
+        id = c.id,
+        avatar = avatar(&c.author_name, c.partner_team_id.is_some()),
+        name = escape(&c.author_name),
+        at = when(c.created_at),
+        body = portico_app::markdown::render(&c.body),
+    )
+}
+
+fn comment_form(ws: &str, update: i64, parent: Option<i64>, csrf: &str) -> String {
+    let (label, field_id, parent_field, button) = match parent {
+        Some(p) => (
+            "Your reply",
+            format!("reply-{p}"),
+            format!("<input type=\"hidden\" name=\"parent\" value=\"{p}\">"),
+            "Reply",
+        ),
+        None => (
+            "Add a comment",
+            format!("comment-on-{update}"),
+            String::new(),
+            "Comment",
+        ),
+    };
+    format!(
+        "<form method=\"post\" action=\"/workspaces/{ws}/updates/{update}/comments\" class=\"comment-form\">{csrf}{parent_field}\
+         <label for=\"{field_id}\">{label}</label>\
+         <textarea id=\"{field_id}\" name=\"body\" rows=\"2\" required maxlength=\"10000\"></textarea>\
+         <button type=\"submit\" class=\"button secondary\">{button}</button></form>",
+        csrf = csrf_field(csrf),
+    )
+}
+
+fn update_html(ws: &WorkspaceView, u: &UpdateRecord, comments: &[CommentRecord], csrf: &str) -> String {
+    let ws_id = escape(&ws.access.workspace.id.to_string());
+    let open = ws.comments_open();
+    let mut thread = String::new();
+    for c in comments.iter().filter(|c| c.parent_id.is_none()) {
+        thread.push_str("<li>");
+        thread.push_str(&comment_html(c));
+        let replies: String = comments
+            .iter()
+            .filter(|r| r.parent_id == Some(c.id))
+            .map(|r| format!("<li>{}</li>", comment_html(r)))
+            .collect();
+        if !replies.is_empty() {
+            thread.push_str(&format!("<ul class=\"replies\">{replies}</ul>"));
+        }
+        if open {
+            thread.push_str(&format!(
+                "<details class=\"reply\"><summary>Reply</summary>{}</details>",
+                comment_form(&ws_id, u.id, Some(c.id), csrf)
+            ));
+        }
+        thread.push_str("</li>");
+    }
+    let thread = if thread.is_empty() {
+        String::new()
+    } else {
+        format!("<ul class=\"comments\">{thread}</ul>")
+    };
+    let box_or_note = if open {
+        comment_form(&ws_id, u.id, None, csrf)
+    } else {
+        "<p class=\"note\" data-comments-off>Comments are off in multi-partner workspaces, so that partners never see one another.</p>"
+            .to_string()
+    };
+    format!(
+        "<article class=\"card update{pinned_class}\" id=\"update-{id}\" aria-labelledby=\"update-{id}-topic\">\
+         <header class=\"update-head\"><p class=\"badges\">{pin}<span class=\"badge cat-{cat}\">{cat_label}</span></p>\
+         <h2 id=\"update-{id}-topic\">{topic}</h2>\
+         <p class=\"muted small\">{author} · {at}</p></header>\
+         <div class=\"prose\">{description}</div>\
+         <section class=\"discussion\" aria-label=\"Comments\">{thread}{box_or_note}</section></article>",
+        id = u.id,
+        pinned_class = if u.is_pinned { " pinned" } else { "" },
+        pin = if u.is_pinned { PIN } else { "" },
+        cat = escape(&u.category),
+        cat_label = category_label(&u.category),
+        topic = escape(&u.topic),
+        author = escape(&u.author_name),
+        at = when(u.created_at),
+        description = portico_app::markdown::render(&u.description),
+    )
+}
+
+pub async fn tab(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<UpdatesQuery>,
+) -> Result<Response, WebError> {
+    let id = workspace_id(&id)?;
+    let ws = s.app.workspace(&v.who, id).await?;
+    s.app.mark_updates_seen(&v.who, id).await?;
+    let page = s
+        .app
+        .list_updates(&v.who, id, None, q.cursor.as_deref(), Some(PAGE))
+        .await?;
+    let mut body = header(&ws, Tab::Updates, 0);
+    if ws.allows(&v.who, Action::PostUpdate) {
+        body.push_str(&post_form(&escape(&id.to_string()), v.csrf()));
+    }
+    if page.items.is_empty() {
+        body.push_str(
+            "<div class=\"card empty\"><p>No updates yet.</p><p class=\"muted\">Announcements about changes to \
+             this workspace's APIs appear here.</p></div>",
+        );
+    }
+    for u in &page.items {
+        let comments = s.app.list_comments(&v.who, id, u.id).await?;
+        body.push_str(&update_html(&ws, u, &comments, v.csrf()));
+    }
+    if let Some(c) = page.next_cursor {
+        body.push_str(&format!(
+            "<p><a class=\"button secondary\" href=\"/workspaces/{}/updates?cursor={}\">Older updates</a></p>",
+            escape(&id.to_string()),
+            escape(&url_encode(&c))
+        ));
+    }
+    let title = format!("Updates · {}", ws.access.workspace.name);
+    Ok(layout::page(&s, &v, &title, Section::Workspaces, &body).await)
+}
+
+pub async fn post_update(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<UpdateForm>,
+) -> Result<Response, WebError> {
+    v.check_csrf(&f.csrf)?;
+    let id = workspace_id(&id)?;
+    let draft = UpdateDraft {
+        topic: Some(f.topic),
+        description: Some(f.description),
+        category: Some(f.category),
+        is_pinned: Some(f.pinned.is_some()),
+        ..UpdateDraft::default()
+    };
+    let u = s.app.post_update(&v.who, id, draft).await?;
+    Ok(see_other(&format!("/workspaces/{id}/updates#update-{}", u.id)))
+}
+
+pub async fn post_comment(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path((id, update)): Path<(String, String)>,
+    WebForm(f): WebForm<CommentForm>,
+) -> Result<Response, WebError> {
+    v.check_csrf(&f.csrf)?;
+    let id = workspace_id(&id)?;
+    let update: i64 = update.parse().map_err(|_| WebError::NotFound)?;
+    let c = s
+        .app
+        .post_comment(&v.who, id, update, &f.body, f.parent, Vec::new())
+        .await?;
+    Ok(see_other(&format!("/workspaces/{id}/updates#comment-{}", c.id)))
+}

@@ -1,0 +1,189 @@
+//! Browser stories in Debian's headless `chromium`, driven by the
+//! `playwright-core` node package (`clients/browser/partner-story.js`),
+//! against a server on a fresh SQLite database. Screenshots at 1280 px and
+//! 360 px land in `<target>/browser-screenshots/` for a person to look at.
+//!
+//! Without chromium, node or `clients/node_modules/playwright-core` the
+//! tests are skipped; under `CI=true` they fail instead (`scripts/test`
+//! installs all three).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, Client, TestApp};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn clients_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../clients")
+}
+
+/// The `clients` folder when chromium, node and playwright-core are there.
+fn tools() -> Option<PathBuf> {
+    let dir = clients_dir();
+    let missing = if !Path::new(CHROMIUM).is_file() {
+        format!("{CHROMIUM} is missing: apt-get install chromium (scripts/test does)")
+    } else if !dir.join("node_modules/playwright-core/package.json").is_file() {
+        "clients/node_modules lacks playwright-core: run scripts/test, or npm ci --prefix clients".to_string()
+    } else if !Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        "`node` cannot be run".to_string()
+    } else {
+        return Some(dir);
+    };
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("the browser tests need chromium, node and playwright-core under CI=true: {missing}");
+    }
+    eprintln!("skipped: {missing}");
+    None
+}
+
+/// `$CARGO_TARGET_DIR/browser-screenshots`, else the `target` folder this
+/// test binary was built in.
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            // target/debug/deps/web-HASH
+            std::env::current_exe()
+                .ok()
+                .and_then(|p| p.ancestors().nth(3).map(Path::to_path_buf))
+                .unwrap_or_else(|| PathBuf::from("target"))
+        });
+    let dir = target.join("browser-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs one story of `partner-story.js`; panics with its output on failure.
+async fn story(clients: &Path, name: &str, env: Value) -> Value {
+    let clients = clients.to_path_buf();
+    let name = name.to_string();
+    let shots = screenshots_dir();
+    tokio::task::spawn_blocking(move || {
+        let out = Command::new("node")
+            .arg("browser/partner-story.js")
+            .arg(&name)
+            .env("STORY", env.to_string())
+            .env("SCREENSHOTS", &shots)
+            .env("CHROMIUM", CHROMIUM)
+            .current_dir(&clients)
+            .output()
+            .expect("run node");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            out.status.success(),
+            "story {name} failed\nstdout: {stdout}\nstderr: {stderr}"
+        );
+        serde_json::from_str(stdout.lines().last().unwrap_or("")).unwrap_or_else(|e| panic!("no JSON ({e}): {stdout}"))
+    })
+    .await
+    .expect("join")
+}
+
+async fn api_key(c: &Client) -> String {
+    let (status, body) = c.post("/api/me/api-keys", json!({ "name": "browser test" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["apiKey"]["key"].as_str().unwrap().to_string()
+}
+
+/// The partner signs in, finds the workspace under External Workspaces with
+/// the EXTERNAL tag (R-ISO-5) and a diamond on their own avatar (R-ISO-6);
+/// the publisher posts an update through the API and the partner's Updates
+/// badge shows 1 without a reload (R-UPD-5); opening the tab clears it
+/// (R-UPD-3), and the partner comments (R-UPD-4).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_iso_5_r_iso_6_r_upd_3_r_upd_5_a_partner_follows_updates_live_and_comments() {
+    let Some(clients) = tools() else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let p = app.partnership("4").await;
+    let key = api_key(&p.alice).await;
+    let result = story(
+        &clients,
+        "partner-follows-updates",
+        json!({
+            "base": app.base,
+            "email": "gina@globex.example",
+            "password": crate::helpers::PASSWORD,
+            "workspaceId": p.pw,
+            "workspaceName": "PW",
+            "publisherKey": key,
+        }),
+    )
+    .await;
+    // What the browser did is in the store: the comment, and no unread update.
+    let update = result["updateId"]
+        .as_i64()
+        .expect("the story answers the update it saw");
+    let (_, comments) = p
+        .alice
+        .get(&format!("/api/workspaces/{}/updates/{update}/comments", p.pw))
+        .await;
+    assert_eq!(
+        comments["data"][0]["body"], "Thanks, we will migrate this week.",
+        "{comments}"
+    );
+    assert_eq!(comments["data"][0]["isPartner"], true, "{comments}");
+    let (_, ws) = p.gina.get(&format!("/api/workspaces/{}", p.pw)).await;
+    assert_eq!(ws["workspace"]["unreadUpdates"], 0, "{ws}");
+}
+
+/// In a multi-partner workspace the partner sees updates but no comment box,
+/// and a line saying why (R-MULTI-4).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_multi_4_a_multi_partner_workspace_shows_no_comment_box() {
+    let Some(clients) = tools() else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let p = app.partnership("4").await;
+    let (_, ws) = p
+        .alice
+        .post(
+            "/api/workspaces",
+            json!({ "workspace": { "name": "Broadcast", "type": "partner", "teamId": p.acme } }),
+        )
+        .await;
+    let mpw = ws["workspace"]["id"].as_str().unwrap().to_string();
+    let (_, inv) = p
+        .alice
+        .post(
+            "/api/invitations",
+            json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": mpw, "roleId": "4",
+                    "target": { "emails": ["gina@globex.example"] } }),
+        )
+        .await;
+    assert_eq!(inv["results"][0]["status"], "PARTNER_ADDED", "{inv}");
+    let (status, body) = p
+        .alice
+        .put(
+            &format!("/api/workspaces/{mpw}"),
+            json!({ "workspace": { "multiPartner": true } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = p
+        .alice
+        .post(
+            &format!("/api/workspaces/{mpw}/updates"),
+            json!({ "topic": "Rate limits change on 1 July", "description": "From **1 July**, 100 requests per minute.", "category": "breaking_change", "isPinned": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    story(
+        &clients,
+        "multi-partner-no-comments",
+        json!({
+            "base": app.base,
+            "email": "gina@globex.example",
+            "password": crate::helpers::PASSWORD,
+            "workspaceId": mpw,
+        }),
+    )
+    .await;
+}

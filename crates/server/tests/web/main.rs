@@ -1,0 +1,77 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The web pages: plain HTTP checks (redirects, CSRF, 404, escaping) on both
+//! backends, and browser stories in headless Chromium (`browser.rs`).
+
+#[path = "../api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+mod browser;
+mod pages;
+
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+/// A browser-like client of the pages: a cookie jar, form posts, and no
+/// automatic redirects, so tests see each `303`.
+pub struct Browser {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.to_string(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// Status, `Location` and body of a GET.
+    pub async fn get(&self, path: &str) -> (StatusCode, String, String) {
+        let res = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        Self::read(res).await
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        Self::read(res).await
+    }
+
+    async fn read(res: reqwest::Response) -> (StatusCode, String, String) {
+        let status = res.status();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (status, location, res.text().await.unwrap())
+    }
+
+    /// Signs in through the sign-in form.
+    pub async fn sign_in(&self, email: &str) {
+        let (status, location, body) = self
+            .post_form("/sign-in", &[("email", email), ("password", helpers::PASSWORD)])
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        assert_eq!(location, "/workspaces");
+    }
+
+    /// The CSRF token in the forms of a page.
+    pub async fn csrf(&self, path: &str) -> String {
+        let (status, _, body) = self.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let at = body.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+        body[at..].split('"').next().unwrap().to_string()
+    }
+}
