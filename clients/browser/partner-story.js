@@ -35,11 +35,75 @@ async function shoot(page, label) {
   await page.setViewportSize(WIDE);
 }
 
-async function signIn(page) {
+async function signIn(page, email) {
   await page.waitForURL(/\/sign-in/);
-  await page.getByLabel("Email").fill(cfg.email);
+  await page.getByLabel("Email").fill(email || cfg.email);
   await page.getByLabel("Password").fill(cfg.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+// The publisher, in a browser of their own, invites the partner through the
+// invite dialog (R-INV-3) and answers the invitation link's path; on the way
+// they look at the workspace settings and create an API key on their account.
+async function publisherInvites(browser) {
+  const context = await browser.newContext({ viewport: WIDE });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  try {
+    await page.goto(`${cfg.base}/workspaces/${cfg.workspaceId}`);
+    await signIn(page, cfg.publisherEmail);
+    await page.waitForURL(new RegExp(`/workspaces/${cfg.workspaceId}$`));
+    await page.getByRole("link", { name: "Invite", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: /Invite people/ });
+    await dialog.waitFor();
+    check(await dialog.getByLabel("Make them Partner Lead").count() === 1, "no Partner Lead checkbox");
+    await dialog.getByLabel("Partners").check();
+    await dialog.getByLabel("Emails").fill(cfg.email);
+    await dialog.getByLabel("Role").selectOption("viewer");
+    await shoot(page, "invite-dialog");
+    await dialog.getByRole("button", { name: "Send invites" }).click();
+    await page.waitForURL(new RegExp(`/workspaces/${cfg.workspaceId}/invitations$`));
+    const row = page.locator("[data-result=invited]", { hasText: cfg.email });
+    check((await row.count()) === 1, "the invite result does not say invited");
+    const link = await row.locator("[data-invitation-link]").innerText();
+    await shoot(page, "invite-results");
+
+    await page.goto(`${cfg.base}/workspaces/${cfg.workspaceId}/invite`);
+    check((await page.locator(`[data-pending-email="${cfg.email}"]`).count()) === 1, "the invitation is not pending");
+    await shoot(page, "invite-pending");
+
+    await page.locator("nav.tabs").getByRole("link", { name: "Settings" }).click();
+    await page.waitForURL(/\/settings$/);
+    check((await page.getByLabel("I understand this cannot be undone").count()) === 1, "no multi-partner confirmation");
+    await shoot(page, "settings");
+
+    await page.getByRole("link", { name: /Account/ }).click();
+    await page.waitForURL(/\/account$/);
+    await page.getByLabel("Key name").fill("Laptop");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = await page.getByLabel("Your new API key").inputValue();
+    check(/^\S{20,}$/.test(key), `no key shown: ${key}`);
+    await shoot(page, "account-new-key");
+    return new URL(link).pathname;
+  } finally {
+    await context.close();
+  }
+}
+
+// The partner opens the invitation, signs in from it, and accepts choosing
+// their team (R-INV-2).
+async function partnerAccepts(page, invitationPath) {
+  await page.goto(`${cfg.base}${invitationPath}`);
+  await shoot(page, "invitation-signed-out");
+  await page.getByRole("link", { name: "Sign in" }).last().click();
+  await shoot(page, "sign-in");
+  await signIn(page);
+  await page.waitForURL(new RegExp(`${invitationPath}$`));
+  check((await page.getByLabel("A new team").count()) === 1, "no new-team choice");
+  await page.getByLabel(cfg.partnerTeam).check();
+  await shoot(page, "invitation-choose-team");
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await page.waitForURL(new RegExp(`/workspaces/${cfg.workspaceId}$`));
 }
 
 function badge(page, workspaceId) {
@@ -50,11 +114,11 @@ function badge(page, workspaceId) {
 }
 
 const stories = {
-  // R-ISO-5, R-ISO-6, R-UPD-5, R-UPD-3, R-UPD-4.
-  async "partner-follows-updates"(page) {
-    await page.goto(`${cfg.base}/workspaces`);
-    await shoot(page, "sign-in");
-    await signIn(page);
+  // R-INV-3, R-INV-2, R-ISO-5, R-ISO-6, R-UPD-5, R-UPD-3, R-UPD-4.
+  async "partner-follows-updates"(page, browser) {
+    const invitation = await publisherInvites(browser);
+    await partnerAccepts(page, invitation);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Workspaces" }).click();
     await page.waitForURL(/\/workspaces$/);
 
     await page.getByRole("link", { name: "External Workspaces" }).click();
@@ -155,7 +219,7 @@ const stories = {
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
     let result;
     try {
-      result = await story(page);
+      result = await story(page, browser);
     } catch (e) {
       await page.screenshot({ path: path.join(shotsDir, `${name}-FAILED.png`), fullPage: true }).catch(() => {});
       throw new Error(`${e.message}\n  at ${page.url()}\n  page errors: ${errors.join("; ")}`);

@@ -58,6 +58,11 @@ use std::time::{Duration, Instant};
 use portico_app::crypto::{random_hex, token_hash};
 use portico_app::{App, AppConfig, AuthMethod, Principal, Store};
 use portico_domain::Error;
+
+/// The allocator of the `portico` binary, so that the server process this
+/// bench starts (`--serve`) uses memory as production does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use portico_domain::ids::{ApiKeyId, UserId};
 use portico_domain::roles::{TeamRole, TeamRoles};
 use portico_domain::values::{DisplayName, Email};
@@ -162,7 +167,9 @@ fn main() {
 /// 127.0.0.1:0` does (without the log subscriber), printing the same line
 /// once it accepts connections.
 fn serve(db: &Path) {
+    // As `portico serve` builds its runtime.
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(32)
         .enable_all()
         .build()
         .unwrap();

@@ -235,13 +235,27 @@ fn access_at(r: &Row) -> R<WorkspaceAccess> {
     })
 }
 
+/// Whether a workspace's team has a Partner Manager.
+macro_rules! has_partner_manager {
+    ($team:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM team_members pm WHERE pm.team_id = ",
+            $team,
+            " AND pm.roles LIKE '%partner_manager%')"
+        )
+    };
+}
+
+/// A user's access to workspaces. `$pm` is column 12, whether the team has a
+/// Partner Manager (`has_partner_manager!`, or `FALSE` for a caller that
+/// asks once per team).
 macro_rules! sql_access {
-    ($where:literal) => {
+    ($pm:expr, $where:literal) => {
         concat!(
             "SELECT w.id, w.team_id, w.name, w.kind, w.about, w.multi_partner, w.pending_approval, \
-             w.created_by, w.updated_by, w.created_at, w.updated_at, t.plan, \
-             EXISTS (SELECT 1 FROM team_members pm WHERE pm.team_id = w.team_id AND pm.roles LIKE '%partner_manager%'), \
-             tm.roles, wm.role, wm.partner_lead, wm.partner_team_id, ptm.user_id IS NOT NULL, \
+             w.created_by, w.updated_by, w.created_at, w.updated_at, t.plan, ",
+            $pm,
+            ", tm.roles, wm.role, wm.partner_lead, wm.partner_team_id, ptm.user_id IS NOT NULL, \
              w.update_seq, w.deleted_updates, COALESCE(uc.seen_seq, 0), COALESCE(uc.own_unseen, 0), \
              COALESCE(uc.deleted_seen, 0) \
              FROM workspaces w JOIN teams t ON t.id = w.team_id \
@@ -830,7 +844,7 @@ impl Tx for SqlTx<'_> {
 
     fn workspace_access(&mut self, id: WorkspaceId, user: UserId) -> R<Option<WorkspaceAccess>> {
         self.row(
-            sql_access!("WHERE w.id = $2"),
+            sql_access!(has_partner_manager!("w.team_id"), "WHERE w.id = $2"),
             &[user.to_string().into(), id.to_string().into()],
         )?
         .map(|r| access_at(&r))
@@ -838,18 +852,42 @@ impl Tx for SqlTx<'_> {
     }
 
     fn workspace_accesses(&mut self, user: UserId) -> R<Vec<WorkspaceAccess>> {
-        self.rows(
-            sql_access!(
-                "WHERE w.id IN (SELECT workspace_id FROM workspace_members WHERE user_id = $1 \
-                 UNION ALL SELECT tw.id FROM team_members tm2 JOIN workspaces tw ON tw.team_id = tm2.team_id \
-                 WHERE tm2.user_id = $1) \
-                 ORDER BY w.created_at, w.id"
-            ),
-            &[user.to_string().into()],
-        )?
-        .iter()
-        .map(access_at)
-        .collect()
+        let mut accesses = self
+            .rows(
+                sql_access!(
+                    "FALSE",
+                    "WHERE w.id IN (SELECT workspace_id FROM workspace_members WHERE user_id = $1 \
+                     UNION ALL SELECT tw.id FROM team_members tm2 JOIN workspaces tw ON tw.team_id = tm2.team_id \
+                     WHERE tm2.user_id = $1) \
+                     ORDER BY w.created_at, w.id"
+                ),
+                &[user.to_string().into()],
+            )?
+            .iter()
+            .map(access_at)
+            .collect::<R<Vec<_>>>()?;
+        // Whether a team has a Partner Manager, asked once per team rather
+        // than once per workspace (a partner's list is mostly one team's).
+        let mut known: std::collections::HashMap<TeamId, bool> = std::collections::HashMap::new();
+        for a in &mut accesses {
+            let team = a.workspace.team_id;
+            a.team_has_partner_manager = match known.get(&team) {
+                Some(has) => *has,
+                None => {
+                    let has = self
+                        .row(
+                            concat!("SELECT ", has_partner_manager!("$1")),
+                            &[team.to_string().into()],
+                        )?
+                        .map(|r| r.bool(0))
+                        .transpose()?
+                        .unwrap_or(false);
+                    known.insert(team, has);
+                    has
+                }
+            };
+        }
+        Ok(accesses)
     }
 
     fn count_partner_workspaces(&mut self, team: TeamId) -> R<i64> {

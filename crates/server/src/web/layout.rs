@@ -15,6 +15,7 @@ use crate::AppState;
 pub enum Section {
     Workspaces,
     Notifications,
+    Account,
 }
 
 fn head(title: &str) -> String {
@@ -36,6 +37,10 @@ const BRAND: &str =
 const BELL: &str = "<svg class=\"icon\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" focusable=\"false\">\
     <path d=\"M12 3a6 6 0 0 0-6 6v3.6L4.3 16h15.4L18 12.6V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.8\" stroke-linejoin=\"round\"/></svg>";
 
+const PERSON: &str = "<svg class=\"icon\" viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\" focusable=\"false\">\
+    <circle cx=\"12\" cy=\"8\" r=\"4\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.8\"/>\
+    <path d=\"M4 20c1.5-4 4.5-6 8-6s6.5 2 8 6\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.8\" stroke-linecap=\"round\"/></svg>";
+
 /// A page for a signed-in viewer. Reads the viewer's unread notification
 /// count for the header.
 pub async fn page(s: &AppState, v: &Viewer, title: &str, section: Section, body: &str) -> Response {
@@ -51,7 +56,8 @@ pub async fn page(s: &AppState, v: &Viewer, title: &str, section: Section, body:
          <div class=\"account\">\
          <a class=\"notif-link\" href=\"/notifications\"{nt}>{BELL}<span class=\"sr-only\">Notifications</span>\
          <span class=\"live\" aria-live=\"polite\" aria-atomic=\"true\">{count}</span></a>\
-         <span class=\"user-name\" title=\"{email}\">{name}</span>\
+         <a class=\"account-link\" href=\"/account\" title=\"Account settings ({email})\"{ac}>{PERSON}\
+         <span class=\"sr-only\">Account: </span><span class=\"user-name\">{name}</span></a>\
          <form class=\"inline\" method=\"post\" action=\"/sign-out\">{csrf}\
          <button type=\"submit\" class=\"link-button\">Sign out</button></form>\
          </div></div></header>\
@@ -60,6 +66,7 @@ pub async fn page(s: &AppState, v: &Viewer, title: &str, section: Section, body:
         kinds = escape(&kinds),
         ws = current(Section::Workspaces),
         nt = current(Section::Notifications),
+        ac = current(Section::Account),
         count = count_badge("data-notification-count", unread, "unread notifications"),
         email = escape(v.who.user.email.as_str()),
         name = escape(&v.who.user.name),

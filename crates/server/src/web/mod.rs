@@ -5,13 +5,16 @@
 //! redirect (303). Every interpolated value goes through [`html::escape`].
 //! What each page shows is described in `docs/web.md`.
 
+mod account;
 mod assets;
 mod auth;
 mod html;
 mod invitations;
+mod invite;
 mod layout;
 mod notifications;
 mod session;
+mod settings;
 mod updates;
 mod workspaces;
 
@@ -30,7 +33,15 @@ pub fn router() -> Router<AppState> {
         .route("/sign-out", post(auth::sign_out))
         .route("/workspaces", get(workspaces::list))
         .route("/workspaces/{id}", get(workspaces::overview))
-        .route("/workspaces/{id}/settings", get(workspaces::settings))
+        .route("/workspaces/{id}/settings", get(settings::page).post(settings::save))
+        .route(
+            "/workspaces/{id}/settings/multi-partner",
+            post(settings::enable_multi_partner),
+        )
+        .route("/workspaces/{id}/settings/delete", post(settings::delete_workspace))
+        .route("/workspaces/{id}/invite", get(invite::page))
+        .route("/workspaces/{id}/invitations", post(invite::send))
+        .route("/workspaces/{id}/invitations/{inv}/revoke", post(invite::revoke))
         .route("/workspaces/{id}/updates", get(updates::tab).post(updates::post_update))
         .route(
             "/workspaces/{id}/updates/{update}/comments",
@@ -38,7 +49,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/notifications", get(notifications::list))
         .route("/notifications/read-all", post(notifications::read_all))
-        .route("/invitations/{token}", get(invitations::preview))
+        .route(
+            "/invitations/{token}",
+            get(invitations::preview).post(invitations::accept),
+        )
+        .route("/account", get(account::page))
+        .route("/account/api-keys", post(account::create_key))
+        .route("/account/api-keys/{id}/revoke", post(account::revoke_key))
+        .route("/account/notifications", post(account::save_notifications))
 }
 
 /// The front door: the workspace list, or the sign-in page on the way to it.

@@ -71,6 +71,14 @@ pub async fn signed_in(s: &AppState, headers: &HeaderMap) -> Option<Principal> {
     s.app.authenticate_session(&token).await.ok().flatten()
 }
 
+/// The signed-in viewer of a page both kinds of visitor see; `None` when
+/// signed out.
+pub async fn viewer(s: &AppState, headers: &HeaderMap) -> Option<Viewer> {
+    let session = session_token(headers)?;
+    let who = s.app.authenticate_session(&session).await.ok().flatten()?;
+    Some(Viewer { who, session })
+}
+
 /// `next` when it is a path of this site, else the workspace list. Refuses
 /// `//host`, `/\host`, schemes and control characters (no open redirect).
 pub fn local_next(next: Option<&str>) -> String {

@@ -185,7 +185,7 @@ pub async fn tab(
         .app
         .list_updates(&v.who, id, None, q.cursor.as_deref(), Some(PAGE))
         .await?;
-    let mut body = header(&ws, Tab::Updates, 0);
+    let mut body = header(&ws, &v.who, Tab::Updates, 0);
     if ws.allows(&v.who, Action::PostUpdate) {
         body.push_str(&post_form(&escape(&id.to_string()), v.csrf()));
     }

@@ -3,6 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use portico_app::Principal;
 use portico_app::workspaces::{WorkspaceFilter, WorkspaceView};
 use portico_domain::ErrorKind;
 use portico_domain::ids::WorkspaceId;
@@ -68,23 +69,31 @@ pub enum Tab {
     Settings,
 }
 
-/// Title, badges and the tabs Overview · Updates · Settings.
-pub fn header(v: &WorkspaceView, tab: Tab, unread: i64) -> String {
+/// Title, badges and the tabs Overview · Updates · Settings (the last one
+/// only for those who may change the settings).
+pub fn header(v: &WorkspaceView, who: &Principal, tab: Tab, unread: i64) -> String {
     let id = escape(&v.access.workspace.id.to_string());
     let cur = |t: Tab| if t == tab { " aria-current=\"page\"" } else { "" };
+    let settings = if v.allows(who, Action::EditWorkspaceSettings) {
+        format!(
+            "<li><a href=\"/workspaces/{id}/settings\"{}>Settings</a></li>",
+            cur(Tab::Settings)
+        )
+    } else {
+        String::new()
+    };
     format!(
         "<div class=\"ws-head\"><p class=\"crumbs\"><a href=\"/workspaces\">Workspaces</a></p>\
          <h1>{name}</h1><p class=\"badges\">{badge}{ext}</p></div>\
          <nav class=\"tabs\" aria-label=\"Workspace\"><ul>\
          <li><a href=\"/workspaces/{id}\"{o}>Overview</a></li>\
          <li><a href=\"/workspaces/{id}/updates\"{u}>Updates <span class=\"live\" aria-live=\"polite\" aria-atomic=\"true\">{badge_u}</span></a></li>\
-         <li><a href=\"/workspaces/{id}/settings\"{s}>Settings</a></li></ul></nav>",
+         {settings}</ul></nav>",
         name = escape(&v.access.workspace.name),
         badge = type_badge(v),
         ext = external_tag(v),
         o = cur(Tab::Overview),
         u = cur(Tab::Updates),
-        s = cur(Tab::Settings),
         badge_u = unread_badge(v, unread),
     )
 }
@@ -222,29 +231,15 @@ pub async fn overview(State(s): State<AppState>, v: Viewer, Path(id): Path<Strin
         )
     };
     let body = format!(
-        "{head}<div class=\"grid\"><div class=\"col-main\">\
+        "{head}{invite}<div class=\"grid\"><div class=\"col-main\">\
          <section class=\"card\" aria-labelledby=\"about-h\"><h2 id=\"about-h\">About</h2>{about}</section>\
          <section class=\"card\" aria-labelledby=\"activity-h\"><h2 id=\"activity-h\">Recent activity</h2>{activity_html}</section>\
          </div><aside class=\"col-side\"><section class=\"card\" aria-labelledby=\"members-h\">\
          <h2 id=\"members-h\">Members <span class=\"muted small\">{n}</span></h2><ul class=\"members\">{people}</ul>\
          <p class=\"muted small legend\"><span aria-hidden=\"true\">◆</span> marks partners from other teams.</p></section></aside></div>",
-        head = header(&ws, Tab::Overview, ws.unread_updates),
+        head = header(&ws, &v.who, Tab::Overview, ws.unread_updates),
         n = members.len(),
-    );
-    Ok(layout::page(&s, &v, &ws.access.workspace.name, Section::Workspaces, &body).await)
-}
-
-pub async fn settings(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
-    let ws = s.app.workspace(&v.who, workspace_id(&id)?).await?;
-    let note = if ws.allows(&v.who, Action::EditWorkspaceSettings) {
-        "Editing the name, summary and type, the multi-partner switch, partner emails and deleting the workspace \
-         come to this page soon. Until then, use the API (<code>PUT /api/workspaces/{id}</code>)."
-    } else {
-        "Only workspace admins and Partner Managers change this workspace's settings."
-    };
-    let body = format!(
-        "{head}<section class=\"card\"><h2>Settings</h2><p>{note}</p></section>",
-        head = header(&ws, Tab::Settings, ws.unread_updates),
+        invite = super::invite::dialog(&s, &v, &ws).await?,
     );
     Ok(layout::page(&s, &v, &ws.access.workspace.name, Section::Workspaces, &body).await)
 }

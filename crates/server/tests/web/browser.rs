@@ -94,17 +94,42 @@ async fn api_key(c: &Client) -> String {
     body["apiKey"]["key"].as_str().unwrap().to_string()
 }
 
-/// The partner signs in, finds the workspace under External Workspaces with
-/// the EXTERNAL tag (R-ISO-5) and a diamond on their own avatar (R-ISO-6);
-/// the publisher posts an update through the API and the partner's Updates
+/// Alice's professional team Acme with a Partner Workspace "PW" and no
+/// partner yet; Gina has two teams, Globex and Gina's sandbox.
+async fn publisher_and_invitee(app: &TestApp) -> (Client, Client, String) {
+    let ops = app.user("ops@portico.example", "Olive").await;
+    let alice = app.user("alice@acme.example", "Alice").await;
+    let gina = app.user("gina@globex.example", "Gina").await;
+    let acme = app.team(&alice, "Acme").await;
+    ops.patch(&format!("/api/teams/{acme}"), json!({ "plan": "professional" }))
+        .await;
+    app.team(&gina, "Globex").await;
+    app.team(&gina, "Gina's sandbox").await;
+    let (_, ws) = alice
+        .post(
+            "/api/workspaces",
+            json!({ "workspace": { "name": "PW", "type": "partner", "teamId": acme,
+                    "about": "The **Orders API** for our partners." } }),
+        )
+        .await;
+    let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
+    (alice, gina, pw)
+}
+
+/// The publisher invites the partner through the invite dialog (R-INV-3)
+/// and looks at the workspace settings and their account; the partner
+/// opens the invitation link, signs in and accepts choosing their team
+/// (R-INV-2), finds the workspace under External Workspaces with the
+/// EXTERNAL tag (R-ISO-5) and a diamond on their own avatar (R-ISO-6); the
+/// publisher posts an update through the API and the partner's Updates
 /// badge shows 1 without a reload (R-UPD-5); opening the tab clears it
 /// (R-UPD-3), and the partner comments (R-UPD-4).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn r_iso_5_r_iso_6_r_upd_3_r_upd_5_a_partner_follows_updates_live_and_comments() {
+async fn r_inv_2_r_iso_5_r_iso_6_r_upd_3_r_upd_5_a_partner_is_invited_accepts_and_follows_updates() {
     let Some(clients) = tools() else { return };
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-    let p = app.partnership("4").await;
-    let key = api_key(&p.alice).await;
+    let (alice, gina, pw) = publisher_and_invitee(&app).await;
+    let key = api_key(&alice).await;
     let result = story(
         &clients,
         "partner-follows-updates",
@@ -112,27 +137,30 @@ async fn r_iso_5_r_iso_6_r_upd_3_r_upd_5_a_partner_follows_updates_live_and_comm
             "base": app.base,
             "email": "gina@globex.example",
             "password": crate::helpers::PASSWORD,
-            "workspaceId": p.pw,
+            "partnerTeam": "Globex",
+            "publisherEmail": "alice@acme.example",
+            "workspaceId": pw,
             "workspaceName": "PW",
             "publisherKey": key,
         }),
     )
     .await;
-    // What the browser did is in the store: the comment, and no unread update.
+    // What the browser did is in the store: the partner joined with Globex,
+    // the comment, and no unread update.
+    let (_, ws) = gina.get(&format!("/api/workspaces/{pw}")).await;
+    assert_eq!(ws["workspace"]["external"], true, "{ws}");
+    assert_eq!(ws["workspace"]["unreadUpdates"], 0, "{ws}");
     let update = result["updateId"]
         .as_i64()
         .expect("the story answers the update it saw");
-    let (_, comments) = p
-        .alice
-        .get(&format!("/api/workspaces/{}/updates/{update}/comments", p.pw))
+    let (_, comments) = alice
+        .get(&format!("/api/workspaces/{pw}/updates/{update}/comments"))
         .await;
     assert_eq!(
         comments["data"][0]["body"], "Thanks, we will migrate this week.",
         "{comments}"
     );
     assert_eq!(comments["data"][0]["isPartner"], true, "{comments}");
-    let (_, ws) = p.gina.get(&format!("/api/workspaces/{}", p.pw)).await;
-    assert_eq!(ws["workspace"]["unreadUpdates"], 0, "{ws}");
 }
 
 /// In a multi-partner workspace the partner sees updates but no comment box,

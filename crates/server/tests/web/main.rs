@@ -7,6 +7,7 @@
 mod helpers;
 
 mod browser;
+mod flows;
 mod pages;
 
 use reqwest::StatusCode;

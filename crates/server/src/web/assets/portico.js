@@ -1,4 +1,59 @@
-// Portico: keeps the unread badges live. Opens the server-sent event stream
+// Portico: small page behaviours, then the live badges.
+//  - [data-dialog=ID] links open the <dialog id=ID> instead of following the
+//    link (the link is the page without script); [data-close-dialog] closes.
+//  - input[type=file][data-fill=ID] reads a CSV/TXT file into textarea #ID.
+//  - [data-copy=ID] copies the value of input #ID.
+//  - form[data-confirm] asks before sending.
+(function () {
+  "use strict";
+  document.querySelectorAll("a[data-dialog]").forEach(function (a) {
+    var dialog = document.getElementById(a.getAttribute("data-dialog"));
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    a.setAttribute("aria-haspopup", "dialog");
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      dialog.showModal();
+    });
+    dialog.querySelectorAll("[data-close-dialog]").forEach(function (b) {
+      b.addEventListener("click", function () { dialog.close(); a.focus(); });
+    });
+  });
+  document.querySelectorAll("input[type=file][data-fill]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var target = document.getElementById(input.getAttribute("data-fill"));
+      var file = input.files && input.files[0];
+      if (!target || !file) return;
+      if (file.size > 256 * 1024) { window.alert("That file is too large (256 KiB at most)."); input.value = ""; return; }
+      var reader = new FileReader();
+      reader.onload = function () {
+        var text = String(reader.result || "");
+        target.value = target.value.trim() ? target.value.trim() + "\n" + text : text;
+        target.dispatchEvent(new Event("input"));
+      };
+      reader.readAsText(file);
+    });
+  });
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field) return;
+      var done = function () { button.textContent = "Copied"; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+      } else {
+        field.select();
+        try { if (document.execCommand("copy")) done(); } catch (e) { /* selected: copy by hand */ }
+      }
+    });
+  });
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) ev.preventDefault();
+    });
+  });
+})();
+
+// Keeps the unread badges live. Opens the server-sent event stream
 // (GET /api/events) and, on each notification, reloads the counts it
 // concerns from the JSON API: the header's notification count and the
 // Updates badge of the workspace named in the event.
