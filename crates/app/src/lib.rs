@@ -107,6 +107,11 @@ impl App {
     pub async fn store_ping(&self) -> Result<()> {
         self.store.read(|_| Ok::<(), Error>(())).await
     }
+
+    /// Emails waiting in the outbox, for the metrics.
+    pub async fn outbox_pending(&self) -> Result<i64> {
+        self.store.read(|tx| tx.outbox_pending().map_err(Error::from)).await
+    }
 }
 
 impl App {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 mod layers;
 pub mod mail;
+pub mod metrics;
 pub mod views;
 mod web;
 pub mod webhooks;
@@ -35,6 +36,10 @@ pub struct AppState {
     /// Cookies get `Secure` and the `__Host-` prefix when served over TLS.
     pub secure_cookies: bool,
     openapi_json: Arc<String>,
+    pub metrics: Arc<metrics::Metrics>,
+    /// Turns `true` when the process starts shutting down: readiness fails
+    /// and event streams end with a reconnection hint.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 impl AppState {
@@ -143,6 +148,7 @@ pub struct ServerConfig {
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    stopping: tokio::sync::watch::Sender<bool>,
     store: Store,
     mail: mail::MailConfig,
     webhooks: webhooks::WebhookConfig,
@@ -150,15 +156,19 @@ pub struct Server {
     dispatcher: tokio::task::JoinHandle<()>,
 }
 
-/// Builds the router around an application.
-pub fn router(app: App) -> Router {
+/// Builds the router around an application; `stopping` turns `true` when
+/// the process begins to shut down.
+pub fn router(app: App, stopping: tokio::sync::watch::Receiver<bool>) -> Router {
     let secure_cookies = app.config.public_url.starts_with("https://");
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi_json = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into()));
+    let metrics = Arc::new(metrics::Metrics::default());
     let state = AppState {
         app,
         secure_cookies,
         openapi_json,
+        metrics: metrics.clone(),
+        stopping,
     };
     let api_router = api_router
         .route("/api/openapi.json", axum::routing::get(openapi_document))
@@ -167,6 +177,7 @@ pub fn router(app: App) -> Router {
     layers::wrap(
         web::router()
             .merge(api_router)
+            .route_layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(state),
     )
@@ -203,10 +214,12 @@ pub async fn build(config: &ServerConfig, store: Store) -> std::io::Result<Serve
     let listener = TcpListener::bind(&config.listen).await?;
     let app = App::new(store.clone(), config.app.clone());
     let dispatcher = portico_app::events::spawn_dispatcher(store.clone(), app.bus.clone());
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     Ok(Server {
         listener,
         dispatcher,
-        router: router(app),
+        stopping,
+        router: router(app, stopping_rx),
         store,
         mail: config.mail.clone(),
         webhooks: webhooks::WebhookConfig {
@@ -224,13 +237,25 @@ impl Server {
     /// Serves until ctrl-c or SIGTERM, letting in-flight requests finish.
     /// Also delivers the email outbox meanwhile.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes. Then readiness fails, event streams
+    /// end with a hint to reconnect in a second (to another process behind
+    /// the same proxy), no new connection is taken, and requests in flight
+    /// finish before this returns.
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let hooks = webhooks::spawn_webhook_sender(self.store.clone(), self.webhooks);
         let sender = mail::spawn_outbox_sender(self.store, self.mail).map_err(std::io::Error::other)?;
+        let stopping = self.stopping;
         let served = axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            stop.await;
+            let _ = stopping.send(true);
+        })
         .await;
         sender.abort();
         hooks.abort();

@@ -2523,6 +2523,11 @@ impl Tx for SqlTx<'_> {
             .int(0)
     }
 
+    fn outbox_pending(&mut self) -> R<i64> {
+        self.row("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", &[])?
+            .map_or(Ok(0), |r| r.int(0))
+    }
+
     fn outbox(&mut self, limit: u32) -> R<Vec<OutboxRecord>> {
         self.rows(
             "SELECT id, recipient, subject, body, created_at, sent_at, attempts, delivery, last_error FROM outbox \

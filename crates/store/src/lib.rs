@@ -99,6 +99,21 @@ impl Store {
         self.backend.kind()
     }
 
+    /// Per pool (`read`, `write`): connections in use by transactions of
+    /// this process, and connections in all.
+    pub fn connections(&self) -> Vec<(&'static str, usize, usize)> {
+        [
+            ("read", Mode::Read, &self.read_gate),
+            ("write", Mode::Write, &self.write_gate),
+        ]
+        .into_iter()
+        .map(|(name, mode, gate)| {
+            let size = self.backend.connections(mode).max(1);
+            (name, size.saturating_sub(gate.available_permits()), size)
+        })
+        .collect()
+    }
+
     /// Runs `f` in a read transaction on a blocking thread.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where

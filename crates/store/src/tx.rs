@@ -352,6 +352,8 @@ pub trait Tx {
     // email outbox
     fn insert_outbox(&mut self, recipient: &str, subject: &str, body: &str, at: Millis) -> R<i64>;
     fn outbox(&mut self, limit: u32) -> R<Vec<OutboxRecord>>;
+    /// Emails not sent yet.
+    fn outbox_pending(&mut self) -> R<i64>;
     /// Unsent messages whose next attempt is due, oldest first; each is
     /// leased until `lease_until` so that no other sender takes it meanwhile.
     fn claim_outbox(&mut self, now: Millis, lease_until: Millis, limit: u32) -> R<Vec<OutboxRecord>>;

@@ -60,6 +60,8 @@ impl Modify for Security {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
         .routes(routes!(auth::signup))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))

@@ -122,7 +122,10 @@ pub async fn events(
     // between is missed.
     let me = who.id();
     let mut newest = app.bus.subscribe(me);
+    let counted = s.metrics.event_stream();
+    let mut stopping = s.stopping.clone();
     let stream = async_stream(move |tx| async move {
+        let _counted = counted;
         let mut last = start;
         let closed = tx.closed();
         tokio::pin!(closed);
@@ -152,6 +155,17 @@ pub async fn events(
                         Err(_) => return,
                     },
                     () = &mut closed => return,
+                    // The process is shutting down: tell the client to come
+                    // back in a second (to another process, behind a
+                    // proxy) and resume from the last event it has.
+                    changed = stopping.changed() => {
+                        let stop = changed.is_err() || *stopping.borrow_and_update();
+                        if stop {
+                            let hint = Event::default().retry(Duration::from_secs(1)).comment("server stopping");
+                            let _ = tx.send(Ok(hint)).await;
+                            return;
+                        }
+                    }
                 }
             }
         }

@@ -16,6 +16,8 @@ async fn the_openapi_document_is_3_1_and_lists_every_api_route(app: TestApp) {
     let paths = doc["paths"].as_object().unwrap();
     for (path, method) in [
         ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
         ("/api/auth/signup", "post"),
         ("/api/auth/login", "post"),
         ("/api/auth/logout", "post"),

@@ -22,8 +22,17 @@ enum DbGuard {
 pub struct TestApp {
     pub base: String,
     pub store: Store,
+    /// Stops the server as a shutdown signal would; answers when it has
+    /// stopped (`stop`).
+    stopper: std::sync::Mutex<Option<Stopper>>,
     _db: DbGuard,
 }
+
+/// The stop signal of a test server, and the task serving until it comes.
+type Stopper = (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+);
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -129,12 +138,26 @@ impl TestApp {
         configure(&mut config);
         let server = portico_server::build(&config, store.clone()).await.expect("bind");
         let addr = server.local_addr().expect("addr");
-        tokio::spawn(server.run_until_stopped());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(server.run_until(async move {
+            let _ = stopped.await;
+        }));
         Some(TestApp {
             base: format!("http://{addr}"),
             store,
+            stopper: std::sync::Mutex::new(Some((stop, running))),
             _db: guard,
         })
+    }
+
+    /// Stops the server as SIGTERM would, and waits until it has stopped:
+    /// `false` if it did not within `within`.
+    pub async fn stop(&self, within: std::time::Duration) -> bool {
+        let Some((stop, running)) = self.stopper.lock().expect("stopper").take() else {
+            return true;
+        };
+        let _ = stop.send(());
+        tokio::time::timeout(within, running).await.is_ok()
     }
 
     /// A client with no credentials.

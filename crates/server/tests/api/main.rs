@@ -13,6 +13,7 @@ mod events;
 mod forks;
 mod integrations;
 mod mail;
+mod operations;
 mod partner_workspaces;
 mod real_clients;
 mod sweep;
