@@ -1,4 +1,5 @@
-//! The `portico` command: serve, migrate, admin.
+//! The `portico` command: serve, migrate, import, export, backup, restore,
+//! admin.
 
 mod config;
 
@@ -8,6 +9,7 @@ use clap::{Parser, Subcommand};
 use portico_app::App;
 use portico_app::demo::{DEMO_LOGINS, DEMO_PASSWORD, DemoOutcome};
 use portico_domain::ids::TeamId;
+use portico_server::Database;
 
 use config::{FileConfig, Settings, SettingsArgs};
 
@@ -65,6 +67,27 @@ enum Command {
         output: Option<std::path::PathBuf>,
         #[command(flatten)]
         key: KeyArg,
+    },
+    /// Write a consistent copy of the SQLite database to a file, also while
+    /// the server runs (for PostgreSQL, use pg_dump: see docs/deployment.md).
+    Backup {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        /// The backup file to write (replaced only once the copy is complete).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore the SQLite database from a backup file written by `portico
+    /// backup`. Stop the server first.
+    Restore {
+        #[command(flatten)]
+        settings: SettingsArgs,
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
     },
     /// Operator tasks.
     Admin {
@@ -172,6 +195,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Admin { settings, task } => admin(load(&settings)?, task).await,
+        Command::Backup { settings, to } => backup(&load(&settings)?, to).await,
+        Command::Restore { settings, from, force } => restore(&load(&settings)?, from, force).await,
         Command::Import {
             settings,
             file,
@@ -185,6 +210,64 @@ async fn run(cli: Cli) -> Result<(), String> {
             key,
         } => export(load(&settings)?, &collection, output.as_deref(), &key.api_key).await,
     }
+}
+
+/// Where PostgreSQL operators are sent instead (docs/deployment.md).
+const PG_DUMP_HINT: &str = "use pg_dump and pg_restore for PostgreSQL, e.g. \
+     `pg_dump -Fc -d DATABASE_URL -f portico.dump` and \
+     `pg_restore --no-owner --exit-on-error --single-transaction -d NEW_DATABASE_URL portico.dump` (see docs/deployment.md, \"Backup and restore\")";
+
+/// `portico backup --to FILE`: SQLite's online backup, safe while a server
+/// runs on the database.
+async fn backup(settings: &Settings, to: std::path::PathBuf) -> Result<(), String> {
+    let db = match &settings.database {
+        Database::Sqlite(path) => path.clone(),
+        Database::Postgres(_) => {
+            return Err(format!("portico backup works on SQLite databases only: {PG_DUMP_HINT}"));
+        }
+    };
+    let from = db.clone();
+    let target = to.clone();
+    let copied = tokio::task::spawn_blocking(move || portico_store_sqlite::backup(&from, &target))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Backed up {} to {} ({} bytes, schema version {}).",
+        db.display(),
+        to.display(),
+        copied.bytes,
+        copied.schema_version
+    );
+    Ok(())
+}
+
+/// `portico restore --from FILE [--force]`.
+async fn restore(settings: &Settings, from: std::path::PathBuf, force: bool) -> Result<(), String> {
+    let db = match &settings.database {
+        Database::Sqlite(path) => path.clone(),
+        Database::Postgres(_) => {
+            return Err(format!(
+                "portico restore works on SQLite databases only: {PG_DUMP_HINT}"
+            ));
+        }
+    };
+    let source = from.clone();
+    let target = db.clone();
+    let copied = tokio::task::spawn_blocking(move || portico_store_sqlite::restore(&source, &target, force))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Restored {} from {} (schema version {}).",
+        db.display(),
+        from.display(),
+        copied.schema_version
+    );
+    if copied.schema_version < portico_store_sqlite::schema_version() {
+        println!("The next start applies the newer migrations of this Portico.");
+    }
+    Ok(())
 }
 
 async fn principal(app: &App, api_key: &str) -> Result<portico_app::Principal, String> {

@@ -198,6 +198,8 @@ impl SqlConn for PgConn {
 /// The PostgreSQL backend.
 pub struct PostgresBackend {
     pool: Pool<PgConn>,
+    /// The notification channel of this database (and schema).
+    channel: String,
 }
 
 impl PostgresBackend {
@@ -207,7 +209,10 @@ impl PostgresBackend {
         let url_owned = url.to_string();
         let schema = opts.schema.clone();
         let pool = Pool::new(opts.pool_size, move || PgConn::connect(&url_owned, schema.as_deref()));
-        let backend = Self { pool };
+        let backend = Self {
+            pool,
+            channel: channel(opts.schema.as_deref()),
+        };
         backend.migrate()?;
         Ok(backend)
     }
@@ -268,9 +273,14 @@ impl Backend for PostgresBackend {
         let result = f(&mut SqlTx::new(&mut *conn));
         let outcome = match (result, transactional) {
             (Ok(_), false) => Ok(()),
-            (Ok(true), true) => conn.batch("COMMIT").inspect_err(|_| {
-                let _ = conn.batch("ROLLBACK");
-            }),
+            // Other processes on this database hear of the commit (their
+            // live event streams look for what concerns them); PostgreSQL
+            // delivers the notification only if the commit succeeds.
+            (Ok(true), true) => conn
+                .batch(&format!("NOTIFY {}; COMMIT", self.channel))
+                .inspect_err(|_| {
+                    let _ = conn.batch("ROLLBACK");
+                }),
             (Ok(false), true) => conn.batch("ROLLBACK"),
             (Err(e), t) => {
                 if t {
@@ -297,5 +307,91 @@ impl Backend for PostgresBackend {
 /// Opens the PostgreSQL store at `url`. Blocks: call it outside async code
 /// (or through `Store::open_with`).
 pub fn open(url: &str, opts: &PostgresOptions) -> Result<Store, StoreError> {
-    Ok(Store::new(PostgresBackend::open(url, opts)?))
+    let store = Store::new(PostgresBackend::open(url, opts)?);
+    listen_for_commits(url, opts.schema.clone(), store.commit_signal());
+    Ok(store)
+}
+
+/// The channel commits are announced on: one per database, or per schema
+/// when a schema is named (tests share a database).
+fn channel(schema: Option<&str>) -> String {
+    match schema {
+        Some(s) => format!(
+            "portico_commits_{}",
+            s.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        ),
+        None => "portico_commits".into(),
+    }
+}
+
+/// Listens, on a connection and thread of its own, for the commits of
+/// other processes on the same database, and wakes this process's live
+/// event streams after each (docs/deployment.md). Reconnects when the
+/// connection drops; ends when the store is dropped.
+fn listen_for_commits(url: &str, schema: Option<String>, signal: portico_store::CommitSignal) {
+    use postgres::fallible_iterator::FallibleIterator as _;
+    let url = url.to_string();
+    let spawned = std::thread::Builder::new()
+        .name("portico-pg-listen".into())
+        .spawn(move || {
+            let channel = channel(schema.as_deref());
+            while signal.alive() {
+                let mut client = match PgConn::connect(&url, schema.as_deref()) {
+                    Ok(mut c) => match c.client().and_then(|cl| {
+                        cl.batch_execute(&format!("LISTEN {channel}")).map_err(db_err)?;
+                        Ok(())
+                    }) {
+                        Ok(()) => c,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot listen for commits; retrying");
+                            std::thread::sleep(std::time::Duration::from_secs(1));
+                            continue;
+                        }
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot connect to listen for commits; retrying");
+                        std::thread::sleep(std::time::Duration::from_secs(1));
+                        continue;
+                    }
+                };
+                // Whatever happened while not listening: look once.
+                if !signal.signal() {
+                    return;
+                }
+                while let Ok(cl) = client.client() {
+                    let mut failed = false;
+                    {
+                        let mut notifications = cl.notifications();
+                        // Wakes at least every second to notice a dropped store.
+                        let mut waiting = notifications.timeout_iter(std::time::Duration::from_secs(1));
+                        loop {
+                            match waiting.next() {
+                                // Each wakes the live readers at once (a watch:
+                                // wakes that come together coalesce).
+                                Ok(Some(_)) => {
+                                    if !signal.signal() {
+                                        return;
+                                    }
+                                }
+                                Ok(None) => break,
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "commit listener lost its connection; reconnecting");
+                                    failed = true;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    if !signal.alive() {
+                        return;
+                    }
+                    if failed || client.is_closed() {
+                        break;
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the commit listener: live events stay within this process");
+    }
 }

@@ -18,6 +18,24 @@ pub struct SchemaGuard {
     schema: String,
 }
 
+impl SchemaGuard {
+    /// Opens another store on the same schema, as a second process would
+    /// (its own connections and commit listener). The opening blocks: run
+    /// it off async threads.
+    pub fn open_again(&self) -> impl FnOnce() -> Result<Store, StoreError> + Send + 'static {
+        let (url, schema) = (self.url.clone(), self.schema.clone());
+        move || {
+            open(
+                &url,
+                &PostgresOptions {
+                    pool_size: 4,
+                    schema: Some(schema),
+                },
+            )
+        }
+    }
+}
+
 impl Drop for SchemaGuard {
     fn drop(&mut self) {
         let url = self.url.clone();

@@ -1995,7 +1995,8 @@ impl Tx for SqlTx<'_> {
                  d.response_status, d.last_error, d.created_at, d.delivered_at, \
                  i.id, i.workspace_id, i.name, i.url, i.events, i.secret, i.created_by, i.created_at \
                  FROM webhook_deliveries d JOIN integrations i ON i.id = d.integration_id \
-                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2",
+                 WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2 \
+                 FOR UPDATE OF d SKIP LOCKED",
                 &[now.into(), i64::from(limit).into()],
             )?
             .iter()
@@ -2543,7 +2544,8 @@ impl Tx for SqlTx<'_> {
         let due: Vec<OutboxRecord> = self
             .rows(
                 "SELECT id, recipient, subject, body, created_at, sent_at, attempts, delivery, last_error FROM outbox \
-                 WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+                 WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2 \
+                 FOR UPDATE SKIP LOCKED",
                 &[now.into(), i64::from(limit).into()],
             )?
             .iter()

@@ -74,8 +74,9 @@ fn db_err(e: rusqlite::Error) -> StoreError {
 
 /// Rewrites PostgreSQL-style `$1` parameters as SQLite's numbered `?1`.
 fn translate(sql: &str) -> String {
-    // Row locks: a SQLite write transaction holds the whole database.
-    let sql = sql.strip_suffix(" FOR UPDATE").unwrap_or(sql);
+    // Row locks (`FOR UPDATE`, `… SKIP LOCKED`, always last): a SQLite write
+    // transaction holds the whole database.
+    let sql = sql.find(" FOR UPDATE").map_or(sql, |at| &sql[..at]);
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
@@ -311,6 +312,283 @@ pub fn open(path: &Path, opts: &SqliteOptions) -> Result<Store, StoreError> {
     Ok(Store::new(SqliteBackend::open(path, opts)?))
 }
 
+/// The newest schema version this build knows (its last migration).
+pub fn schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |(v, _)| *v)
+}
+
+/// Why a backup or restore did not happen. The message is for operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupError(pub String);
+
+impl std::fmt::Display for BackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BackupError {}
+
+/// What a backup or restore copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    /// The schema version of the copy.
+    pub schema_version: i64,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+fn sqlite_msg(what: &Path, e: &rusqlite::Error) -> BackupError {
+    if let rusqlite::Error::SqliteFailure(f, _) = e
+        && f.code == rusqlite::ErrorCode::NotADatabase
+    {
+        return BackupError(format!(
+            "{} is not a Portico database (not an SQLite file)",
+            what.display()
+        ));
+    }
+    BackupError(format!("{}: {e}", what.display()))
+}
+
+/// Checks that `conn` holds a Portico database this build can read and
+/// returns its schema version.
+fn portico_schema(conn: &rusqlite::Connection, what: &Path) -> Result<i64, BackupError> {
+    let has_table: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'portico_migrations')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| sqlite_msg(what, &e))?;
+    if !has_table {
+        return Err(BackupError(format!(
+            "{} is not a Portico database (it has no portico_migrations table)",
+            what.display()
+        )));
+    }
+    let version: i64 = conn
+        .query_row("SELECT COALESCE(MAX(version), 0) FROM portico_migrations", [], |r| {
+            r.get(0)
+        })
+        .map_err(|e| sqlite_msg(what, &e))?;
+    let known = schema_version();
+    if version > known {
+        return Err(BackupError(format!(
+            "{} has schema version {version}, newer than this Portico knows ({known}): \
+             use the Portico release that wrote it, or a newer one",
+            what.display()
+        )));
+    }
+    Ok(version)
+}
+
+/// Copies the whole of `src` into the empty database `tmp` with the online
+/// backup API, in one step: the copy is one read transaction of `src`, so it
+/// is consistent even while a server writes (in WAL mode readers do not block
+/// the writer, nor the writer them). The copy is left in rollback-journal
+/// mode so that it is one self-contained file, then checked and synced.
+fn copy_into(src: &rusqlite::Connection, src_name: &Path, tmp: &Path) -> Result<u64, BackupError> {
+    let mut dst = rusqlite::Connection::open(tmp).map_err(|e| sqlite_msg(tmp, &e))?;
+    {
+        let backup = rusqlite::backup::Backup::new(src, &mut dst).map_err(|e| sqlite_msg(tmp, &e))?;
+        let started = std::time::Instant::now();
+        loop {
+            use rusqlite::backup::StepResult;
+            match backup.step(-1).map_err(|e| sqlite_msg(src_name, &e))? {
+                StepResult::Done => break,
+                StepResult::More => {}
+                // Busy, Locked: the server holds a lock for a moment.
+                _ => {
+                    if started.elapsed() > Duration::from_secs(30) {
+                        return Err(BackupError(format!(
+                            "{} stayed locked for 30 s; try again",
+                            src_name.display()
+                        )));
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+        }
+    }
+    let mode: String = dst
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .map_err(|e| sqlite_msg(tmp, &e))?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(BackupError(format!(
+            "{}: cannot leave WAL mode (journal mode is {mode})",
+            tmp.display()
+        )));
+    }
+    let check: String = dst
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| sqlite_msg(tmp, &e))?;
+    if check != "ok" {
+        return Err(BackupError(format!("the copy failed its integrity check: {check}")));
+    }
+    dst.close().map_err(|(_, e)| sqlite_msg(tmp, &e))?;
+    let file = std::fs::File::open(tmp).map_err(|e| BackupError(format!("{}: {e}", tmp.display())))?;
+    file.sync_all()
+        .map_err(|e| BackupError(format!("cannot sync {}: {e}", tmp.display())))?;
+    let bytes = file
+        .metadata()
+        .map_err(|e| BackupError(format!("{}: {e}", tmp.display())))?
+        .len();
+    Ok(bytes)
+}
+
+/// A file name beside `target` for the copy in progress.
+fn temp_beside(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "portico.db".into());
+    target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Removes the copy in progress unless `keep` was called.
+struct TempFile(Option<PathBuf>);
+
+impl TempFile {
+    fn new(path: PathBuf) -> Result<Self, BackupError> {
+        for p in [path.clone(), with_suffix(&path, "-journal")] {
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(BackupError(format!("cannot remove {}: {e}", p.display()))),
+            }
+        }
+        Ok(Self(Some(path)))
+    }
+
+    fn path(&self) -> &Path {
+        self.0.as_deref().unwrap_or(Path::new(""))
+    }
+
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_file(with_suffix(&p, "-journal"));
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn sync_dir(file: &Path) {
+    // Makes the rename durable; not every platform can open a directory.
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(d) = std::fs::File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+}
+
+fn place(tmp: TempFile, target: &Path) -> Result<(), BackupError> {
+    std::fs::rename(tmp.path(), target).map_err(|e| {
+        BackupError(format!(
+            "cannot move {} to {}: {e}",
+            tmp.path().display(),
+            target.display()
+        ))
+    })?;
+    tmp.keep();
+    sync_dir(target);
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Writes a consistent copy of the Portico database `db` to `to`, also while
+/// a server runs on it and writes. The copy is written beside `to` and
+/// renamed into place, so `to` is either the old file or the whole new one.
+pub fn backup(db: &Path, to: &Path) -> Result<Copied, BackupError> {
+    if !db.is_file() {
+        return Err(BackupError(format!("there is no database at {}", db.display())));
+    }
+    if same_file(db, to) {
+        return Err(BackupError(format!(
+            "{} is the database itself: write the backup to another file",
+            to.display()
+        )));
+    }
+    // Read-write without create: a missing file is an error, not a new
+    // empty database, and WAL's shared memory can be used as the server does.
+    let src = rusqlite::Connection::open_with_flags(
+        db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| sqlite_msg(db, &e))?;
+    src.busy_timeout(Duration::from_secs(5))
+        .map_err(|e| sqlite_msg(db, &e))?;
+    portico_schema(&src, db)?;
+    let tmp = TempFile::new(temp_beside(to))?;
+    let bytes = copy_into(&src, db, tmp.path())?;
+    let check = rusqlite::Connection::open_with_flags(tmp.path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| sqlite_msg(tmp.path(), &e))?;
+    let schema_version = portico_schema(&check, tmp.path())?;
+    drop(check);
+    place(tmp, to)?;
+    Ok(Copied { schema_version, bytes })
+}
+
+/// Restores the backup `from` as the database `db`. Refuses a file that is
+/// not a Portico database or is of a newer schema than this build knows, and
+/// a `db` that already exists unless `overwrite` is set (a running server's
+/// database cannot be told apart reliably: stop the server first). The copy
+/// is written beside `db` and renamed into place; stale `-wal`, `-shm` and
+/// `-journal` files of `db` are removed so SQLite does not replay them onto
+/// the restored file.
+pub fn restore(from: &Path, db: &Path, overwrite: bool) -> Result<Copied, BackupError> {
+    if !from.is_file() {
+        return Err(BackupError(format!("there is no backup file at {}", from.display())));
+    }
+    if same_file(from, db) {
+        return Err(BackupError(format!("{} is the database itself", from.display())));
+    }
+    let wal = with_suffix(db, "-wal");
+    if !overwrite && (db.exists() || wal.exists()) {
+        return Err(BackupError(format!(
+            "a database already exists at {}; stop the server and give --force to replace it",
+            db.display()
+        )));
+    }
+    let src = rusqlite::Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| sqlite_msg(from, &e))?;
+    src.busy_timeout(Duration::from_secs(5))
+        .map_err(|e| sqlite_msg(from, &e))?;
+    let schema_version = portico_schema(&src, from)?;
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| BackupError(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let tmp = TempFile::new(temp_beside(db))?;
+    let bytes = copy_into(&src, from, tmp.path())?;
+    drop(src);
+    for stale in [wal, with_suffix(db, "-shm"), with_suffix(db, "-journal")] {
+        match std::fs::remove_file(&stale) {
+            Ok(()) => tracing::info!(file = %stale.display(), "removed a stale file of the old database"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(BackupError(format!("cannot remove {}: {e}", stale.display()))),
+        }
+    }
+    place(tmp, db)?;
+    Ok(Copied { schema_version, bytes })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,5 +600,29 @@ mod tests {
             "a = ?1 AND b = ?12 OR c = ?1"
         );
         assert_eq!(translate("price in $"), "price in $");
+    }
+
+    #[test]
+    fn restore_refuses_a_backup_of_a_newer_schema_and_keeps_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, file, target) = (
+            dir.path().join("a.db"),
+            dir.path().join("backup.db"),
+            dir.path().join("b.db"),
+        );
+        drop(open(&db, &SqliteOptions::default()).unwrap());
+        let copied = backup(&db, &file).unwrap();
+        assert_eq!(copied.schema_version, schema_version());
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        conn.execute(
+            "INSERT INTO portico_migrations (version, applied_at) VALUES (?1, 0)",
+            [schema_version() + 1],
+        )
+        .unwrap();
+        drop(conn);
+        let err = restore(&file, &target, true).unwrap_err().to_string();
+        assert!(err.contains("newer than this Portico knows"), "{err}");
+        assert!(!target.exists());
+        assert!(backup(&db, &db).is_err(), "backed up a database onto itself");
     }
 }

@@ -38,6 +38,29 @@ impl From<StoreError> for portico_domain::Error {
     }
 }
 
+/// Signals commits made by other processes to a store, without keeping
+/// the store alive.
+#[derive(Clone)]
+pub struct CommitSignal(std::sync::Weak<tokio::sync::watch::Sender<u64>>);
+
+impl CommitSignal {
+    /// Wakes the store's live readers; `false` once the store is gone.
+    pub fn signal(&self) -> bool {
+        match self.0.upgrade() {
+            Some(commits) => {
+                commits.send_modify(|n| *n = n.wrapping_add(1));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the store still lives.
+    pub fn alive(&self) -> bool {
+        self.0.strong_count() > 0
+    }
+}
+
 /// Whether a transaction may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -93,6 +116,12 @@ impl Store {
     /// Signals a change made elsewhere (another process).
     pub fn signal_commit(&self) {
         self.commits.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A handle that signals commits of other processes to this store for
+    /// as long as the store lives (for a backend's listener thread).
+    pub fn commit_signal(&self) -> CommitSignal {
+        CommitSignal(Arc::downgrade(&self.commits))
     }
 
     pub fn kind(&self) -> &'static str {

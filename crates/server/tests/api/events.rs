@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::helpers::{Client, TestApp, assert_error};
 
 /// Reads the event stream until an event named `kind` arrives (or times out).
-async fn wait_for(
+pub(crate) async fn wait_for(
     c: &Client,
     last_event_id: Option<&str>,
     trigger: impl std::future::Future<Output = ()>,

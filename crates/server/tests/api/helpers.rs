@@ -28,6 +28,35 @@ pub struct TestApp {
     _db: DbGuard,
 }
 
+/// A second server process on the same database (`TestApp::beside`).
+pub struct Beside {
+    pub base: String,
+    stopper: std::sync::Mutex<Option<Stopper>>,
+}
+
+impl Beside {
+    /// `c`'s credentials (its cookie jar or API key) used against this
+    /// process.
+    pub fn client_like(&self, c: &Client) -> Client {
+        Client {
+            base: self.base.clone(),
+            http: c.http.clone(),
+            csrf: c.csrf.clone(),
+            api_key: c.api_key.clone(),
+            user_id: c.user_id.clone(),
+        }
+    }
+
+    /// Stops this process (see `TestApp::stop`).
+    pub async fn stop(&self, within: std::time::Duration) -> bool {
+        let Some((stop, running)) = self.stopper.lock().expect("stopper").take() else {
+            return true;
+        };
+        let _ = stop.send(());
+        tokio::time::timeout(within, running).await.is_ok()
+    }
+}
+
 /// The stop signal of a test server, and the task serving until it comes.
 type Stopper = (
     tokio::sync::oneshot::Sender<()>,
@@ -147,6 +176,41 @@ impl TestApp {
             store,
             stopper: std::sync::Mutex::new(Some((stop, running))),
             _db: guard,
+        })
+    }
+
+    /// A second server on the same PostgreSQL schema, as a second process
+    /// behind the same proxy would be; `None` on SQLite (one process only).
+    pub async fn beside(&self) -> Option<Beside> {
+        let DbGuard::Schema(guard) = &self._db else { return None };
+        let store = Store::open_with(guard.open_again()).await.expect("second store");
+        let config = ServerConfig {
+            listen: "127.0.0.1:0".into(),
+            app: AppConfig {
+                public_url: "http://portico.test".into(),
+                ..AppConfig::default()
+            },
+            // No background work here: its write transactions would wake
+            // this process's event streams on their own, hiding whether
+            // the other process's commits reach it.
+            mail: portico_server::mail::MailConfig {
+                poll_interval: std::time::Duration::from_secs(3600),
+                ..Default::default()
+            },
+            webhooks: portico_server::webhooks::WebhookConfig {
+                poll_interval: std::time::Duration::from_secs(3600),
+                ..Default::default()
+            },
+        };
+        let server = portico_server::build(&config, store).await.expect("bind");
+        let base = format!("http://{}", server.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(server.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Some(Beside {
+            base,
+            stopper: std::sync::Mutex::new(Some((stop, running))),
         })
     }
 

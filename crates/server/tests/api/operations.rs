@@ -108,9 +108,53 @@ async fn r_ops_1_stopping_ends_event_streams_with_a_retry_hint_and_finishes(app:
     assert!(reqwest::get(format!("{}/healthz", app.base)).await.is_err());
 }
 
+/// Two processes on one PostgreSQL database (R-OPS-1): a session made on
+/// one works on the other, and updates posted through one reach a reader
+/// connected to the other, live.
+async fn r_ops_1_updates_posted_through_one_process_reach_a_reader_on_another(app: TestApp) {
+    let Some(other) = app.beside().await else {
+        return; // SQLite serves one process.
+    };
+    let p = app.partnership("4").await;
+    // Gina signed in on the first process; her session works on the second.
+    let gina_there = other.client_like(&p.gina);
+    let (status, me) = gina_there.get("/api/me").await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    let res = gina_there
+        .request(reqwest::Method::GET, "/api/events")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut stream = res.bytes_stream();
+    let mut text = String::new();
+    // The first may be read as the stream starts; the second can only come
+    // from being woken by the other process's commit.
+    for topic in ["First across", "Second across"] {
+        let (status, body) = p
+            .alice
+            .post(
+                &format!("/api/workspaces/{}/updates", p.pw),
+                serde_json::json!({ "topic": topic, "category": "announcement" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !text.contains(topic) {
+            match tokio::time::timeout_at(deadline, stream.next()).await {
+                Ok(Some(Ok(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => panic!("{topic:?} did not reach the other process within 5 s: {text:?}"),
+            }
+        }
+    }
+    drop(stream);
+    assert!(other.stop(Duration::from_secs(10)).await);
+}
+
 crate::on_both_backends!(
     r_ops_1_readiness_answers_while_the_process_serves,
     r_ops_1_metrics_count_requests_by_route_and_status,
     r_ops_1_metrics_count_open_event_streams,
     r_ops_1_stopping_ends_event_streams_with_a_retry_hint_and_finishes,
+    r_ops_1_updates_posted_through_one_process_reach_a_reader_on_another,
 );
