@@ -20,6 +20,10 @@ pub struct AppConfig {
     /// Let webhooks reach loopback, private and link-local addresses
     /// (R-ISO-7); off by default.
     pub allow_private_webhook_targets: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: behind them the
+    /// client's address (for the failed sign-in limit) is the nearest one
+    /// they forwarded, not the proxy's own.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for AppConfig {
@@ -33,6 +37,7 @@ impl Default for AppConfig {
             login_attempts_per_window: 10,
             login_window_ms: 15 * 60 * 1000,
             allow_private_webhook_targets: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -49,6 +49,10 @@ pub struct SettingsArgs {
     /// (for integrations with services on your own network) [default: false].
     #[arg(long, global = true, env = "PORTICO_WEBHOOKS_ALLOW_PRIVATE")]
     pub webhooks_allow_private: Option<bool>,
+    /// Addresses of reverse proxies whose X-Forwarded-For is believed,
+    /// comma-separated, e.g. 127.0.0.1 [default: none].
+    #[arg(long, global = true, env = "PORTICO_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 /// Per-plan limits in the file; leave a field out for the default, or set
@@ -73,6 +77,7 @@ pub struct FileConfig {
     pub session_ttl_hours: Option<u32>,
     pub invitation_ttl_hours: Option<u32>,
     pub webhooks_allow_private: Option<bool>,
+    pub trusted_proxies: Option<Vec<String>>,
     #[serde(default)]
     pub plans: HashMap<String, FilePlan>,
 }
@@ -145,6 +150,19 @@ impl Settings {
             .webhooks_allow_private
             .or(file.webhooks_allow_private)
             .unwrap_or(false);
+        for proxy in args
+            .trusted_proxies
+            .clone()
+            .or(file.trusted_proxies)
+            .unwrap_or_default()
+        {
+            let proxy = proxy.trim();
+            app.trusted_proxies.push(
+                proxy
+                    .parse()
+                    .map_err(|_| format!("'{proxy}' in trusted_proxies is not an IP address"))?,
+            );
+        }
         for (name, p) in file.plans {
             let plan: Plan = name.parse().map_err(|e: portico_domain::Error| e.message)?;
             let d = PlanLimits::default_for(plan);
@@ -186,6 +204,7 @@ mod tests {
             smtp_url: None,
             mail_from: None,
             webhooks_allow_private: None,
+            trusted_proxies: None,
         }
     }
 

@@ -263,20 +263,43 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// The address of the client, for rate limits.
+/// The address of the client, for rate limits: the peer's, or behind a
+/// trusted proxy the nearest address it forwarded that is not itself a
+/// trusted proxy (`X-Forwarded-For`, read from the right).
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(ClientAddr(addr))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(peer) = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) else {
+            return Ok(ClientAddr("unknown".into()));
+        };
+        let trusted = &state.app.config.trusted_proxies;
+        Ok(ClientAddr(client_addr(peer, &parts.headers, trusted).to_string()))
     }
+}
+
+fn client_addr(peer: std::net::IpAddr, headers: &HeaderMap, trusted: &[std::net::IpAddr]) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    // From the right: the entries our proxies appended come last; anything
+    // left of the first address they did not vouch for is the client's say.
+    for entry in forwarded.into_iter().rev() {
+        match entry.trim().parse::<std::net::IpAddr>() {
+            Ok(a) if trusted.contains(&a) => {}
+            Ok(a) => return a,
+            Err(_) => break,
+        }
+    }
+    peer
 }
 
 /// Query parameters, with errors in the API's error shape.
@@ -295,6 +318,32 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn behind_a_trusted_proxy_the_client_is_the_nearest_untrusted_forwarded_address() {
+        let proxy: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+        let peer_elsewhere: std::net::IpAddr = "203.0.113.9".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", "198.51.100.7, 192.0.2.4".parse().unwrap());
+        // Not from a trusted proxy: the header is the client's own say.
+        assert_eq!(super::client_addr(peer_elsewhere, &h, &[proxy]), peer_elsewhere);
+        // From the proxy: the address it appended last.
+        assert_eq!(
+            super::client_addr(proxy, &h, &[proxy]),
+            "192.0.2.4".parse::<std::net::IpAddr>().unwrap()
+        );
+        // A chain of trusted proxies is skipped; a forged entry to the left
+        // of the real client changes nothing.
+        h.insert("x-forwarded-for", "1.1.1.1, 192.0.2.4, 10.0.0.1".parse().unwrap());
+        assert_eq!(
+            super::client_addr(proxy, &h, &[proxy]),
+            "192.0.2.4".parse::<std::net::IpAddr>().unwrap()
+        );
+        // Garbage or nothing: the proxy's own address.
+        h.insert("x-forwarded-for", "not-an-address".parse().unwrap());
+        assert_eq!(super::client_addr(proxy, &h, &[proxy]), proxy);
+        assert_eq!(super::client_addr(proxy, &HeaderMap::new(), &[proxy]), proxy);
+    }
+
     use super::*;
 
     #[test]
