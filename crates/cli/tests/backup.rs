@@ -350,10 +350,13 @@ fn r_ops_1_portico_backup_on_postgresql_points_to_pg_dump() {
 
 // PostgreSQL: the commands of docs/deployment.md, "Backup and restore".
 
-const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
+/// The test server's URL (`PORTICO_TEST_POSTGRES_URL`, as ./scripts/test
+/// sets it) with another database name.
 fn pg_url(db: &str) -> String {
-    format!("postgres://postgres@127.0.0.1:5432/{db}")
+    let base = std::env::var("PORTICO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let (server, _) = base.rsplit_once('/').expect("database URL");
+    format!("{server}/{db}")
 }
 
 /// Whether PostgreSQL answers; when it does not, the test is skipped unless
@@ -386,7 +389,10 @@ fn run(program: &str, args: &[&str]) {
 }
 
 fn psql(sql: &str) {
-    run("psql", &["-v", "ON_ERROR_STOP=1", "-q", "-d", PG_ADMIN_URL, "-c", sql]);
+    run(
+        "psql",
+        &["-v", "ON_ERROR_STOP=1", "-q", "-d", &pg_url("test"), "-c", sql],
+    );
 }
 
 #[tokio::test]

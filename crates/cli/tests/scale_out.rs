@@ -1,0 +1,345 @@
+//! Several Portico processes on one PostgreSQL behind nginx (R-OPS-1), as
+//! docs/deployment.md sets them up: a session made on one works on the
+//! other, an update posted through one reaches a reader on the other, a
+//! reader whose process is killed reconnects through nginx and misses
+//! nothing, and the shared outbox sends each email once.
+//!
+//! Needs PostgreSQL at 127.0.0.1:5432 and Debian's nginx; skipped without
+//! them, except under `CI=true`, where their absence fails the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// The test server's URL with another database name.
+fn pg_url(db: &str) -> String {
+    let base = std::env::var("PORTICO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let (server, _) = base.rsplit_once('/').expect("database URL");
+    format!("{server}/{db}")
+}
+
+fn psql(sql: &str) -> String {
+    let out = Command::new("psql")
+        .args([
+            "-X",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            &pg_url("test"),
+            "-c",
+            sql,
+        ])
+        .output()
+        .expect("psql");
+    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn available() -> bool {
+    let pg = Command::new("psql")
+        .args(["-X", "-d", &pg_url("test"), "-c", "select 1"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let nginx = std::path::Path::new("/usr/sbin/nginx").exists();
+    if !(pg && nginx) {
+        assert!(
+            !ci(),
+            "PostgreSQL ({pg}) and nginx ({nginx}) are required under CI=true"
+        );
+        eprintln!("skipped: PostgreSQL or nginx missing");
+    }
+    pg && nginx
+}
+
+/// Starts `portico serve` on `database`; answers the process and its address.
+#[allow(clippy::zombie_processes)]
+fn serve(database: &str, extra: &[&str]) -> (Running, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .args(extra)
+        .env_remove("PORTICO_CONFIG")
+        .env_remove("PORTICO_SMTP_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start portico");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    loop {
+        let line = lines.next().expect("portico exited before listening").unwrap();
+        if let Some(addr) = line.strip_prefix("Portico listening on http://") {
+            let addr = addr.to_string();
+            // Keep reading its output so that it never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines {});
+            return (Running(child), addr);
+        }
+    }
+}
+
+/// nginx on a free loopback port in front of `upstreams`, configured as
+/// docs/deployment.md shows for event streams.
+#[allow(clippy::zombie_processes)]
+fn nginx(dir: &std::path::Path, upstreams: &[&str]) -> (Running, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let servers: String = upstreams
+        .iter()
+        .map(|u| format!("server {u} max_fails=1 fail_timeout=30s;\n"))
+        .collect();
+    let d = dir.display();
+    let conf = format!(
+        "user root;\nworker_processes 1;\nerror_log {d}/error.log;\npid {d}/nginx.pid;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n access_log off;\n client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;\n\
+         fastcgi_temp_path {d}/fastcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n\
+         upstream portico {{ {servers} keepalive 8; }}\n\
+         server {{ listen 127.0.0.1:{port};\n\
+          proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header Host $host;\n\
+          proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
+          location / {{ proxy_pass http://portico; }}\n\
+          location = /api/events {{ proxy_pass http://portico; proxy_buffering off; proxy_cache off;\n\
+           proxy_read_timeout 1h; }}\n }}\n}}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
+    let child = Command::new("/usr/sbin/nginx")
+        .args([
+            "-p",
+            &d.to_string(),
+            "-c",
+            &format!("{d}/nginx.conf"),
+            "-g",
+            "daemon off;",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start nginx");
+    let addr = format!("127.0.0.1:{port}");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(&addr).is_ok() {
+            return (Running(child), addr);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!(
+        "nginx did not start: {}",
+        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+    );
+}
+
+async fn login(addr: &str, email: &str) -> (reqwest::Client, String) {
+    let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = c
+        .post(format!("http://{addr}/api/auth/login"))
+        .json(&json!({ "email": email, "password": "portico-demo" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "login of {email}");
+    let body: Value = res.json().await.unwrap();
+    (c, body["csrfToken"].as_str().unwrap().to_string())
+}
+
+async fn post_update(c: &reqwest::Client, csrf: &str, addr: &str, ws: &str, topic: &str) {
+    let res = c
+        .post(format!("http://{addr}/api/workspaces/{ws}/updates"))
+        .header("x-csrf-token", csrf)
+        .json(&json!({ "topic": topic, "category": "announcement" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "posting {topic} through {addr}");
+}
+
+/// An open event stream and what it has received.
+struct Reader {
+    stream: reqwest::Response,
+    text: String,
+}
+
+async fn open_stream(c: &reqwest::Client, addr: &str, last_event_id: Option<&str>) -> Reader {
+    let mut req = c.get(format!("http://{addr}/api/events"));
+    if let Some(id) = last_event_id {
+        req = req.header("last-event-id", id);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    Reader {
+        stream: res,
+        text: String::new(),
+    }
+}
+
+impl Reader {
+    /// Reads until `topic` has arrived; `false` if the stream ended or 10 s
+    /// passed first.
+    async fn until(&mut self, topic: &str) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !self.text.contains(topic) {
+            match tokio::time::timeout_at(deadline, self.stream.chunk()).await {
+                Ok(Ok(Some(chunk))) => self.text.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// The id of the newest event received.
+    fn last_id(&self) -> String {
+        self.text
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix("id:"))
+            .expect("an event id")
+            .trim()
+            .to_string()
+    }
+}
+
+async fn open_streams(addr: &str) -> i64 {
+    let text = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("portico_event_streams "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_ops_1_two_processes_behind_nginx_share_sessions_events_and_the_outbox() {
+    if !available() {
+        return;
+    }
+    let db = "portico_scale_out";
+    psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+    psql(&format!("CREATE DATABASE {db}"));
+    let url = pg_url(db);
+    let (first, a) = serve(&url, &["--demo"]);
+    let (second, b) = serve(&url, &[]);
+    let mut first = Some(first);
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, proxy) = nginx(dir.path(), &[&a, &b]);
+
+    // A session made on one process works on the other.
+    let (alice, alice_csrf) = login(&a, "alice@acme.example").await;
+    let me = alice.get(format!("http://{b}/api/me")).send().await.unwrap();
+    assert_eq!(me.status(), 200, "a session of process A on process B");
+    let (gina, _) = login(&proxy, "gina@globex.example").await;
+    let list: Value = gina
+        .get(format!("http://{proxy}/api/workspaces"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pw = list["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "Payments API for Globex")
+        .expect("the demo's Partner Workspace")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Live events cross processes: a reader on B, updates posted through A.
+    let mut on_b = open_stream(&gina, &b, None).await;
+    post_update(&alice, &alice_csrf, &a, &pw, "Posted through A").await;
+    assert!(on_b.until("Posted through A").await, "{:?}", on_b.text);
+    drop(on_b);
+
+    // A reader through nginx; the process holding its stream is killed.
+    let mut reader = open_stream(&gina, &proxy, None).await;
+    post_update(&alice, &alice_csrf, &b, &pw, "Before the kill").await;
+    assert!(reader.until("Before the kill").await, "{:?}", reader.text);
+    let holder_is_a = open_streams(&a).await == 1;
+    let survivor = if holder_is_a {
+        drop(first.take());
+        b.clone()
+    } else {
+        drop(second);
+        a.clone()
+    };
+    // Posted while the reader has no stream: it must not be lost.
+    post_update(&alice, &alice_csrf, &survivor, &pw, "While reconnecting").await;
+    assert!(
+        !reader.until("While reconnecting").await,
+        "the stream outlived its process"
+    );
+    let mut again = open_stream(&gina, &proxy, Some(&reader.last_id())).await;
+    assert!(again.until("While reconnecting").await, "{:?}", again.text);
+    post_update(&alice, &alice_csrf, &survivor, &pw, "After reconnecting").await;
+    assert!(again.until("After reconnecting").await, "{:?}", again.text);
+    assert!(
+        !again.text.contains("Before the kill"),
+        "resumed events came twice: {:?}",
+        again.text
+    );
+    drop(again);
+
+    // The outbox: many emails at once, both processes passing over it (one
+    // may be dead by now; the survivor and, before the kill, both).
+    let emails: Vec<String> = (0..30).map(|i| format!("p{i}@partners.example")).collect();
+    let res = alice
+        .post(format!("http://{survivor}/api/invitations"))
+        .header("x-csrf-token", &alice_csrf)
+        .json(
+            &json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": pw,
+            "roleId": "4", "target": { "emails": emails } }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut settled = false;
+    for _ in 0..100 {
+        if psql_in(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") == "0" {
+            settled = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(settled, "emails still waiting");
+    assert_eq!(
+        psql_in(db, "SELECT COUNT(*) FROM outbox WHERE attempts <> 1"),
+        "0",
+        "an email was sent more than once"
+    );
+    drop(first);
+    drop(_nginx);
+    psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+}
+
+fn psql_in(db: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args(["-X", "-A", "-t", "-d", &pg_url(db), "-c", sql])
+        .output()
+        .expect("psql");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
