@@ -9,6 +9,7 @@
 #   benches/load/run.sh --smoke      tiny sizes, 1-second runs, debug build (CI)
 #   options: --duration S  --connections N  --threads N  --only sqlite|postgres
 #            --no-big (skip the 1 GB start-up row)
+#            --no-pair (skip one process against two behind nginx, PostgreSQL)
 #
 # PostgreSQL rows need PORTICO_TEST_POSTGRES_URL (default
 # postgres://postgres@127.0.0.1:5432/test); the script creates and drops
@@ -18,16 +19,17 @@ cd "$(dirname "$0")/../.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portico-target}"
 PG_URL="${PORTICO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-smoke=0 duration=15 connections=32 threads=2 only="" big=1
+smoke=0 duration=15 connections=32 threads=2 only="" big=1 pair=1
 pws=50 updates=5
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) smoke=1 duration=1 pws=2 updates=1 big=0 ;;
+    --smoke) smoke=1 duration=1 pws=2 updates=1 big=0 pair=0 ;;
     --duration) duration="$2"; shift ;;
     --connections) connections="$2"; shift ;;
     --threads) threads="$2"; shift ;;
     --only) only="$2"; shift ;;
     --no-big) big=0 ;;
+    --no-pair) pair=0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -174,6 +176,65 @@ if [ -z "$only" ] || [ "$only" = postgres ]; then
   else
     notes+=("PostgreSQL rows skipped: no server at $PG_URL")
   fi
+fi
+
+# One process against two on the same PostgreSQL, each behind nginx (as
+# docs/deployment.md sets them up): the reads through the proxy.
+run_pair() {
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
+    notes+=("pair rows skipped: nginx is not installed"); return 0; }
+  local database="${PG_URL%/*}/portico_load" pids=() ports=() nginx_pid
+  psql "$PG_URL" -qc "DROP DATABASE IF EXISTS portico_load" >/dev/null
+  psql "$PG_URL" -qc "CREATE DATABASE portico_load" >/dev/null
+  seed "$database"
+  export KEY="$PARTNER_KEY"
+  for n in 1 2; do
+    local p=$((port + n))
+    "$bin/portico" serve --listen "127.0.0.1:$p" --database "$database" --data-dir "$work/data" >"$work/pair-$n.log" 2>&1 &
+    pids+=($!)
+    ports+=("$p")
+  done
+  for p in "${ports[@]}"; do
+    for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+  done
+  local proxy_port=$((port + 3))
+  for count in 1 2; do
+    mkdir -p "$work/nginx-$count"
+    local servers="" i
+    for i in $(seq 0 $((count - 1))); do servers+="server 127.0.0.1:${ports[$i]}; "; done
+    cat >"$work/nginx-$count/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+error_log $work/nginx-$count/error.log;
+pid $work/nginx-$count/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-$count/body; proxy_temp_path $work/nginx-$count/proxy;
+  fastcgi_temp_path $work/nginx-$count/f; uwsgi_temp_path $work/nginx-$count/u; scgi_temp_path $work/nginx-$count/s;
+  upstream portico { $servers keepalive 64; }
+  server {
+    listen 127.0.0.1:$proxy_port;
+    location / { proxy_pass http://portico; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+    nginx -p "$work/nginx-$count" -c "$work/nginx-$count/nginx.conf" -g 'daemon off;' &
+    nginx_pid=$!
+    for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$proxy_port/healthz" && break; sleep 0.05; done
+    load "postgres, nginx + $count process(es): GET /api/workspaces" "http://127.0.0.1:$proxy_port/api/workspaces" read.lua
+    load "postgres, nginx + $count process(es): GET /api/workspaces/{id}" "http://127.0.0.1:$proxy_port/api/workspaces/$WORKSPACE" read.lua
+    kill "$nginx_pid" 2>/dev/null || true
+    wait "$nginx_pid" 2>/dev/null || true
+  done
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  psql "$PG_URL" -qc "DROP DATABASE IF EXISTS portico_load" >/dev/null
+}
+
+if [ "$pair" = 1 ] && { [ -z "$only" ] || [ "$only" = postgres ]; } \
+  && psql "$PG_URL" -qc 'select 1' >/dev/null 2>&1; then
+  run_pair
 fi
 
 if [ "$big" = 1 ]; then
