@@ -343,3 +343,37 @@ fn psql_in(db: &str, sql: &str) -> String {
         .expect("psql");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// Processes started at the same moment on an empty database: one applies
+/// the migrations while the other waits for it (an advisory lock); both
+/// then serve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_ops_1_processes_starting_together_on_an_empty_database_migrate_it_once() {
+    if !available() {
+        return;
+    }
+    let db = "portico_scale_start";
+    psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+    psql(&format!("CREATE DATABASE {db}"));
+    let url = pg_url(db);
+    let starts: Vec<_> = (0..3)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || serve(&url, &[]))
+        })
+        .collect();
+    let running: Vec<(Running, String)> = starts
+        .into_iter()
+        .map(|t| t.join().expect("a process failed to start"))
+        .collect();
+    for (_, addr) in &running {
+        let res = reqwest::get(format!("http://{addr}/readyz")).await.unwrap();
+        assert_eq!(res.status(), 200, "{addr}");
+    }
+    let applied = psql_in(db, "SELECT COUNT(*) FROM portico_migrations");
+    let distinct = psql_in(db, "SELECT COUNT(DISTINCT version) FROM portico_migrations");
+    assert_eq!(applied, distinct);
+    assert!(applied.parse::<u32>().unwrap() >= 19, "{applied}");
+    drop(running);
+    psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+}
