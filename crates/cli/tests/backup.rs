@@ -3,81 +3,21 @@
 //! `pg_dump` / `pg_restore` commands for PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Value, json};
+use support::{pg_url, portico, postgres_available, psql, start};
 
-struct Running {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn portico_command() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_portico"));
-    c.env_remove("PORTICO_DATABASE_URL")
-        .env_remove("PORTICO_CONFIG")
-        .env_remove("PORTICO_DATA_DIR");
-    c
-}
-
-/// Starts `portico serve` with `args` and waits for the line with its
-/// address. The process is killed and reaped when the `Running` drops.
-#[allow(clippy::zombie_processes)]
-fn start(args: &[&str]) -> Running {
-    let mut child = portico_command()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start portico");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("portico exited before listening").unwrap();
-        if let Some(addr) = line.strip_prefix("Portico listening on ") {
-            return Running {
-                child,
-                base: addr.to_string(),
-            };
-        }
-    }
-}
-
-/// Runs `portico ARGS`; returns whether it succeeded and what it printed.
-fn portico(args: &[&str]) -> (bool, String) {
-    let out = portico_command().args(args).output().unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
+/// Signs in with the demo password.
 async fn login(base: &str, email: &str) -> (reqwest::Client, String) {
-    let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let res = c
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({ "email": email, "password": "portico-demo" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "login of {email}");
-    let body: Value = res.json().await.unwrap();
-    (c, body["csrfToken"].as_str().unwrap_or_default().to_string())
+    let (c, csrf, status) = support::login(base, email, "portico-demo").await;
+    assert_eq!(status, 200, "login of {email}");
+    (c, csrf)
 }
 
 async fn get(c: &reqwest::Client, url: String) -> Value {
@@ -350,31 +290,6 @@ fn r_ops_1_portico_backup_on_postgresql_points_to_pg_dump() {
 
 // PostgreSQL: the commands of docs/deployment.md, "Backup and restore".
 
-/// The test server's URL (`PORTICO_TEST_POSTGRES_URL`, as ./scripts/test
-/// sets it) with another database name.
-fn pg_url(db: &str) -> String {
-    let base = std::env::var("PORTICO_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    let (server, _) = base.rsplit_once('/').expect("database URL");
-    format!("{server}/{db}")
-}
-
-/// Whether PostgreSQL answers; when it does not, the test is skipped unless
-/// `CI` is `true`, where it fails.
-fn postgres_available() -> bool {
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 5432));
-    let up = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2)).is_ok();
-    if !up {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "PostgreSQL is not reachable at 127.0.0.1:5432 (CI=true: not skipping)"
-        );
-        eprintln!("skipped: PostgreSQL is not reachable at 127.0.0.1:5432");
-    }
-    up
-}
-
 fn run(program: &str, args: &[&str]) {
     let out = Command::new(program)
         .args(args)
@@ -385,13 +300,6 @@ fn run(program: &str, args: &[&str]) {
         "{program} {args:?}: {}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn psql(sql: &str) {
-    run(
-        "psql",
-        &["-v", "ON_ERROR_STOP=1", "-q", "-d", &pg_url("test"), "-c", sql],
     );
 }
 

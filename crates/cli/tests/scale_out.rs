@@ -8,15 +8,18 @@
 //! them, except under `CI=true`, where their absence fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use support::{Running, pg_url, psql, psql_in};
 
-struct Running(Child);
+/// nginx, stopped when dropped.
+struct Nginx(Child);
 
-impl Drop for Running {
+impl Drop for Nginx {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
@@ -27,77 +30,27 @@ fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
-/// The test server's URL with another database name.
-fn pg_url(db: &str) -> String {
-    let base = std::env::var("PORTICO_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    let (server, _) = base.rsplit_once('/').expect("database URL");
-    format!("{server}/{db}")
-}
-
-fn psql(sql: &str) -> String {
-    let out = Command::new("psql")
-        .args([
-            "-X",
-            "-A",
-            "-t",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-d",
-            &pg_url("test"),
-            "-c",
-            sql,
-        ])
-        .output()
-        .expect("psql");
-    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 fn available() -> bool {
-    let pg = Command::new("psql")
-        .args(["-X", "-d", &pg_url("test"), "-c", "select 1"])
-        .output()
-        .is_ok_and(|o| o.status.success());
     let nginx = std::path::Path::new("/usr/sbin/nginx").exists();
-    if !(pg && nginx) {
-        assert!(
-            !ci(),
-            "PostgreSQL ({pg}) and nginx ({nginx}) are required under CI=true"
-        );
-        eprintln!("skipped: PostgreSQL or nginx missing");
+    if !nginx {
+        assert!(!ci(), "nginx is required under CI=true");
+        eprintln!("skipped: nginx missing");
+        return false;
     }
-    pg && nginx
+    support::postgres_available()
 }
 
 /// Starts `portico serve` on `database`; answers the process and its address.
-#[allow(clippy::zombie_processes)]
 fn serve(database: &str, extra: &[&str]) -> (Running, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
-        .args(extra)
-        .env_remove("PORTICO_CONFIG")
-        .env_remove("PORTICO_SMTP_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start portico");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("portico exited before listening").unwrap();
-        if let Some(addr) = line.strip_prefix("Portico listening on http://") {
-            let addr = addr.to_string();
-            // Keep reading its output so that it never blocks on a full pipe.
-            std::thread::spawn(move || for _ in lines {});
-            return (Running(child), addr);
-        }
-    }
+    let running = support::start(&[&["--database", database], extra].concat());
+    let addr = running.addr.clone();
+    (running, addr)
 }
 
 /// nginx on a free loopback port in front of `upstreams`, configured as
 /// docs/deployment.md shows for event streams.
 #[allow(clippy::zombie_processes)]
-fn nginx(dir: &std::path::Path, upstreams: &[&str]) -> (Running, String) {
+fn nginx(dir: &std::path::Path, upstreams: &[&str]) -> (Nginx, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -138,7 +91,7 @@ fn nginx(dir: &std::path::Path, upstreams: &[&str]) -> (Running, String) {
     let addr = format!("127.0.0.1:{port}");
     for _ in 0..100 {
         if std::net::TcpStream::connect(&addr).is_ok() {
-            return (Running(child), addr);
+            return (Nginx(child), addr);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -149,16 +102,9 @@ fn nginx(dir: &std::path::Path, upstreams: &[&str]) -> (Running, String) {
 }
 
 async fn login(addr: &str, email: &str) -> (reqwest::Client, String) {
-    let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let res = c
-        .post(format!("http://{addr}/api/auth/login"))
-        .json(&json!({ "email": email, "password": "portico-demo" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "login of {email}");
-    let body: Value = res.json().await.unwrap();
-    (c, body["csrfToken"].as_str().unwrap().to_string())
+    let (c, csrf, status) = support::login(&format!("http://{addr}"), email, "portico-demo").await;
+    assert_eq!(status, 200, "login of {email}");
+    (c, csrf)
 }
 
 async fn post_update(c: &reqwest::Client, csrf: &str, addr: &str, ws: &str, topic: &str) {
@@ -334,14 +280,6 @@ async fn r_ops_1_two_processes_behind_nginx_share_sessions_events_and_the_outbox
     drop(first);
     drop(_nginx);
     psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
-}
-
-fn psql_in(db: &str, sql: &str) -> String {
-    let out = Command::new("psql")
-        .args(["-X", "-A", "-t", "-d", &pg_url(db), "-c", sql])
-        .output()
-        .expect("psql");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// Processes started at the same moment on an empty database: one applies

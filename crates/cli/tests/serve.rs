@@ -2,81 +2,25 @@
 //! `kill -9` (R-OPS-2), and the admin commands.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::json;
+use support::{Running, login};
 
-struct Running {
-    child: Child,
-    base: String,
-    stdout: Vec<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `portico serve` and waits for the line with its address. The
-/// process is killed and reaped when the `Running` drops.
-#[allow(clippy::zombie_processes)]
+/// `portico serve` on the SQLite database in `data_dir`.
 fn start(data_dir: &Path, extra: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .args(extra)
-        .env_remove("PORTICO_DATABASE_URL")
-        .env_remove("PORTICO_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start portico");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut stdout = Vec::new();
-    loop {
-        let line = lines.next().expect("portico exited before listening").unwrap();
-        if let Some(addr) = line.strip_prefix("Portico listening on ") {
-            let base = addr.to_string();
-            stdout.push(line);
-            return Running { child, base, stdout };
-        }
-        stdout.push(line);
-    }
+    let mut args = vec!["--data-dir", data_dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    support::start(&args)
 }
 
+/// `portico ARGS --data-dir DATA_DIR`.
 fn portico(data_dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("PORTICO_DATABASE_URL")
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-async fn login(base: &str, email: &str, password: &str) -> (reqwest::Client, String, reqwest::StatusCode) {
-    let c = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let res = c
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let body: serde_json::Value = res.json().await.unwrap();
-    (c, body["csrfToken"].as_str().unwrap_or_default().to_string(), status)
+    let mut all = args.to_vec();
+    all.extend(["--data-dir", data_dir.to_str().unwrap()]);
+    support::portico(&all)
 }
 
 #[tokio::test]

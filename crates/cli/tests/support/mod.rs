@@ -1,0 +1,148 @@
+//! What the tests of the `portico` binary share: starting it as an operator
+//! would, signing in over HTTP, and the local PostgreSQL.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+/// A running `portico serve`, killed and reaped when dropped.
+pub struct Running {
+    pub child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+    /// What it printed up to the line with its address.
+    pub stdout: Vec<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The binary, without settings from the environment of the test run.
+pub fn portico_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_portico"));
+    c.env_remove("PORTICO_DATABASE_URL")
+        .env_remove("PORTICO_CONFIG")
+        .env_remove("PORTICO_DATA_DIR")
+        .env_remove("PORTICO_SMTP_URL");
+    c
+}
+
+/// Starts `portico serve --listen 127.0.0.1:0 ARGS` and waits for the line
+/// with its address; what it prints afterwards is read and dropped.
+#[allow(clippy::zombie_processes)]
+pub fn start(args: &[&str]) -> Running {
+    let mut child = portico_command()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start portico");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut stdout = Vec::new();
+    loop {
+        let line = lines.next().expect("portico exited before listening").expect("a line");
+        if let Some(base) = line.strip_prefix("Portico listening on ") {
+            let base = base.to_string();
+            let addr = base.trim_start_matches("http://").to_string();
+            stdout.push(line);
+            std::thread::spawn(move || for _ in lines {});
+            return Running {
+                child,
+                base,
+                addr,
+                stdout,
+            };
+        }
+        stdout.push(line);
+    }
+}
+
+/// Runs `portico ARGS`; answers whether it succeeded and what it printed.
+pub fn portico(args: &[&str]) -> (bool, String) {
+    let out = portico_command().args(args).output().expect("run portico");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// Signs in with a password: a client with the session cookie, the CSRF
+/// token, and the answer's status.
+pub async fn login(base: &str, email: &str, password: &str) -> (reqwest::Client, String, reqwest::StatusCode) {
+    let c = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let res = c
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .expect("login");
+    let status = res.status();
+    let body: Value = res.json().await.unwrap_or_default();
+    (c, body["csrfToken"].as_str().unwrap_or_default().to_string(), status)
+}
+
+/// The test PostgreSQL server's URL (`PORTICO_TEST_POSTGRES_URL`, as
+/// ./scripts/test sets it) with another database name.
+pub fn pg_url(db: &str) -> String {
+    let base = std::env::var("PORTICO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let (server, _) = base.rsplit_once('/').expect("database URL");
+    format!("{server}/{db}")
+}
+
+/// Whether PostgreSQL answers; when it does not, the test is skipped, except
+/// under `CI=true`, where that fails it.
+pub fn postgres_available() -> bool {
+    let up = Command::new("psql")
+        .args(["-X", "-d", &pg_url("test"), "-c", "select 1"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !up {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "PostgreSQL is not reachable (CI=true: not skipping)"
+        );
+        eprintln!("skipped: PostgreSQL is not reachable");
+    }
+    up
+}
+
+/// Runs SQL in database `db`; answers the output, unaligned.
+pub fn psql_in(db: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args([
+            "-X",
+            "-A",
+            "-t",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            &pg_url(db),
+            "-c",
+            sql,
+        ])
+        .output()
+        .expect("psql");
+    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Runs SQL in the test database (to create and drop others).
+pub fn psql(sql: &str) -> String {
+    psql_in("test", sql)
+}
