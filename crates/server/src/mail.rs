@@ -90,6 +90,11 @@ impl Mailer {
 /// were delivered.
 async fn deliver_due(store: &Store, mailer: &Mailer) -> Result<usize, Error> {
     let now = portico_app::now();
+    // An idle pass only reads: a write would wake every process's live
+    // event streams for nothing.
+    if !store.read(move |tx| tx.outbox_due(now).map_err(Error::from)).await? {
+        return Ok(0);
+    }
     let due = store
         .write(move |tx| tx.claim_outbox(now, now + LEASE_MS, 20).map_err(Error::from))
         .await?;

@@ -108,6 +108,14 @@ async fn send(d: &DeliveryRecord, hook: &IntegrationRecord, allow_private: bool)
 /// One pass: sends every due delivery. Answers how many succeeded.
 pub async fn deliver_due(store: &Store, config: &WebhookConfig) -> Result<usize, Error> {
     let now = portico_app::now();
+    // An idle pass only reads: a write would wake every process's live
+    // event streams for nothing.
+    if !store
+        .read(move |tx| tx.deliveries_due(now).map_err(Error::from))
+        .await?
+    {
+        return Ok(0);
+    }
     let due = store
         .write(move |tx| tx.claim_deliveries(now, now + LEASE_MS, 20).map_err(Error::from))
         .await?;

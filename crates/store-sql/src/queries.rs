@@ -2524,6 +2524,24 @@ impl Tx for SqlTx<'_> {
             .int(0)
     }
 
+    fn outbox_due(&mut self, now: Millis) -> R<bool> {
+        Ok(self
+            .row(
+                "SELECT 1 FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 LIMIT 1",
+                &[now.into()],
+            )?
+            .is_some())
+    }
+
+    fn deliveries_due(&mut self, now: Millis) -> R<bool> {
+        Ok(self
+            .row(
+                "SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1",
+                &[now.into()],
+            )?
+            .is_some())
+    }
+
     fn outbox_pending(&mut self) -> R<i64> {
         self.row("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", &[])?
             .map_or(Ok(0), |r| r.int(0))

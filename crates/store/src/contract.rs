@@ -332,14 +332,24 @@ pub fn outbox_keeps_messages_in_order(store: &Store) {
     );
     assert_eq!(rows[1].sent_at, None);
     // Delivery: due messages are claimed once per lease, then sent or retried.
+    assert!(
+        !read(store, |tx| tx.outbox_due(0)),
+        "nothing is due before it was written"
+    );
+    assert!(read(store, |tx| tx.outbox_due(10)));
+    assert_eq!(read(store, |tx| tx.outbox_pending()), 2);
     let claimed = write(store, |tx| tx.claim_outbox(10, 1_000, 10));
     assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [a, b]);
     assert!(
         write(store, |tx| tx.claim_outbox(500, 1_500, 10)).is_empty(),
         "claimed twice within the lease"
     );
+    assert!(!read(store, |tx| tx.outbox_due(500)), "a leased message is not due");
     write(store, move |tx| tx.outbox_sent(a, "smtp", 20));
     write(store, move |tx| tx.outbox_failed(b, "connection refused", 5_000));
+    assert_eq!(read(store, |tx| tx.outbox_pending()), 1);
+    assert!(!read(store, |tx| tx.outbox_due(2_000)));
+    assert!(read(store, |tx| tx.outbox_due(5_000)));
     assert!(
         write(store, |tx| tx.claim_outbox(2_000, 3_000, 10)).is_empty(),
         "a sent or backed-off message was claimed"

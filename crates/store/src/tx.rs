@@ -354,6 +354,11 @@ pub trait Tx {
     fn outbox(&mut self, limit: u32) -> R<Vec<OutboxRecord>>;
     /// Emails not sent yet.
     fn outbox_pending(&mut self) -> R<i64>;
+    /// Whether an unsent email is due at `now` (a read before claiming, so
+    /// that an idle pass writes nothing).
+    fn outbox_due(&mut self, now: Millis) -> R<bool>;
+    /// Whether a webhook delivery is due at `now`.
+    fn deliveries_due(&mut self, now: Millis) -> R<bool>;
     /// Unsent messages whose next attempt is due, oldest first; each is
     /// leased until `lease_until` so that no other sender takes it meanwhile.
     fn claim_outbox(&mut self, now: Millis, lease_until: Millis, limit: u32) -> R<Vec<OutboxRecord>>;
