@@ -106,6 +106,49 @@ async function partnerAccepts(page, invitationPath) {
   await page.waitForURL(new RegExp(`/workspaces/${cfg.workspaceId}$`));
 }
 
+// The publisher opens the collection of the Partner Workspace from its
+// overview, edits a request in the editor and saves; the answer offers
+// "Post an update" prefilled with the changes (R-UPD-2), which they post.
+// Answers the update's id.
+async function publisherSavesAndPostsUpdate(browser) {
+  const context = await browser.newContext({ viewport: WIDE });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  try {
+    await page.goto(`${cfg.base}/workspaces/${cfg.workspaceId}`);
+    await signIn(page, cfg.publisherEmail);
+    await page.waitForURL(new RegExp(`/workspaces/${cfg.workspaceId}$`));
+    await page.getByRole("link", { name: cfg.collectionName }).click();
+    await page.waitForURL(new RegExp(`/collections/${cfg.collectionId}$`));
+    const tree = page.getByRole("navigation", { name: "Folders and requests" });
+    check((await tree.locator("summary", { hasText: "Orders" }).count()) === 1, "no Orders folder in the tree");
+    await shoot(page, "collection");
+
+    await tree.getByRole("link", { name: /List orders/ }).click();
+    await page.waitForURL(/\/requests\//);
+    check((await tree.locator("[aria-current=page]").count()) === 1, "the request is not marked in the tree");
+    await shoot(page, "request-editor");
+    await page.getByLabel("URL").fill("https://api.example/v2/orders?cursor=");
+    await page.getByLabel("Method").selectOption("GET");
+    await page.getByRole("button", { name: "Save" }).click();
+
+    const nudge = page.getByRole("region", { name: "Post an update" });
+    await nudge.waitFor();
+    const prefilled = await nudge.getByLabel("Description").inputValue();
+    check(/Updated request \*\*List orders\*\*/.test(prefilled), `the nudge is not prefilled: ${prefilled}`);
+    await shoot(page, "save-nudge");
+    await nudge.getByLabel("Topic").fill("Orders API v2 is live");
+    await nudge.getByLabel("Description").fill(
+      "The `/orders` endpoint now pages with **cursors**. See the [guide](https://example.com/guide).\n\n" + prefilled);
+    await nudge.getByLabel("Category").selectOption("new_feature");
+    await nudge.getByRole("button", { name: "Post update" }).click();
+    await page.waitForURL(/\/updates#update-\d+$/);
+    return Number(page.url().split("#update-")[1]);
+  } finally {
+    await context.close();
+  }
+}
+
 function badge(page, workspaceId) {
   return page.evaluate((id) => {
     const el = Array.from(document.querySelectorAll("[data-unread-ws]")).find((e) => e.getAttribute("data-unread-ws") === id);
@@ -139,18 +182,9 @@ const stories = {
     await page.waitForSelector("body[data-live=connected]", { timeout: 10000 });
     await page.evaluate(() => { window.__notReloaded = true; });
 
-    // The publisher posts an update through the API.
-    const res = await fetch(`${cfg.base}/api/workspaces/${cfg.workspaceId}/updates`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-api-key": cfg.publisherKey },
-      body: JSON.stringify({
-        topic: "Orders API v2 is live",
-        description: "The `/orders` endpoint now pages with **cursors**. See the [guide](https://example.com/guide).",
-        category: "new_feature",
-      }),
-    });
-    check(res.ok, `posting the update answered ${res.status}`);
-    const update = await res.json();
+    // The publisher edits a request in the browser, saves, takes the nudge
+    // and posts the update (R-UPD-2).
+    const update = { id: await publisherSavesAndPostsUpdate(browser) };
 
     await page.waitForFunction((id) => {
       const el = Array.from(document.querySelectorAll("[data-unread-ws]")).find((e) => e.getAttribute("data-unread-ws") === id);
@@ -170,7 +204,8 @@ const stories = {
     check(after && after.hidden, `the Updates badge did not clear: ${JSON.stringify(after)}`);
     const article = page.locator(`#update-${update.id}`);
     check((await article.getByRole("heading", { name: "Orders API v2 is live" }).count()) === 1, "the update is not listed");
-    check((await article.locator(".prose strong").innerText()) === "cursors", "the markdown is not rendered");
+    check((await article.locator(".prose strong", { hasText: "cursors" }).count()) === 1, "the markdown is not rendered");
+    check((await article.locator(".prose li", { hasText: "Updated request" }).count()) === 1, "the nudge's change list is not in the update");
 
     await article.getByLabel("Add a comment").fill("Thanks, we will migrate this week.");
     await article.getByRole("button", { name: "Comment" }).click();

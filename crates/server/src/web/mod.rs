@@ -8,21 +8,27 @@
 mod account;
 mod assets;
 mod auth;
+mod changelog;
+mod collections;
 mod html;
 mod invitations;
 mod invite;
 mod layout;
 mod notifications;
+mod request;
+mod request_fields;
 mod session;
 mod settings;
 mod updates;
 mod workspaces;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::api::collections::MAX_COLLECTION_BYTES;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,6 +53,19 @@ pub fn router() -> Router<AppState> {
             "/workspaces/{id}/updates/{update}/comments",
             post(updates::post_comment),
         )
+        .route(
+            "/workspaces/{id}/collections",
+            post(collections::import).layer(DefaultBodyLimit::max(MAX_COLLECTION_BYTES)),
+        )
+        .route("/collections/{id}", get(collections::page))
+        .route(
+            "/collections/{id}/requests/{rid}",
+            get(request::page)
+                .post(request::save)
+                .layer(DefaultBodyLimit::max(MAX_COLLECTION_BYTES)),
+        )
+        .route("/collections/{id}/changelog", get(changelog::page))
+        .route("/collections/{id}/restore", post(changelog::restore))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read-all", post(notifications::read_all))
         .route(

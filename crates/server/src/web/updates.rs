@@ -33,6 +33,10 @@ pub struct UpdateForm {
     pub category: String,
     /// A checkbox: present when ticked.
     pub pinned: Option<String>,
+    /// The save nudge's form (R-UPD-2): the collection the update is about…
+    pub related_collection: Option<String>,
+    /// …and the element changes it announces, as JSON.
+    pub element_changes: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,7 +54,7 @@ const PAGE: u32 = 20;
 const PIN: &str = "<span class=\"badge pin\"><svg class=\"icon\" viewBox=\"0 0 16 16\" aria-hidden=\"true\" focusable=\"false\">\
     <path d=\"M5 1h6l-1 5 3 3H9l-1 6-1-6H3l3-3z\" fill=\"currentColor\"/></svg>Pinned</span>";
 
-fn category_label(c: &str) -> &'static str {
+pub fn category_label(c: &str) -> &'static str {
     match c {
         "improvement" => "Improvement",
         "new_feature" => "New feature",
@@ -218,12 +222,22 @@ pub async fn post_update(
 ) -> Result<Response, WebError> {
     v.check_csrf(&f.csrf)?;
     let id = workspace_id(&id)?;
+    let element_changes = match f.element_changes.as_deref() {
+        None | Some("") => None,
+        Some(json) => Some(serde_json::from_str(json).map_err(|_| {
+            WebError::Refused(
+                axum::http::StatusCode::BAD_REQUEST,
+                "The list of changes could not be read.".into(),
+            )
+        })?),
+    };
     let draft = UpdateDraft {
         topic: Some(f.topic),
         description: Some(f.description),
         category: Some(f.category),
         is_pinned: Some(f.pinned.is_some()),
-        ..UpdateDraft::default()
+        related: f.related_collection.map(|c| vec![("collection".to_string(), c)]),
+        element_changes,
     };
     let u = s.app.post_update(&v.who, id, draft).await?;
     Ok(see_other(&format!("/workspaces/{id}/updates#update-{}", u.id)))

@@ -94,42 +94,33 @@ async fn api_key(c: &Client) -> String {
     body["apiKey"]["key"].as_str().unwrap().to_string()
 }
 
-/// Alice's professional team Acme with a Partner Workspace "PW" and no
-/// partner yet; Gina has two teams, Globex and Gina's sandbox.
-async fn publisher_and_invitee(app: &TestApp) -> (Client, Client, String) {
-    let ops = app.user("ops@portico.example", "Olive").await;
-    let alice = app.user("alice@acme.example", "Alice").await;
-    let gina = app.user("gina@globex.example", "Gina").await;
-    let acme = app.team(&alice, "Acme").await;
-    ops.patch(&format!("/api/teams/{acme}"), json!({ "plan": "professional" }))
-        .await;
-    app.team(&gina, "Globex").await;
-    app.team(&gina, "Gina's sandbox").await;
-    let (_, ws) = alice
-        .post(
-            "/api/workspaces",
-            json!({ "workspace": { "name": "PW", "type": "partner", "teamId": acme,
-                    "about": "The **Orders API** for our partners." } }),
-        )
-        .await;
-    let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
-    (alice, gina, pw)
-}
-
 /// The publisher invites the partner through the invite dialog (R-INV-3)
 /// and looks at the workspace settings and their account; the partner
 /// opens the invitation link, signs in and accepts choosing their team
 /// (R-INV-2), finds the workspace under External Workspaces with the
 /// EXTERNAL tag (R-ISO-5) and a diamond on their own avatar (R-ISO-6); the
-/// publisher posts an update through the API and the partner's Updates
+/// publisher opens the collection, edits a request, saves, takes the
+/// "Post an update" nudge and posts it (R-UPD-2), and the partner's Updates
 /// badge shows 1 without a reload (R-UPD-5); opening the tab clears it
 /// (R-UPD-3), and the partner comments (R-UPD-4).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn r_inv_2_r_iso_5_r_iso_6_r_upd_3_r_upd_5_a_partner_is_invited_accepts_and_follows_updates() {
+async fn r_inv_2_r_iso_5_r_iso_6_r_upd_2_r_upd_3_r_upd_5_a_partner_is_invited_accepts_and_follows_updates() {
     let Some(clients) = tools() else { return };
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-    let (alice, gina, pw) = publisher_and_invitee(&app).await;
+    let (alice, gina, pw, _) = crate::publisher_and_invitee(&app).await;
     let key = api_key(&alice).await;
+    let orders = json!({
+        "info": { "name": "Orders API", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [{ "name": "Orders", "item": [
+            { "name": "List orders", "request": { "method": "GET", "url": "https://api.example/orders?page=1",
+              "header": [{ "key": "Accept", "value": "application/json" }] },
+              "response": [{ "name": "A page of orders", "code": 200, "status": "OK", "body": "[]" }] },
+            { "name": "Create order", "request": { "method": "POST", "url": "https://api.example/orders",
+              "body": { "mode": "raw", "raw": "{\"sku\": \"A-1\"}" } } }
+        ] }, { "name": "Health", "request": { "method": "GET", "url": "https://api.example/health" } }]
+    });
+    let (_, saved) = alice.post(&format!("/api/collections?workspace={pw}"), orders).await;
+    let collection = saved["collection"]["id"].as_str().expect("imported").to_string();
     let result = story(
         &clients,
         "partner-follows-updates",
@@ -142,6 +133,8 @@ async fn r_inv_2_r_iso_5_r_iso_6_r_upd_3_r_upd_5_a_partner_is_invited_accepts_an
             "workspaceId": pw,
             "workspaceName": "PW",
             "publisherKey": key,
+            "collectionId": collection,
+            "collectionName": "Orders API",
         }),
     )
     .await;
@@ -161,6 +154,18 @@ async fn r_inv_2_r_iso_5_r_iso_6_r_upd_3_r_upd_5_a_partner_is_invited_accepts_an
         "{comments}"
     );
     assert_eq!(comments["data"][0]["isPartner"], true, "{comments}");
+    // The publisher's save went through the editor.
+    let (_, saved) = alice.get(&format!("/api/collections/{collection}")).await;
+    assert!(
+        saved.to_string().contains("https://api.example/v2/orders?cursor="),
+        "{saved}"
+    );
+    let (_, updates) = gina.get(&format!("/api/workspaces/{pw}/updates")).await;
+    assert_eq!(
+        updates["data"][0]["relatedResources"][0]["resourceId"],
+        collection.as_str(),
+        "{updates}"
+    );
 }
 
 /// In a multi-partner workspace the partner sees updates but no comment box,

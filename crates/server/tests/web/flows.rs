@@ -23,27 +23,6 @@ fn after<'a>(body: &'a str, marker: &str) -> &'a str {
     body[at..].split('"').next().unwrap()
 }
 
-/// Alice's professional team Acme with a Partner Workspace "PW"; Gina has
-/// two teams, Globex and Gina's sandbox. Answers (alice, gina, pw, globex).
-async fn publisher_and_invitee(app: &TestApp) -> (Client, Client, String, String) {
-    let ops = app.user("ops@portico.example", "Olive").await;
-    let alice = app.user("alice@acme.example", "Alice").await;
-    let gina = app.user("gina@globex.example", "Gina").await;
-    let acme = app.team(&alice, "Acme").await;
-    ops.patch(&format!("/api/teams/{acme}"), json!({ "plan": "professional" }))
-        .await;
-    let globex = app.team(&gina, "Globex").await;
-    app.team(&gina, "Gina's sandbox").await;
-    let (_, ws) = alice
-        .post(
-            "/api/workspaces",
-            json!({ "workspace": { "name": "PW", "type": "partner", "teamId": acme } }),
-        )
-        .await;
-    let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
-    (alice, gina, pw, globex)
-}
-
 async fn invite(b: &Browser, pw: &str, emails: &str) -> String {
     let csrf = b.csrf(&format!("/workspaces/{pw}")).await;
     let (status, _, body) = b
@@ -62,7 +41,7 @@ async fn invite(b: &Browser, pw: &str, emails: &str) -> String {
 }
 
 async fn r_inv_2_an_invitee_accepts_on_the_invitation_page_choosing_their_team(app: TestApp) {
-    let (_alice, gina, pw, globex) = publisher_and_invitee(&app).await;
+    let (_alice, gina, pw, globex) = crate::publisher_and_invitee(&app).await;
     let publisher = Browser::new(&app.base);
     publisher.sign_in("alice@acme.example").await;
     let (_, _, overview) = publisher.get(&format!("/workspaces/{pw}")).await;
@@ -140,7 +119,7 @@ async fn r_inv_2_an_invitee_accepts_on_the_invitation_page_choosing_their_team(a
 }
 
 async fn r_inv_2_a_captured_email_domain_leaves_one_team_and_the_page_says_why(app: TestApp) {
-    let (_alice, gina, pw, globex) = publisher_and_invitee(&app).await;
+    let (_alice, gina, pw, globex) = crate::publisher_and_invitee(&app).await;
     let (status, body) = gina
         .post(
             &format!("/api/teams/{globex}/domains"),

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod browser;
+mod collections;
 mod flows;
 mod pages;
 
@@ -75,4 +76,30 @@ impl Browser {
         let at = body.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
         body[at..].split('"').next().unwrap().to_string()
     }
+}
+
+/// Alice's professional team Acme with a Partner Workspace "PW" (its about
+/// in markdown) and no partner yet; Gina has two teams, Globex and Gina's
+/// sandbox. Answers (alice, gina, pw, globex).
+pub async fn publisher_and_invitee(app: &helpers::TestApp) -> (helpers::Client, helpers::Client, String, String) {
+    let ops = app.user("ops@portico.example", "Olive").await;
+    let alice = app.user("alice@acme.example", "Alice").await;
+    let gina = app.user("gina@globex.example", "Gina").await;
+    let acme = app.team(&alice, "Acme").await;
+    ops.patch(
+        &format!("/api/teams/{acme}"),
+        serde_json::json!({ "plan": "professional" }),
+    )
+    .await;
+    let globex = app.team(&gina, "Globex").await;
+    app.team(&gina, "Gina's sandbox").await;
+    let (_, ws) = alice
+        .post(
+            "/api/workspaces",
+            serde_json::json!({ "workspace": { "name": "PW", "type": "partner", "teamId": acme,
+                    "about": "The **Orders API** for our partners." } }),
+        )
+        .await;
+    let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
+    (alice, gina, pw, globex)
 }

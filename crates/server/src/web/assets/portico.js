@@ -1,7 +1,8 @@
 // Portico: small page behaviours, then the live badges.
 //  - [data-dialog=ID] links open the <dialog id=ID> instead of following the
 //    link (the link is the page without script); [data-close-dialog] closes.
-//  - input[type=file][data-fill=ID] reads a CSV/TXT file into textarea #ID.
+//  - input[type=file][data-fill=ID] reads a text file into textarea #ID
+//    (appended; replacing with [data-replace]; [data-max] bytes at most).
 //  - [data-copy=ID] copies the value of input #ID.
 //  - form[data-confirm] asks before sending.
 (function () {
@@ -23,11 +24,17 @@
       var target = document.getElementById(input.getAttribute("data-fill"));
       var file = input.files && input.files[0];
       if (!target || !file) return;
-      if (file.size > 256 * 1024) { window.alert("That file is too large (256 KiB at most)."); input.value = ""; return; }
+      var max = Number(input.getAttribute("data-max")) || 256 * 1024;
+      if (file.size > max) {
+        window.alert("That file is too large (" + Math.round(max / 1024) + " KiB at most).");
+        input.value = "";
+        return;
+      }
+      var replace = input.hasAttribute("data-replace");
       var reader = new FileReader();
       reader.onload = function () {
         var text = String(reader.result || "");
-        target.value = target.value.trim() ? target.value.trim() + "\n" + text : text;
+        target.value = !replace && target.value.trim() ? target.value.trim() + "\n" + text : text;
         target.dispatchEvent(new Event("input"));
       };
       reader.readAsText(file);
