@@ -15,11 +15,20 @@ type R<T> = Result<T, StoreError>;
 /// A transaction of either backend, seen as the store's [`Tx`].
 pub struct SqlTx<'a> {
     conn: &'a mut dyn SqlConn,
+    /// Whether this transaction holds the lock that orders notification
+    /// ids (see `insert_notification`).
+    notifications_locked: bool,
 }
+
+/// The advisory lock that makes notification ids commit in their order.
+const NOTIFICATION_ORDER_LOCK: &str = "SELECT 1 FROM pg_advisory_xact_lock(7070707)";
 
 impl<'a> SqlTx<'a> {
     pub fn new(conn: &'a mut dyn SqlConn) -> Self {
-        Self { conn }
+        Self {
+            conn,
+            notifications_locked: false,
+        }
     }
 
     /// A collection's own node rows at a revision (`None`: the head),
@@ -1103,6 +1112,15 @@ impl Tx for SqlTx<'_> {
     }
 
     fn insert_notification(&mut self, user: UserId, kind: &str, message: &str, data: &str, at: Millis) -> R<()> {
+        // Live readers move a cursor over notification ids. Concurrent
+        // transactions could commit ids out of order (10 after 11), and a
+        // reader past 11 would never see 10: writers of notifications take
+        // turns, from their first notification to their commit, so ids
+        // become visible in order. (A SQLite writer already runs alone.)
+        if !self.notifications_locked {
+            self.rows(NOTIFICATION_ORDER_LOCK, &[])?;
+            self.notifications_locked = true;
+        }
         self.exec(
             "INSERT INTO notifications (user_id, kind, message, data, created_at) VALUES ($1, $2, $3, $4, $5)",
             &[

@@ -74,8 +74,12 @@ fn db_err(e: rusqlite::Error) -> StoreError {
 
 /// Rewrites PostgreSQL-style `$1` parameters as SQLite's numbered `?1`.
 fn translate(sql: &str) -> String {
-    // Row locks (`FOR UPDATE`, `… SKIP LOCKED`, always last): a SQLite write
-    // transaction holds the whole database.
+    // Row locks (`FOR UPDATE`, `… SKIP LOCKED`, always last) and
+    // transaction-level advisory locks: a SQLite write transaction holds the
+    // whole database already.
+    if sql.starts_with("SELECT 1 FROM pg_advisory_xact_lock(") {
+        return "SELECT 1".to_string();
+    }
     let sql = sql.find(" FOR UPDATE").map_or(sql, |at| &sql[..at]);
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
