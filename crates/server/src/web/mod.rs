@@ -10,6 +10,7 @@ mod assets;
 mod auth;
 mod changelog;
 mod collections;
+mod forks;
 mod html;
 mod invitations;
 mod invite;
@@ -64,6 +65,8 @@ pub fn router() -> Router<AppState> {
                 .post(request::save)
                 .layer(DefaultBodyLimit::max(MAX_COLLECTION_BYTES)),
         )
+        .route("/collections/{id}/fork", post(forks::fork))
+        .route("/collections/{id}/pull", post(forks::pull))
         .route("/collections/{id}/changelog", get(changelog::page))
         .route("/collections/{id}/restore", post(changelog::restore))
         .route("/notifications", get(notifications::list))

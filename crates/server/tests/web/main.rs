@@ -9,6 +9,7 @@ mod helpers;
 mod browser;
 mod collections;
 mod flows;
+mod forks;
 mod pages;
 
 use reqwest::StatusCode;
