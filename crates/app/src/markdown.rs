@@ -27,9 +27,37 @@ pub fn render(markdown: &str) -> String {
     sanitizer().clean(&raw).to_string()
 }
 
+/// The text of markdown's first paragraph, without its markup: a one-line
+/// summary for lists (to be escaped like any text).
+pub fn first_line_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) if !out.is_empty() => break,
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_is_the_first_paragraph_without_markup() {
+        assert_eq!(
+            first_line_text("The **Orders API** for `partners`.\n\nMore."),
+            "The Orders API for partners."
+        );
+        assert_eq!(first_line_text("# Title\n\nBody"), "Title");
+        assert_eq!(first_line_text("<script>x</script>"), "");
+        assert_eq!(first_line_text("Hello <b>world</b>"), "Hello world");
+        assert_eq!(first_line_text(""), "");
+    }
 
     /// Vectors from the OWASP XSS filter evasion cheat sheet and friends.
     pub const XSS_VECTORS: &[&str] = &[

@@ -132,7 +132,7 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<ListQuer
     } else {
         body.push_str("<ul class=\"card list ws-list\">");
         for w in &page.items {
-            let about = w.access.workspace.about.lines().next().unwrap_or("");
+            let about = portico_app::markdown::first_line_text(&w.access.workspace.about);
             body.push_str(&format!(
                 "<li class=\"row\"><div class=\"row-main\">\
                  <a class=\"row-title\" href=\"/workspaces/{id}\">{name}</a>\
@@ -140,7 +140,7 @@ pub async fn list(State(s): State<AppState>, v: Viewer, Query(q): Query<ListQuer
                  <div class=\"row-meta\">{badge}{ext} <span class=\"live\" aria-live=\"polite\">{unread}</span></div></li>",
                 id = escape(&w.access.workspace.id.to_string()),
                 name = escape(&w.access.workspace.name),
-                about = escape(about),
+                about = escape(&about),
                 badge = type_badge(w),
                 ext = external_tag(w),
                 unread = unread_badge(w, w.unread_updates),
