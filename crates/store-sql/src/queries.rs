@@ -31,6 +31,34 @@ impl<'a> SqlTx<'a> {
         }
     }
 
+    /// The newest `limit` revisions after `since` of a workspace's elements
+    /// (collections or environments), newest first. `elements` lists the
+    /// workspace's element ids; `revisions` reads one element's
+    /// `(id, revision, author, created_at, changes)` newest first with a
+    /// limit. One indexed range per element, each stopping at the limit: a
+    /// single query over the workspace would sort every revision since
+    /// `since`, which grows with each save before the next update.
+    fn newest_revisions_since(
+        &mut self,
+        elements: &'static str,
+        revisions: &'static str,
+        ws: WorkspaceId,
+        since: Millis,
+        limit: u32,
+    ) -> R<Vec<Row>> {
+        let mut out = Vec::new();
+        for e in self.rows(elements, &[ws.to_string().into()])? {
+            out.extend(self.rows(revisions, &[e.text(0)?.into(), since.into(), i64::from(limit).into()])?);
+        }
+        let mut keyed = out
+            .into_iter()
+            .map(|r| Ok(((r.int(3)?, r.int(1)?), r)))
+            .collect::<R<Vec<_>>>()?;
+        keyed.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        keyed.truncate(limit as usize);
+        Ok(keyed.into_iter().map(|(_, r)| r).collect())
+    }
+
     /// A collection's own node rows at a revision (`None`: the head),
     /// hiding rows included.
     fn own_nodes_at(&mut self, cid: &str, rev: Option<i64>) -> R<Vec<NodeWithBody>> {
@@ -1800,25 +1828,17 @@ impl Tx for SqlTx<'_> {
     }
 
     fn workspace_revisions_since(&mut self, ws: WorkspaceId, since: Millis, limit: u32) -> R<Vec<RevisionRecord>> {
-        // One indexed range per collection, newest first, stopping at the
-        // limit: a single query over the workspace would sort every revision
-        // since `since`, which grows with each save before the next update.
-        let mut out = Vec::new();
-        for c in self.rows(
+        self.newest_revisions_since(
             "SELECT id FROM collections WHERE workspace_id = $1",
-            &[ws.to_string().into()],
-        )? {
-            for r in self.rows(
-                "SELECT collection_id, revision, author, created_at, changes FROM collection_revisions \
-                 WHERE collection_id = $1 AND created_at > $2 ORDER BY created_at DESC, revision DESC LIMIT $3",
-                &[c.text(0)?.into(), since.into(), i64::from(limit).into()],
-            )? {
-                out.push(revision_at(&r)?);
-            }
-        }
-        out.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.revision)));
-        out.truncate(limit as usize);
-        Ok(out)
+            "SELECT collection_id, revision, author, created_at, changes FROM collection_revisions \
+             WHERE collection_id = $1 AND created_at > $2 ORDER BY created_at DESC, revision DESC LIMIT $3",
+            ws,
+            since,
+            limit,
+        )?
+        .iter()
+        .map(revision_at)
+        .collect()
     }
 
     fn last_update_at(&mut self, ws: WorkspaceId) -> R<Option<Millis>> {
@@ -2164,33 +2184,25 @@ impl Tx for SqlTx<'_> {
         since: Millis,
         limit: u32,
     ) -> R<Vec<EnvironmentRevisionRecord>> {
-        // As for collections: one indexed range per environment.
-        let mut rows = Vec::new();
-        for e in self.rows(
+        self.newest_revisions_since(
             "SELECT id FROM environments WHERE workspace_id = $1",
-            &[ws.to_string().into()],
-        )? {
-            rows.extend(self.rows(
-                "SELECT environment_id, revision, author, created_at, changes FROM environment_revisions \
-                 WHERE environment_id = $1 AND created_at > $2 ORDER BY created_at DESC, revision DESC LIMIT $3",
-                &[e.text(0)?.into(), since.into(), i64::from(limit).into()],
-            )?);
-        }
-        let mut out = rows
-            .iter()
-            .map(|r| {
-                Ok(EnvironmentRevisionRecord {
-                    environment_id: environment_id(r.text(0)?)?,
-                    revision: r.int(1)?,
-                    author: user_id(r.text(2)?)?,
-                    created_at: r.int(3)?,
-                    changes: r.text(4)?.to_string(),
-                })
+            "SELECT environment_id, revision, author, created_at, changes FROM environment_revisions \
+             WHERE environment_id = $1 AND created_at > $2 ORDER BY created_at DESC, revision DESC LIMIT $3",
+            ws,
+            since,
+            limit,
+        )?
+        .iter()
+        .map(|r| {
+            Ok(EnvironmentRevisionRecord {
+                environment_id: environment_id(r.text(0)?)?,
+                revision: r.int(1)?,
+                author: user_id(r.text(2)?)?,
+                created_at: r.int(3)?,
+                changes: r.text(4)?.to_string(),
             })
-            .collect::<R<Vec<_>>>()?;
-        out.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.revision)));
-        out.truncate(limit as usize);
-        Ok(out)
+        })
+        .collect()
     }
 
     fn insert_update(&mut self, u: &UpdateRecord) -> R<UpdateRecord> {
