@@ -58,6 +58,22 @@ pub fn available() -> bool {
         .unwrap_or(false)
 }
 
+/// A fresh store for a test, or `None` (the test skips) when the server
+/// does not answer, except under `CI=true`, where that fails the test.
+/// Blocks; call it off async threads.
+pub fn fresh_store_or_skip() -> Option<(Store, SchemaGuard)> {
+    if !available() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "PostgreSQL is not reachable at {} and CI=true",
+            test_url()
+        );
+        eprintln!("skipped: PostgreSQL not reachable");
+        return None;
+    }
+    Some(fresh_store().unwrap_or_else(|e| panic!("fresh store: {e}")))
+}
+
 /// A store on a fresh, empty schema. Blocks; call it off async threads.
 pub fn fresh_store() -> Result<(Store, SchemaGuard), StoreError> {
     let url = test_url();

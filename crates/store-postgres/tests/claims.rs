@@ -9,15 +9,9 @@ use portico_store::{Mode, StoreError};
 
 #[test]
 fn r_ops_1_two_processes_claiming_the_outbox_at_once_never_take_the_same_email() {
-    if !portico_store_postgres::testing::available() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "PostgreSQL is not reachable and CI=true"
-        );
-        eprintln!("skipped: PostgreSQL not reachable");
+    let Some((first, guard)) = portico_store_postgres::testing::fresh_store_or_skip() else {
         return;
-    }
-    let (first, guard) = portico_store_postgres::testing::fresh_store().expect("store");
+    };
     let second = guard.open_again()().expect("second store");
     first
         .run_blocking(Mode::Write, |tx| {

@@ -10,15 +10,9 @@ use portico_store::{Mode, StoreError, UserRecord};
 
 #[test]
 fn r_upd_5_notification_ids_become_visible_in_their_order() {
-    if !portico_store_postgres::testing::available() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "PostgreSQL is not reachable and CI=true"
-        );
-        eprintln!("skipped: PostgreSQL not reachable");
+    let Some((first, guard)) = portico_store_postgres::testing::fresh_store_or_skip() else {
         return;
-    }
-    let (first, guard) = portico_store_postgres::testing::fresh_store().expect("store");
+    };
     let second = guard.open_again()().expect("second store");
     let user = UserRecord {
         id: UserId::generate(),
