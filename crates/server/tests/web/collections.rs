@@ -166,16 +166,7 @@ async fn r_col_1_an_imported_collection_shows_its_folders_and_requests_in_the_tr
 
 async fn r_iso_2_a_partner_viewer_sees_a_request_without_the_editor_and_cannot_save_it(app: TestApp) {
     let p = app.partnership("4").await;
-    let (_, saved) = p
-        .alice
-        .send(
-            p.alice
-                .request(reqwest::Method::POST, &format!("/api/collections?workspace={}", p.pw))
-                .header("content-type", "application/json")
-                .body(users_api()),
-        )
-        .await;
-    let coll = saved["collection"]["id"].as_str().unwrap().to_string();
+    let coll = crate::import(&p.alice, &p.pw, users_api()).await;
     let b = Browser::new(&app.base);
     b.sign_in("gina@globex.example").await;
     let path = format!("/collections/{coll}/requests/get-user");
@@ -202,16 +193,7 @@ async fn r_iso_2_a_partner_viewer_sees_a_request_without_the_editor_and_cannot_s
         )
         .await;
     let ws = ws["workspace"]["id"].as_str().unwrap();
-    let (_, saved) = p
-        .alice
-        .send(
-            p.alice
-                .request(reqwest::Method::POST, &format!("/api/collections?workspace={ws}"))
-                .header("content-type", "application/json")
-                .body(users_api()),
-        )
-        .await;
-    let internal = saved["collection"]["id"].as_str().unwrap();
+    let internal = crate::import(&p.alice, ws, users_api()).await;
     let (status, _, _) = b.get(&format!("/collections/{internal}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = b.get(&format!("/collections/{internal}/changelog")).await;

@@ -33,16 +33,7 @@ fn orders_api() -> String {
 
 /// The Orders API in the partnership's PW; answers its id.
 async fn publish(p: &Partnership) -> String {
-    let (_, saved) = p
-        .alice
-        .send(
-            p.alice
-                .request(reqwest::Method::POST, &format!("/api/collections?workspace={}", p.pw))
-                .header("content-type", "application/json")
-                .body(orders_api()),
-        )
-        .await;
-    saved["collection"]["id"].as_str().unwrap().to_string()
+    crate::import(&p.alice, &p.pw, orders_api()).await
 }
 
 /// A workspace "Sandbox" of Gina's team Globex; answers its id.

@@ -104,3 +104,17 @@ pub async fn publisher_and_invitee(app: &helpers::TestApp) -> (helpers::Client, 
     let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
     (alice, gina, pw, globex)
 }
+
+/// Imports a collection file (its JSON text) into workspace `ws` through
+/// the API as `c`; answers the collection's id.
+pub async fn import(c: &helpers::Client, ws: &str, file: String) -> String {
+    let (status, saved) = c
+        .send(
+            c.request(reqwest::Method::POST, &format!("/api/collections?workspace={ws}"))
+                .header("content-type", "application/json")
+                .body(file),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    saved["collection"]["id"].as_str().unwrap().to_string()
+}
