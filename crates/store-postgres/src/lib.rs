@@ -329,69 +329,57 @@ fn channel(schema: Option<&str>) -> String {
 /// event streams after each (docs/deployment.md). Reconnects when the
 /// connection drops; ends when the store is dropped.
 fn listen_for_commits(url: &str, schema: Option<String>, signal: portico_store::CommitSignal) {
-    use postgres::fallible_iterator::FallibleIterator as _;
     let url = url.to_string();
     let spawned = std::thread::Builder::new()
         .name("portico-pg-listen".into())
         .spawn(move || {
             let channel = channel(schema.as_deref());
             while signal.alive() {
-                let mut client = match PgConn::connect(&url, schema.as_deref()) {
-                    Ok(mut c) => match c.client().and_then(|cl| {
-                        cl.batch_execute(&format!("LISTEN {channel}")).map_err(db_err)?;
-                        Ok(())
-                    }) {
-                        Ok(()) => c,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "cannot listen for commits; retrying");
-                            std::thread::sleep(std::time::Duration::from_secs(1));
-                            continue;
+                let lost = match listening(&url, schema.as_deref(), &channel) {
+                    Ok(mut conn) => {
+                        // Whatever happened while not listening: look once.
+                        if !signal.signal() {
+                            return;
                         }
-                    },
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot connect to listen for commits; retrying");
-                        std::thread::sleep(std::time::Duration::from_secs(1));
-                        continue;
+                        match relay(&mut conn, &signal) {
+                            Ok(()) => return,
+                            Err(e) => e,
+                        }
                     }
+                    Err(e) => e,
                 };
-                // Whatever happened while not listening: look once.
-                if !signal.signal() {
-                    return;
-                }
-                while let Ok(cl) = client.client() {
-                    let mut failed = false;
-                    {
-                        let mut notifications = cl.notifications();
-                        // Wakes at least every second to notice a dropped store.
-                        let mut waiting = notifications.timeout_iter(std::time::Duration::from_secs(1));
-                        loop {
-                            match waiting.next() {
-                                // Each wakes the live readers at once (a watch:
-                                // wakes that come together coalesce).
-                                Ok(Some(_)) => {
-                                    if !signal.signal() {
-                                        return;
-                                    }
-                                }
-                                Ok(None) => break,
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "commit listener lost its connection; reconnecting");
-                                    failed = true;
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                    if !signal.alive() {
-                        return;
-                    }
-                    if failed || client.is_closed() {
-                        break;
-                    }
-                }
+                tracing::warn!(error = %lost, "not listening for the commits of other processes; retrying in a second");
+                std::thread::sleep(std::time::Duration::from_secs(1));
             }
         });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "cannot start the commit listener: live events stay within this process");
+    }
+}
+
+/// A connection of its own, listening on `channel`.
+fn listening(url: &str, schema: Option<&str>, channel: &str) -> Result<PgConn, StoreError> {
+    let mut conn = PgConn::connect(url, schema)?;
+    conn.batch(&format!("LISTEN {channel}"))?;
+    Ok(conn)
+}
+
+/// Wakes the store's live readers at each notification heard on `conn`
+/// (a watch: wakes that come together coalesce), until the store is gone
+/// (`Ok`) or the connection fails.
+fn relay(conn: &mut PgConn, signal: &portico_store::CommitSignal) -> Result<(), StoreError> {
+    use postgres::fallible_iterator::FallibleIterator as _;
+    loop {
+        let mut notifications = conn.client()?.notifications();
+        // Wakes at least every second to notice a dropped store.
+        let mut waiting = notifications.timeout_iter(std::time::Duration::from_secs(1));
+        while waiting.next().map_err(db_err)?.is_some() {
+            if !signal.signal() {
+                return Ok(());
+            }
+        }
+        if !signal.alive() {
+            return Ok(());
+        }
     }
 }
