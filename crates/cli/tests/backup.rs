@@ -13,6 +13,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::{Value, json};
 use support::{pg_url, portico, postgres_available, psql, start};
 
+/// Creates the operator account in the SQLite database of `data_dir`.
+fn create_operator(data_dir: &Path) {
+    let (ok, out) = portico(&[
+        "admin",
+        "create-operator",
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+        "--email",
+        "root@example.com",
+        "--name",
+        "Root",
+        "--password",
+        "a long password",
+    ]);
+    assert!(ok, "{out}");
+}
+
 /// Signs in with the demo password.
 async fn login(base: &str, email: &str) -> (reqwest::Client, String) {
     let (c, csrf, status) = support::login(base, email, "portico-demo").await;
@@ -205,19 +222,7 @@ fn r_ops_1_restore_will_not_replace_an_existing_database_without_force() {
         let (ok, out) = portico(&["migrate", "--data-dir", d.to_str().unwrap()]);
         assert!(ok, "{out}");
     }
-    let (ok, out) = portico(&[
-        "admin",
-        "create-operator",
-        "--data-dir",
-        src.to_str().unwrap(),
-        "--email",
-        "root@example.com",
-        "--name",
-        "Root",
-        "--password",
-        "a long password",
-    ]);
-    assert!(ok, "{out}");
+    create_operator(&src);
     let (ok, out) = portico(&[
         "backup",
         "--data-dir",
@@ -250,19 +255,7 @@ fn r_ops_1_restore_will_not_replace_an_existing_database_without_force() {
     let (ok, out) = restore(true);
     assert!(ok, "{out}");
     assert!(!target.join("portico.db-wal").exists());
-    let (ok, out) = portico(&[
-        "admin",
-        "create-operator",
-        "--data-dir",
-        target.to_str().unwrap(),
-        "--email",
-        "root@example.com",
-        "--name",
-        "Root",
-        "--password",
-        "a long password",
-    ]);
-    assert!(ok, "{out}");
+    create_operator(&target);
     let leftovers: Vec<String> = [dir.path(), target.as_path()]
         .iter()
         .flat_map(|d| std::fs::read_dir(d).unwrap())
