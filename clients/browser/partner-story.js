@@ -238,6 +238,72 @@ const stories = {
     await shoot(page, "updates");
     return { ok: true };
   },
+
+  // R-UPD-5 (the notifications panel, live), R-UPD-1 (edit with a
+  // markdown preview) and R-UPD-4 (the preview is sanitised).
+  async "notifications-panel-and-editing"(page, browser) {
+    await page.goto(`${cfg.base}/workspaces`);
+    await signIn(page);
+    await page.waitForURL(/\/workspaces$/);
+    await page.waitForSelector("body[data-live=connected]", { timeout: 10000 });
+    const posted = await fetch(`${cfg.base}/api/workspaces/${cfg.workspaceId}/updates`, {
+      method: "POST",
+      headers: { "x-api-key": cfg.publisherKey, "content-type": "application/json" },
+      body: JSON.stringify({ topic: "Sandbox resets nightly", description: "At **02:00 UTC**.", category: "announcement" }),
+    });
+    check(posted.ok, `posting the update answered ${posted.status}`);
+    const updateId = (await posted.json()).id;
+    await page.waitForFunction(() => {
+      const el = document.querySelector("[data-notification-count]");
+      return el && !el.hidden && el.querySelector("[data-count]").textContent === "1";
+    }, null, { timeout: 15000 });
+
+    const bell = page.getByRole("link", { name: /Notifications/ });
+    await bell.click();
+    const panel = page.getByRole("region", { name: "Notifications" });
+    await panel.waitFor();
+    check((await bell.getAttribute("aria-expanded")) === "true", "the bell does not say the panel is open");
+    check((await panel.getByText("1 unread").count()) === 1, "the panel does not count the unread notification");
+    const item = panel.getByRole("link", { name: /Sandbox resets nightly/ });
+    check((await item.count()) === 1, "the new update is not in the panel");
+    await shoot(page, "notifications-panel");
+    await page.keyboard.press("Escape");
+    check(await panel.isHidden(), "Escape does not close the panel");
+    await bell.click();
+    await panel.getByRole("link", { name: /Sandbox resets nightly/ }).click();
+    await page.waitForURL(new RegExp(`/updates#update-${updateId}$`));
+
+    // The publisher edits the update, previewing the markdown first.
+    const context = await browser.newContext({ viewport: WIDE });
+    const alice = await context.newPage();
+    alice.setDefaultTimeout(15000);
+    try {
+      await alice.goto(`${cfg.base}/workspaces/${cfg.workspaceId}/updates`);
+      await signIn(alice, cfg.publisherEmail);
+      await alice.waitForURL(/\/updates$/);
+      const article = alice.locator(`#update-${updateId}`);
+      await article.locator("details.edit > summary", { hasText: "Edit" }).first().click();
+      const topic = article.getByLabel("Topic");
+      check((await topic.inputValue()) === "Sandbox resets nightly", "the edit form is not prefilled");
+      await topic.fill("Sandbox resets nightly at 02:00");
+      await article.getByLabel("Description").fill(
+        "At **02:00 UTC**, all data goes. <img src=x onerror=\"window.__xss=1\"> [more](javascript:window.__xss=2)");
+      await article.getByRole("button", { name: "Preview" }).click();
+      const preview = article.getByLabel("Preview");
+      await preview.locator("strong", { hasText: "02:00 UTC" }).waitFor();
+      check((await preview.locator("[onerror], a[href^='javascript']").count()) === 0, "the preview kept a script vector");
+      check(await alice.evaluate(() => window.__xss === undefined), "a script ran from the preview");
+      await shoot(alice, "update-edit-preview");
+      await article.getByRole("button", { name: "Save update" }).click();
+      await alice.waitForURL(new RegExp(`#update-${updateId}$`));
+      const edited = alice.locator(`#update-${updateId}`);
+      check((await edited.getByRole("heading", { name: "Sandbox resets nightly at 02:00" }).count()) === 1, "the edit was not saved");
+      check((await edited.getByText("· edited").count()) === 1, "the update does not say it was edited");
+    } finally {
+      await context.close();
+    }
+    return { updateId };
+  },
 };
 
 (async () => {

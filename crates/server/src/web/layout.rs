@@ -54,8 +54,9 @@ pub async fn page(s: &AppState, v: &Viewer, title: &str, section: Section, body:
          <nav class=\"mainnav\" aria-label=\"Main\"><ul>\
          <li><a href=\"/workspaces\"{ws}>Workspaces</a></li></ul></nav>\
          <div class=\"account\">\
-         <a class=\"notif-link\" href=\"/notifications\"{nt}>{BELL}<span class=\"sr-only\">Notifications</span>\
+         <div class=\"notif\"><a class=\"notif-link\" href=\"/notifications\" data-panel=\"notif-panel\"{nt}>{BELL}<span class=\"sr-only\">Notifications</span>\
          <span class=\"live\" aria-live=\"polite\" aria-atomic=\"true\">{count}</span></a>\
+         <div id=\"notif-panel\" class=\"panel\" role=\"region\" aria-labelledby=\"notif-panel-title\" data-src=\"/notifications/panel\" hidden></div></div>\
          <a class=\"account-link\" href=\"/account\" title=\"Account settings ({email})\"{ac}>{PERSON}\
          <span class=\"sr-only\">Account: </span><span class=\"user-name\">{name}</span></a>\
          <form class=\"inline\" method=\"post\" action=\"/sign-out\">{csrf}\

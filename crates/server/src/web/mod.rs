@@ -79,6 +79,19 @@ pub fn router() -> Router<AppState> {
         .route("/account/api-keys", post(account::create_key))
         .route("/account/api-keys/{id}/revoke", post(account::revoke_key))
         .route("/account/notifications", post(account::save_notifications))
+        // Editing updates and comments, previews, the notifications panel
+        .route("/workspaces/{id}/updates/{update}/edit", post(updates::edit_update))
+        .route("/workspaces/{id}/updates/{update}/delete", post(updates::delete_update))
+        .route(
+            "/workspaces/{id}/updates/{update}/comments/{comment}/edit",
+            post(updates::edit_comment),
+        )
+        .route(
+            "/workspaces/{id}/updates/{update}/comments/{comment}/delete",
+            post(updates::delete_comment),
+        )
+        .route("/preview", post(updates::preview))
+        .route("/notifications/panel", get(notifications::panel))
 }
 
 /// The front door: the workspace list, or the sign-in page on the way to it.

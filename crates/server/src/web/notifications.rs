@@ -1,7 +1,8 @@
 //! The notification list, newest unread first, with "Mark all as read".
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
+use portico_store::NotificationRecord;
 use serde::Deserialize;
 
 use super::html::{csrf_field, escape, when};
@@ -33,6 +34,59 @@ fn link_of(data: &str) -> Option<String> {
     Some(format!("/workspaces/{ws}/updates{anchor}"))
 }
 
+/// One list item per notification: unread ones marked, each linking to what
+/// it is about when it can.
+fn rows(items: &[NotificationRecord]) -> String {
+    let mut out = String::new();
+    for n in items {
+        let text = escape(&n.message);
+        let text = match link_of(&n.data) {
+            Some(href) => format!("<a href=\"{}\">{text}</a>", escape(&href)),
+            None => text,
+        };
+        out.push_str(&format!(
+            "<li class=\"row{cls}\"><div class=\"row-main\">{unread}{text}</div>\
+             <div class=\"row-meta muted small\">{at}</div></li>",
+            cls = if n.read_at.is_none() { " unread" } else { "" },
+            unread = if n.read_at.is_none() {
+                "<span class=\"dot\" aria-hidden=\"true\"></span><span class=\"sr-only\">Unread: </span>"
+            } else {
+                ""
+            },
+            at = when(n.created_at),
+        ));
+    }
+    out
+}
+
+/// The notifications panel that the bell opens: the newest few, as an HTML
+/// fragment the script puts under the bell (and refreshes as events arrive).
+pub async fn panel(State(s): State<AppState>, v: Viewer) -> Result<Response, WebError> {
+    let (items, unread) = s.app.notifications(&v.who, Some(PANEL_SIZE)).await?;
+    let mut html = format!(
+        "<div class=\"panel-head\"><h2 id=\"notif-panel-title\">Notifications</h2>\
+         <span class=\"muted small\">{unread} unread</span></div>"
+    );
+    if items.is_empty() {
+        html.push_str("<p class=\"muted\">You have no notifications.</p>");
+    } else {
+        html.push_str(&format!("<ul class=\"list\">{}</ul>", rows(&items)));
+    }
+    html.push_str("<div class=\"panel-foot\">");
+    if unread > 0 {
+        html.push_str(&format!(
+            "<form method=\"post\" action=\"/notifications/read-all\" class=\"inline\">{}\
+             <button type=\"submit\" class=\"link-button\">Mark all as read</button></form>",
+            csrf_field(v.csrf())
+        ));
+    }
+    html.push_str("<a href=\"/notifications\">All notifications</a></div>");
+    Ok(Html(html).into_response())
+}
+
+/// How many notifications the panel shows.
+const PANEL_SIZE: u32 = 8;
+
 pub async fn list(State(s): State<AppState>, v: Viewer) -> Result<Response, WebError> {
     let (items, unread) = s.app.notifications(&v.who, Some(50)).await?;
     let mut body = String::from("<div class=\"page-head\"><h1>Notifications</h1>");
@@ -47,26 +101,7 @@ pub async fn list(State(s): State<AppState>, v: Viewer) -> Result<Response, WebE
     if items.is_empty() {
         body.push_str("<div class=\"card empty\"><p>You have no notifications.</p></div>");
     } else {
-        body.push_str("<ul class=\"card list\">");
-        for n in &items {
-            let text = escape(&n.message);
-            let text = match link_of(&n.data) {
-                Some(href) => format!("<a href=\"{}\">{text}</a>", escape(&href)),
-                None => text,
-            };
-            body.push_str(&format!(
-                "<li class=\"row{cls}\"><div class=\"row-main\">{unread}{text}</div>\
-                 <div class=\"row-meta muted small\">{at}</div></li>",
-                cls = if n.read_at.is_none() { " unread" } else { "" },
-                unread = if n.read_at.is_none() {
-                    "<span class=\"dot\" aria-hidden=\"true\"></span><span class=\"sr-only\">Unread: </span>"
-                } else {
-                    ""
-                },
-                at = when(n.created_at),
-            ));
-        }
-        body.push_str("</ul>");
+        body.push_str(&format!("<ul class=\"card list\">{}</ul>", rows(&items)));
     }
     Ok(layout::page(&s, &v, "Notifications", Section::Notifications, &body).await)
 }

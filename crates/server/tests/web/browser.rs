@@ -220,3 +220,33 @@ async fn r_multi_4_a_multi_partner_workspace_shows_no_comment_box() {
     )
     .await;
 }
+
+/// The partner's bell counts a new update live and opens the notifications
+/// panel, which leads to the update (R-UPD-5); the publisher edits the
+/// update with a markdown preview that runs no script (R-UPD-1, R-UPD-4).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_upd_5_r_upd_1_the_notifications_panel_and_editing_an_update_with_a_preview() {
+    let Some(clients) = tools() else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let p = app.partnership("4").await;
+    let key = api_key(&p.alice).await;
+    let result = story(
+        &clients,
+        "notifications-panel-and-editing",
+        json!({
+            "base": app.base,
+            "email": "gina@globex.example",
+            "password": crate::helpers::PASSWORD,
+            "publisherEmail": "alice@acme.example",
+            "publisherKey": key,
+            "workspaceId": p.pw,
+        }),
+    )
+    .await;
+    let update = result["updateId"].as_i64().expect("the story answers the update");
+    let (_, got) = p.gina.get(&format!("/api/workspaces/{}/updates/{update}", p.pw)).await;
+    assert_eq!(got["topic"], "Sandbox resets nightly at 02:00", "{got}");
+    // Reading it from the panel's link opened the Updates tab: nothing unread.
+    let (_, ws) = p.gina.get(&format!("/api/workspaces/{}", p.pw)).await;
+    assert_eq!(ws["workspace"]["unreadUpdates"], 0, "{ws}");
+}

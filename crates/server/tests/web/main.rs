@@ -11,6 +11,7 @@ mod collections;
 mod flows;
 mod forks;
 mod pages;
+mod updates;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;

@@ -5,6 +5,11 @@
 //    (appended; replacing with [data-replace]; [data-max] bytes at most).
 //  - [data-copy=ID] copies the value of input #ID.
 //  - form[data-confirm] asks before sending.
+//  - [data-preview=ID] shows the markdown of textarea #ID rendered by the
+//    server (POST /preview, the pages' own sanitiser) in #ID-preview.
+//  - a[data-panel=ID] opens the panel #ID under it, filled from its
+//    data-src; Escape or a click elsewhere closes it (the link is the page
+//    without script).
 (function () {
   "use strict";
   document.querySelectorAll("a[data-dialog]").forEach(function (a) {
@@ -53,6 +58,67 @@
       }
     });
   });
+  document.querySelectorAll("[data-preview]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-preview"));
+    var out = document.getElementById(button.getAttribute("data-preview") + "-preview");
+    var csrf = button.form && button.form.querySelector("input[name=csrf]");
+    if (!field || !out || !csrf) return;
+    button.hidden = false;
+    button.setAttribute("aria-controls", out.id);
+    button.addEventListener("click", function () {
+      if (!out.hidden) {
+        out.hidden = true;
+        button.textContent = "Preview";
+        return;
+      }
+      var form = new URLSearchParams();
+      form.set("csrf", csrf.value);
+      form.set("text", field.value);
+      fetch("/preview", { method: "POST", credentials: "same-origin", body: form })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          out.innerHTML = html.trim() ? html : "<p class=\"muted\">Nothing to preview.</p>";
+          out.hidden = false;
+          button.textContent = "Hide preview";
+        }, function () {
+          out.textContent = "The preview could not be made.";
+          out.hidden = false;
+        });
+    });
+  });
+  document.querySelectorAll("a[data-panel]").forEach(function (link) {
+    var panel = document.getElementById(link.getAttribute("data-panel"));
+    if (!panel) return;
+    link.setAttribute("aria-expanded", "false");
+    link.setAttribute("aria-controls", panel.id);
+    function close(refocus) {
+      if (panel.hidden) return;
+      panel.hidden = true;
+      link.setAttribute("aria-expanded", "false");
+      if (refocus) link.focus();
+    }
+    function load() {
+      return fetch(panel.getAttribute("data-src"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) { panel.innerHTML = html; });
+    }
+    panel.refresh = function () { if (!panel.hidden) load(); };
+    link.addEventListener("click", function (ev) {
+      if (ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
+      ev.preventDefault();
+      if (!panel.hidden) { close(false); return; }
+      load().then(function () {
+        panel.hidden = false;
+        link.setAttribute("aria-expanded", "true");
+        var first = panel.querySelector("a, button");
+        if (first) first.focus();
+      }, function () { window.location.href = link.href; });
+    });
+    document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(true); });
+    document.addEventListener("click", function (ev) {
+      if (!panel.contains(ev.target) && !link.contains(ev.target)) close(false);
+    });
+  });
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
       if (!window.confirm(form.getAttribute("data-confirm"))) ev.preventDefault();
@@ -85,6 +151,10 @@
     return getJson("/api/notifications?limit=1").then(function (j) {
       if (!j) return;
       document.querySelectorAll("[data-notification-count]").forEach(function (el) { setCount(el, j.unreadCount); });
+      document.querySelectorAll("[data-panel]").forEach(function (a) {
+        var panel = document.getElementById(a.getAttribute("data-panel"));
+        if (panel && panel.refresh) panel.refresh();
+      });
     });
   }
 
