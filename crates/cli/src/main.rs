@@ -384,7 +384,12 @@ async fn admin(settings: Settings, task: AdminTask) -> Result<(), String> {
             }
             for m in rows {
                 let state = if m.sent_at.is_some() { "sent" } else { "pending" };
-                println!("#{} [{state}] to {}: {}\n{}\n", m.id, m.recipient, m.subject, m.body);
+                let body = if m.body.is_empty() {
+                    "(the body is not kept once sent: it may hold a single-use link)"
+                } else {
+                    m.body.as_str()
+                };
+                println!("#{} [{state}] to {}: {}\n{body}\n", m.id, m.recipient, m.subject);
             }
         }
     }

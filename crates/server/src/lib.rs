@@ -162,6 +162,9 @@ pub fn router(app: App, stopping: tokio::sync::watch::Receiver<bool>) -> Router 
     let secure_cookies = app.config.public_url.starts_with("https://");
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi_json = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into()));
+    let operations = Arc::new(api::access::Operations::from_openapi(
+        &serde_json::from_str(&openapi_json).unwrap_or_default(),
+    ));
     let metrics = Arc::new(metrics::Metrics::default());
     let state = AppState {
         app,
@@ -171,6 +174,7 @@ pub fn router(app: App, stopping: tokio::sync::watch::Receiver<bool>) -> Router 
         stopping,
     };
     let api_router = api_router
+        .route_layer(axum::middleware::from_fn_with_state(operations, api::access::guard))
         .route("/api/openapi.json", axum::routing::get(openapi_document))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed);

@@ -2610,7 +2610,9 @@ impl Tx for SqlTx<'_> {
 
     fn outbox_sent(&mut self, id: i64, via: &str, at: Millis) -> R<()> {
         self.exec(
-            "UPDATE outbox SET sent_at = $1, delivery = $2, attempts = attempts + 1, last_error = NULL WHERE id = $3",
+            // The body goes once sent: it may hold a single-use link, and
+            // no copy of an issued secret stays in the database.
+            "UPDATE outbox SET sent_at = $1, delivery = $2, attempts = attempts + 1, last_error = NULL, body = '' WHERE id = $3",
             &[at.into(), via.into(), id.into()],
         )?;
         Ok(())

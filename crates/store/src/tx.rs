@@ -362,7 +362,8 @@ pub trait Tx {
     /// Unsent messages whose next attempt is due, oldest first; each is
     /// leased until `lease_until` so that no other sender takes it meanwhile.
     fn claim_outbox(&mut self, now: Millis, lease_until: Millis, limit: u32) -> R<Vec<OutboxRecord>>;
-    /// Marks a message delivered (`via`: `smtp` or `log`).
+    /// Marks a message delivered (`via`: `smtp` or `log`) and erases its
+    /// body, which may hold a single-use link.
     fn outbox_sent(&mut self, id: i64, via: &str, at: Millis) -> R<()>;
     /// Records a failed attempt and when to try again.
     fn outbox_failed(&mut self, id: i64, error: &str, next_attempt_at: Millis) -> R<()>;

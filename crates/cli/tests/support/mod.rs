@@ -66,6 +66,46 @@ pub fn start(args: &[&str]) -> Running {
     }
 }
 
+/// Like [`start`], with `envs` set and everything the server prints (its
+/// log included) written to `log`.
+#[allow(clippy::zombie_processes)]
+pub fn start_logging(args: &[&str], envs: &[(&str, &str)], log: &std::path::Path) -> Running {
+    use std::io::Write;
+    let file = std::fs::File::create(log).expect("log file");
+    let mut child = portico_command()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(file.try_clone().expect("log file")))
+        .spawn()
+        .expect("start portico");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut stdout = Vec::new();
+    let mut out = file;
+    loop {
+        let line = lines.next().expect("portico exited before listening").expect("a line");
+        writeln!(out, "{line}").expect("write log");
+        if let Some(base) = line.strip_prefix("Portico listening on ") {
+            let base = base.to_string();
+            let addr = base.trim_start_matches("http://").to_string();
+            stdout.push(line);
+            std::thread::spawn(move || {
+                for line in lines.map_while(Result::ok) {
+                    let _ = writeln!(out, "{line}");
+                }
+            });
+            return Running {
+                child,
+                base,
+                addr,
+                stdout,
+            };
+        }
+        stdout.push(line);
+    }
+}
+
 /// Runs `portico ARGS`; answers whether it succeeded and what it printed.
 pub fn portico(args: &[&str]) -> (bool, String) {
     let out = portico_command().args(args).output().expect("run portico");

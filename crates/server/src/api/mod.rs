@@ -1,6 +1,7 @@
 //! The JSON API under `/api`: one module per resource, thin handlers that
 //! parse, call one use case and answer with a view.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod collections;

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod authentication;
 mod collections;
 mod conventions;
 mod element_comments;
