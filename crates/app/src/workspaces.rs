@@ -618,6 +618,8 @@ impl App {
         self.store
             .write(move |tx| {
                 let access = workspace_for(tx, &actor, id, Action::ViewWorkspace)?;
+                // Role changes of one workspace queue: each sees the one before.
+                tx.lock_workspace(id)?;
                 let facts = facts_of(&access);
                 let ws = access.workspace.clone();
                 let audit = Audit::new(Some(ws.team_id), Some(actor.user_id), at);

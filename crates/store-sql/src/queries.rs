@@ -954,6 +954,14 @@ impl Tx for SqlTx<'_> {
         .transpose()
     }
 
+    fn lock_workspace(&mut self, ws: WorkspaceId) -> R<()> {
+        self.row(
+            "SELECT id FROM workspaces WHERE id = $1 FOR UPDATE",
+            &[ws.to_string().into()],
+        )?;
+        Ok(())
+    }
+
     fn set_workspace_member(
         &mut self,
         ws: WorkspaceId,
@@ -975,9 +983,12 @@ impl Tx for SqlTx<'_> {
             ],
         )?;
         if changed == 0 {
+            // A concurrent writer may have added the row since the UPDATE
+            // looked: then this one's role applies, as it would have.
             self.exec(
                 "INSERT INTO workspace_members (workspace_id, user_id, role, partner_lead, partner_team_id, added_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, user_id) DO UPDATE SET \
+                 role = excluded.role, partner_lead = excluded.partner_lead, partner_team_id = excluded.partner_team_id",
                 &[
                     ws.to_string().into(),
                     user.to_string().into(),

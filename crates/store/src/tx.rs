@@ -99,6 +99,10 @@ pub trait Tx {
     fn count_partner_workspaces(&mut self, team: TeamId) -> R<i64>;
     fn workspace_members(&mut self, ws: WorkspaceId) -> R<Vec<WorkspaceMemberRecord>>;
     fn workspace_member(&mut self, ws: WorkspaceId, user: UserId) -> R<Option<WorkspaceMemberRecord>>;
+    /// Locks the workspace's row until the transaction ends, so that
+    /// concurrent changes to its members queue instead of racing
+    /// (PostgreSQL; a SQLite writer already runs alone).
+    fn lock_workspace(&mut self, ws: WorkspaceId) -> R<()>;
     /// Gives a user a role in a workspace, replacing any role they held.
     fn set_workspace_member(
         &mut self,

@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod authentication;
 mod collections;
+mod concurrency;
 mod conventions;
 mod element_comments;
 mod environments;
