@@ -24,6 +24,12 @@ pub struct AppConfig {
     /// client's address (for the failed sign-in limit) is the nearest one
     /// they forwarded, not the proxy's own.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Per account and hour: invitation emails (partner and team invites),
+    /// forks, and collection or environment exports. Past it, `429` with
+    /// `Retry-After` (OWASP API4/API6).
+    pub invites_per_hour: u32,
+    pub forks_per_hour: u32,
+    pub exports_per_hour: u32,
 }
 
 impl Default for AppConfig {
@@ -38,6 +44,9 @@ impl Default for AppConfig {
             login_window_ms: 15 * 60 * 1000,
             allow_private_webhook_targets: false,
             trusted_proxies: Vec::new(),
+            invites_per_hour: 1_000,
+            forks_per_hour: 200,
+            exports_per_hour: 1_000,
         }
     }
 }

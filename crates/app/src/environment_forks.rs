@@ -73,6 +73,7 @@ impl App {
         label: &str,
     ) -> Result<(EnvironmentSaved, EnvironmentForkRecord)> {
         let label = fork_label(label)?;
+        self.take_quota(crate::rate_limit::Quota::Forks, who, 1)?;
         let actor = who.actor();
         let at = now();
         self.store

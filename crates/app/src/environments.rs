@@ -207,6 +207,9 @@ impl App {
 
     /// One environment; `export` asks for the export right.
     pub async fn environment(&self, who: &Principal, id: EnvironmentId, export: bool) -> Result<EnvironmentView> {
+        if export {
+            self.take_quota(crate::rate_limit::Quota::Exports, who, 1)?;
+        }
         let actor = who.actor();
         let action = if export {
             Action::ExportElements

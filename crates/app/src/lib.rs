@@ -45,6 +45,7 @@ pub struct App {
     pub store: Store,
     pub config: Arc<AppConfig>,
     login_limiter: Arc<rate_limit::RateLimiter>,
+    quotas: Arc<rate_limit::Quotas>,
     /// Live events (R-UPD-5); see [`events`].
     pub bus: Arc<dyn events::EventBus>,
 }
@@ -55,10 +56,12 @@ impl App {
             config.login_attempts_per_window,
             config.login_window_ms,
         ));
+        let quotas = Arc::new(rate_limit::Quotas::new(&config));
         Self {
             store,
             config: Arc::new(config),
             login_limiter,
+            quotas,
             bus: Arc::new(events::InProcessBus::new()),
         }
     }
@@ -95,6 +98,14 @@ impl Principal {
 }
 
 /// The current time in Unix milliseconds.
+impl App {
+    /// Takes `n` of the caller's hourly allowance of `quota`, or refuses
+    /// with `429` (OWASP API4/API6: invites, forks and exports).
+    pub(crate) fn take_quota(&self, quota: rate_limit::Quota, who: &Principal, n: u32) -> Result<()> {
+        self.quotas.take(quota, who.user.id, n, now())
+    }
+}
+
 pub fn now() -> Millis {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -123,6 +123,7 @@ impl App {
             ));
         }
         let emails = emails.iter().map(|e| Email::parse(e)).collect::<Result<Vec<_>>>()?;
+        self.take_quota(crate::rate_limit::Quota::Invites, who, emails.len() as u32)?;
         if emails.contains(&who.user.email) {
             return Err(Error::invalid("cannot_invite_yourself", "You cannot invite yourself."));
         }

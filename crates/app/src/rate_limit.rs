@@ -42,8 +42,77 @@ impl RateLimiter {
         entry.1 += 1;
     }
 
+    /// Takes `n` from `key`'s allowance for this window, or answers the
+    /// milliseconds until the window ends when fewer than `n` are left
+    /// (taking nothing).
+    pub fn try_take(&self, key: &str, n: u32, now: Millis) -> Result<(), i64> {
+        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        if hits.len() > 100_000 {
+            hits.retain(|_, (start, _)| now < *start + self.window_ms);
+        }
+        let entry = hits.entry(key.to_string()).or_insert((now, 0));
+        if now >= entry.0 + self.window_ms {
+            *entry = (now, 0);
+        }
+        if entry.1.saturating_add(n) > self.limit {
+            return Err(entry.0 + self.window_ms - now);
+        }
+        entry.1 += n;
+        Ok(())
+    }
+
     pub fn clear(&self, key: &str) {
         self.hits.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+/// What an account may do so many times an hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quota {
+    /// Invitation emails, counted per address.
+    Invites,
+    Forks,
+    Exports,
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// The hourly allowances of every account, per [`Quota`], in this
+/// process's memory (each process of a scaled-out server counts its own).
+pub struct Quotas {
+    invites: RateLimiter,
+    forks: RateLimiter,
+    exports: RateLimiter,
+}
+
+impl Quotas {
+    pub fn new(config: &crate::config::AppConfig) -> Self {
+        Self {
+            invites: RateLimiter::new(config.invites_per_hour, HOUR_MS),
+            forks: RateLimiter::new(config.forks_per_hour, HOUR_MS),
+            exports: RateLimiter::new(config.exports_per_hour, HOUR_MS),
+        }
+    }
+
+    /// Takes `n` of `user`'s hourly `quota`, or refuses with `429`.
+    pub fn take(&self, quota: Quota, user: portico_domain::ids::UserId, n: u32, now: Millis) -> crate::Result<()> {
+        let (limiter, what) = match quota {
+            Quota::Invites => (&self.invites, "invitation emails"),
+            Quota::Forks => (&self.forks, "forks"),
+            Quota::Exports => (&self.exports, "exports"),
+        };
+        limiter.try_take(&user.to_string(), n, now).map_err(|ms| {
+            // The first number of the sentence is the wait (Retry-After).
+            portico_domain::Error::new(
+                portico_domain::ErrorKind::RateLimited,
+                "rate_limited",
+                format!(
+                    "Try again in {} seconds: this account has reached its hourly limit of {what} ({}).",
+                    (ms + 999) / 1000,
+                    limiter.limit
+                ),
+            )
+        })
     }
 }
 
@@ -63,5 +132,16 @@ mod tests {
         assert_eq!(rl.blocked_for("a", 1_000), None);
         rl.record("a", 1_000);
         assert_eq!(rl.blocked_for("a", 1_001), None);
+    }
+
+    #[test]
+    fn an_allowance_is_taken_whole_or_not_at_all() {
+        let rl = RateLimiter::new(10, 1_000);
+        assert_eq!(rl.try_take("a", 7, 0), Ok(()));
+        assert_eq!(rl.try_take("a", 4, 100), Err(900));
+        assert_eq!(rl.try_take("a", 3, 100), Ok(()));
+        assert_eq!(rl.try_take("a", 1, 200), Err(800));
+        assert_eq!(rl.try_take("b", 10, 200), Ok(()));
+        assert_eq!(rl.try_take("a", 10, 1_000), Ok(()));
     }
 }

@@ -219,6 +219,7 @@ impl App {
     ) -> Result<AddMember> {
         let email = Email::parse(email)?;
         let roles = TeamRoles::parse(roles)?;
+        self.take_quota(crate::rate_limit::Quota::Invites, who, 1)?;
         let actor = who.actor();
         let at = now();
         let token = random_hex(32)?;

@@ -75,6 +75,10 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub session_ttl_hours: Option<u32>,
+    /// Hourly allowances per account (OWASP API4/API6).
+    pub invites_per_hour: Option<u32>,
+    pub forks_per_hour: Option<u32>,
+    pub exports_per_hour: Option<u32>,
     pub invitation_ttl_hours: Option<u32>,
     pub webhooks_allow_private: Option<bool>,
     pub trusted_proxies: Option<Vec<String>>,
@@ -142,6 +146,15 @@ impl Settings {
         }
         if let Some(h) = file.session_ttl_hours {
             app.session_ttl_ms = i64::from(h) * 3_600_000;
+        }
+        if let Some(n) = file.invites_per_hour {
+            app.invites_per_hour = n;
+        }
+        if let Some(n) = file.forks_per_hour {
+            app.forks_per_hour = n;
+        }
+        if let Some(n) = file.exports_per_hour {
+            app.exports_per_hour = n;
         }
         if let Some(h) = file.invitation_ttl_hours {
             app.invitation_ttl_ms = i64::from(h) * 3_600_000;

@@ -75,6 +75,7 @@ impl App {
         environments: Vec<portico_domain::ids::EnvironmentId>,
     ) -> Result<(CollectionRecord, ForkRecord, Vec<portico_store::EnvironmentRecord>)> {
         let label = fork_label(label)?;
+        self.take_quota(crate::rate_limit::Quota::Forks, who, 1)?;
         let actor = who.actor();
         let at = now();
         self.store

@@ -233,6 +233,9 @@ impl App {
         id: CollectionId,
         export: bool,
     ) -> Result<(CollectionRecord, String)> {
+        if export {
+            self.take_quota(crate::rate_limit::Quota::Exports, who, 1)?;
+        }
         let actor = who.actor();
         let action = if export {
             Action::ExportElements

@@ -17,6 +17,7 @@ mod integrations;
 mod mail;
 mod operations;
 mod partner_workspaces;
+mod quotas;
 mod real_clients;
 mod sweep;
 mod teams;
