@@ -54,7 +54,7 @@ fn seed() -> u64 {
 }
 
 /// What the server acknowledged (answered 2xx for) before it died.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Acked {
     updates: Vec<i64>,
     /// (revision, name) of each applied edit of the request.
@@ -287,7 +287,8 @@ async fn crash_cycles(launch: impl Fn() -> Running, after_kill: impl Fn()) -> (u
     let n = cycles();
     for cycle in 0..n {
         let mut server = launch();
-        check(&server.base, &world, &acked.lock().unwrap()).await;
+        let seen = acked.lock().unwrap().clone();
+        check(&server.base, &world, &seen).await;
         let before = {
             let a = acked.lock().unwrap();
             a.updates.len() + a.edits.len() + a.forks.len() + a.invitations.len()
@@ -305,7 +306,8 @@ async fn crash_cycles(launch: impl Fn() -> Running, after_kill: impl Fn()) -> (u
         writes += a.updates.len() + a.edits.len() + a.forks.len() + a.invitations.len() - before;
     }
     let server = launch();
-    check(&server.base, &world, &acked.lock().unwrap()).await;
+    let seen = acked.lock().unwrap().clone();
+    check(&server.base, &world, &seen).await;
     (n, writes)
 }
 
