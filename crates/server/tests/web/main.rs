@@ -8,9 +8,11 @@ mod helpers;
 
 mod browser;
 mod collections;
+mod environments;
 mod flows;
 mod forks;
 mod pages;
+mod teams;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
