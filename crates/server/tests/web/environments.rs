@@ -15,6 +15,7 @@ on_both_backends!(
     secret_values_never_reach_the_page_and_a_blank_secret_keeps_its_value,
     r_col_2_a_save_on_a_stale_revision_is_refused_and_loses_nothing,
     a_partner_viewer_reads_environments_and_a_forged_edit_is_refused,
+    r_upd_2_a_partner_editor_saves_an_environment_and_is_offered_an_update,
     r_sec_1_environment_forms_without_the_csrf_token_are_refused,
 );
 
@@ -252,6 +253,30 @@ async fn a_partner_viewer_reads_environments_and_a_forged_edit_is_refused(app: T
     let (_, list) = p.alice.get(&format!("/api/environments?workspace={}", p.pw)).await;
     assert_eq!(list["environments"].as_array().unwrap().len(), 1, "{list}");
     assert_eq!(values(&p.alice, &id).await, staging()["environment"]["values"]);
+}
+
+async fn r_upd_2_a_partner_editor_saves_an_environment_and_is_offered_an_update(app: TestApp) {
+    let p = app.partnership("5").await;
+    let id = create(&p.alice, &p.pw, staging()).await;
+    let g = Browser::new(&app.base);
+    g.sign_in("gina@globex.example").await;
+    let (_, _, overview) = g.get(&format!("/workspaces/{}", p.pw)).await;
+    assert!(overview.contains("New environment"), "{overview}");
+    let path = format!("/environments/{id}");
+    let (status, _, page) = g.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Save environment"), "{page}");
+    assert!(!page.contains(SECRET), "{page}");
+    let csrf = g.csrf(&path).await;
+    let (status, location, body) = g.post_form(&path, &form(&csrf, "1", "")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location, format!("{path}?saved=nudge"));
+    let (_, _, page) = g.get(&location).await;
+    assert!(
+        page.contains(&format!("<a href=\"/workspaces/{}/updates\">post an update</a>", p.pw)),
+        "{page}"
+    );
+    assert_eq!(values(&p.alice, &id).await[1]["value"], SECRET);
 }
 
 async fn r_sec_1_environment_forms_without_the_csrf_token_are_refused(app: TestApp) {
