@@ -2,7 +2,7 @@
 //! values reach only those who may edit the environment.
 
 use portico_domain::Error;
-use portico_domain::environment::Environment;
+use portico_domain::environment::{Environment, VariableEdit};
 use portico_domain::ids::{EnvironmentId, WorkspaceId};
 use portico_domain::policy::{Action, Actor, Resource, authorize};
 use portico_store::{EnvironmentRecord, Millis, Tx, WorkspaceAccess};
@@ -262,6 +262,28 @@ impl App {
                 let (old, access) = environment_for(tx, &actor, id, Action::EditElements)?;
                 let env = content(&old)?.apply_patch(&ops)?;
                 save(tx, &access, old, &env, expected, actor.user_id, at)
+            })
+            .await
+    }
+
+    /// Saves a form edit (the web page's editor): name and variables,
+    /// secrets left blank keeping their value, on the revision the form was
+    /// shown from (a stale one is refused, R-COL-2).
+    pub async fn edit_environment(
+        &self,
+        who: &Principal,
+        id: EnvironmentId,
+        name: String,
+        rows: Vec<VariableEdit>,
+        expected: i64,
+    ) -> Result<EnvironmentSaved> {
+        let actor = who.actor();
+        let at = now();
+        self.store
+            .write(move |tx| {
+                let (old, access) = environment_for(tx, &actor, id, Action::EditElements)?;
+                let env = content(&old)?.edited(&name, &rows)?;
+                save(tx, &access, old, &env, Some(expected), actor.user_id, at)
             })
             .await
     }

@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod notifications;
 pub mod pagination;
 pub mod partners;
+pub mod partnerships;
 mod passwords;
 pub mod rate_limit;
 pub mod teams;

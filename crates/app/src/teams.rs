@@ -21,6 +21,16 @@ pub struct TeamDetail {
     pub domains: Vec<Domain>,
     /// The caller's roles, if a member.
     pub my_roles: Option<TeamRoles>,
+    /// The facts the policy decides on, for pages that offer only what the
+    /// caller may do.
+    pub facts: TeamFacts,
+}
+
+impl TeamDetail {
+    /// Whether the policy lets `who` do `action` on this team.
+    pub fn allows(&self, who: &Principal, action: Action) -> bool {
+        authorize(&who.actor(), action, Resource::Team(&self.facts)).is_ok()
+    }
 }
 
 /// One page of a list.
@@ -104,7 +114,8 @@ impl App {
                 Ok(TeamDetail {
                     domains: tx.domains_of(team_id)?,
                     team,
-                    my_roles: facts.actor_roles,
+                    my_roles: facts.actor_roles.clone(),
+                    facts,
                 })
             })
             .await
@@ -147,8 +158,13 @@ impl App {
                         serde_json::json!({ "from": team.plan.as_str(), "to": plan.as_str() }),
                     )?;
                 }
+                let team = tx.team_by_id(team_id)?.ok_or_else(|| Error::not_found("team"))?;
                 Ok(TeamDetail {
-                    team: tx.team_by_id(team_id)?.ok_or_else(|| Error::not_found("team"))?,
+                    facts: TeamFacts {
+                        plan: team.plan,
+                        ..facts.clone()
+                    },
+                    team,
                     domains: tx.domains_of(team_id)?,
                     my_roles: facts.actor_roles,
                 })

@@ -178,6 +178,73 @@ impl Environment {
     }
 }
 
+/// One variable as a form sends it back (the web page's editor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableEdit {
+    /// The key the variable had when the form was shown; `None` for a new one.
+    pub original_key: Option<String>,
+    /// The key now; a row with an empty key is dropped.
+    pub key: String,
+    /// The value now; `None` keeps the stored value (a secret left blank).
+    pub value: Option<String>,
+    pub secret: bool,
+    pub enabled: bool,
+}
+
+impl Environment {
+    /// The environment after a form edit: rows in the form's order, each
+    /// built on the variable it was shown as, so that what the person did
+    /// not change (unknown fields, a number value, type `any`, a missing
+    /// `enabled`) keeps its stored form. A secret whose value was left
+    /// blank keeps its stored value: pages never carry secret values.
+    pub fn edited(&self, name: &str, rows: &[VariableEdit]) -> Result<Self, Error> {
+        let name = check_name(name, "name")?;
+        let mut values = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let key = row.key.trim();
+            if key.is_empty() {
+                continue;
+            }
+            let old = row.original_key.as_deref().and_then(|k| {
+                self.values
+                    .iter()
+                    .find(|v| v.get("key").and_then(Value::as_str) == Some(k))
+            });
+            let mut v = old.cloned().unwrap_or_default();
+            v.insert("key".into(), Value::String(key.to_owned()));
+            let shown = |x: Option<&Value>| match x {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
+            };
+            match &row.value {
+                Some(new) if old.is_none_or(|o| shown(o.get("value")) != *new) => {
+                    v.insert("value".into(), Value::String(new.clone()));
+                }
+                Some(_) => {}
+                None if old.is_none() => {
+                    v.insert("value".into(), Value::String(String::new()));
+                }
+                None => {}
+            }
+            let was_secret = old.is_some_and(is_secret);
+            if row.secret != was_secret || old.is_none() {
+                let kind = if row.secret { "secret" } else { "default" };
+                v.insert("type".into(), Value::String(kind.into()));
+            }
+            let was_enabled = old.is_none_or(|o| o.get("enabled").and_then(Value::as_bool) != Some(false));
+            if row.enabled != was_enabled || old.is_none() {
+                v.insert("enabled".into(), Value::Bool(row.enabled));
+            }
+            values.push(variable(&Value::Object(v), &format!("values[{i}]"))?);
+        }
+        if values.len() > MAX_VARIABLES {
+            return Err(bad(&format!("At most {MAX_VARIABLES} variables are allowed"), "values"));
+        }
+        Ok(Self { name, values })
+    }
+}
+
 fn position(index: &str, len: usize, at: &str) -> Result<usize, Error> {
     index
         .parse::<usize>()
@@ -382,6 +449,46 @@ mod tests {
             changes[3].from.as_ref().map(|v| v["value"].clone()),
             Some(json!("(secret)"))
         );
+    }
+
+    #[test]
+    fn a_form_edit_keeps_secrets_left_blank_and_what_it_did_not_touch() {
+        let mut env = staging();
+        env.values[0].insert("description".into(), json!("Where the API lives"));
+        let row = |orig: Option<&str>, key: &str, value: Option<&str>, secret: bool| VariableEdit {
+            original_key: orig.map(str::to_owned),
+            key: key.into(),
+            value: value.map(str::to_owned),
+            secret,
+            enabled: true,
+        };
+        let edited = env
+            .edited(
+                " Stage ",
+                &[
+                    row(Some("baseUrl"), "baseUrl", Some("https://staging.example"), false),
+                    row(Some("token"), "apiToken", None, true),
+                    row(None, "region", Some("eu"), false),
+                    row(None, "", Some("ignored"), false),
+                ],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(edited.name, "Stage");
+        assert_eq!(edited.values[0], env.values[0]);
+        assert_eq!(edited.values[1]["key"], "apiToken");
+        assert_eq!(edited.values[1]["value"], "s3cret");
+        assert_eq!(edited.values[1]["type"], "secret");
+        assert_eq!(
+            Value::Object(edited.values[2].clone()),
+            json!({"key": "region", "value": "eu", "type": "default", "enabled": true})
+        );
+        assert_eq!(edited.values.len(), 3);
+        // A new secret value replaces the old one; the name must not be blank.
+        let again = env
+            .edited("Staging", &[row(Some("token"), "token", Some("n3w"), true)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.values[0]["value"], "n3w");
+        assert!(env.edited("  ", &[]).is_err());
     }
 
     fn env(vars: &[(&str, &str)]) -> Environment {

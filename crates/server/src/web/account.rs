@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portico_app::notifications::KINDS;
 use portico_domain::ids::ApiKeyId;
+use portico_store::MembershipRecord;
 use serde::Deserialize;
 
 use super::html::{csrf_field, escape, when};
@@ -46,6 +47,34 @@ fn kind_label(kind: &str) -> &'static str {
         "mention" => "Someone mentions you",
         _ => "Other",
     }
+}
+
+/// The viewer's teams, each linking to its team pages.
+fn teams_html(memberships: &[MembershipRecord]) -> String {
+    let list = if memberships.is_empty() {
+        "<p class=\"muted\">You belong to no team yet.</p>".to_string()
+    } else {
+        let rows: String = memberships
+            .iter()
+            .map(|m| {
+                let roles: Vec<&str> = m.roles.iter().map(super::teams::role_label).collect();
+                format!(
+                    "<li class=\"row\" data-team=\"{id}\"><div class=\"row-main\">\
+                     <a class=\"row-title\" href=\"/teams/{id}\">{name}</a>\
+                     <span class=\"row-sub muted small\">{plan} plan · {roles}</span></div></li>",
+                    id = escape(&m.team.id.to_string()),
+                    name = escape(&m.team.name),
+                    plan = super::teams::plan_label(m.team.plan),
+                    roles = roles.join(", "),
+                )
+            })
+            .collect();
+        format!("<ul class=\"list bordered team-list\">{rows}</ul>")
+    };
+    format!(
+        "<section class=\"card\" aria-labelledby=\"teams-h\"><h2 id=\"teams-h\">Teams</h2>\
+         <p>Members, domains, plan, partnerships and, for admins, the audit log of each team you belong to.</p>{list}</section>"
+    )
 }
 
 async fn render(s: &AppState, v: &Viewer, new_key: Option<(&str, &str)>) -> Result<Response, WebError> {
@@ -94,12 +123,14 @@ async fn render(s: &AppState, v: &Viewer, new_key: Option<(&str, &str)>) -> Resu
         })
         .collect();
     let user = &v.who.user;
+    let teams = teams_html(&s.app.me(&v.who).await?.memberships);
     let body = format!(
         "<h1>Account</h1>\
          <section class=\"card\" aria-labelledby=\"me-h\"><h2 id=\"me-h\">You</h2>\
          <dl class=\"facts\"><dt>Name</dt><dd>{name}</dd><dt>Email</dt><dd>{email}</dd></dl>\
          <p class=\"hint\">Your name and email cannot be changed here yet.</p>\
          <form method=\"post\" action=\"/sign-out\">{csrf}<button type=\"submit\" class=\"button secondary\">Sign out</button></form></section>\
+         {teams}\
          <section class=\"card\" aria-labelledby=\"keys-h\"><h2 id=\"keys-h\">API keys</h2>\
          <p>Scripts use a key in the <code>x-api-key</code> header of the API at <code>/api</code>.</p>{shown}{list}\
          <form method=\"post\" action=\"/account/api-keys\" class=\"field-row\">{csrf}\

@@ -7,19 +7,24 @@
 
 mod account;
 mod assets;
+mod audit;
 mod auth;
 mod changelog;
 mod collections;
+mod environments;
 mod forks;
 mod html;
 mod invitations;
 mod invite;
 mod layout;
 mod notifications;
+mod partnerships;
 mod request;
 mod request_fields;
 mod session;
 mod settings;
+mod team_domains;
+mod teams;
 mod updates;
 mod workspaces;
 
@@ -92,6 +97,22 @@ pub fn router() -> Router<AppState> {
         )
         .route("/preview", post(updates::preview))
         .route("/notifications/panel", get(notifications::panel))
+        // Team settings and environments
+        .route("/teams/{id}", get(teams::members))
+        .route("/teams/{id}/members", post(teams::add_member))
+        .route("/teams/{id}/members/{uid}/roles", post(teams::set_roles))
+        .route("/teams/{id}/members/{uid}/remove", post(teams::remove_member))
+        .route(
+            "/teams/{id}/domains",
+            get(team_domains::domains).post(team_domains::add_domain),
+        )
+        .route("/teams/{id}/domains/remove", post(team_domains::remove_domain))
+        .route("/teams/{id}/plan", get(team_domains::plan).post(team_domains::set_plan))
+        .route("/teams/{id}/partnerships", get(partnerships::page))
+        .route("/teams/{id}/audit", get(audit::page))
+        .route("/workspaces/{id}/environments", post(environments::create))
+        .route("/environments/{id}", get(environments::page).post(environments::save))
+        .route("/environments/{id}/delete", post(environments::delete))
 }
 
 /// The front door: the workspace list, or the sign-in page on the way to it.

@@ -233,7 +233,7 @@ pub async fn overview(State(s): State<AppState>, v: Viewer, Path(id): Path<Strin
     let body = format!(
         "{head}{invite}<div class=\"grid\"><div class=\"col-main\">\
          <section class=\"card\" aria-labelledby=\"about-h\"><h2 id=\"about-h\">About</h2>{about}</section>\
-         {collections}<section class=\"card\" aria-labelledby=\"activity-h\"><h2 id=\"activity-h\">Recent activity</h2>{activity_html}</section>\
+         {collections}{environments}<section class=\"card\" aria-labelledby=\"activity-h\"><h2 id=\"activity-h\">Recent activity</h2>{activity_html}</section>\
          </div><aside class=\"col-side\"><section class=\"card\" aria-labelledby=\"members-h\">\
          <h2 id=\"members-h\">Members <span class=\"muted small\">{n}</span></h2><ul class=\"members\">{people}</ul>\
          <p class=\"muted small legend\"><span aria-hidden=\"true\">◆</span> marks partners from other teams.</p></section></aside></div>",
@@ -241,6 +241,7 @@ pub async fn overview(State(s): State<AppState>, v: Viewer, Path(id): Path<Strin
         n = members.len(),
         invite = super::invite::dialog(&s, &v, &ws).await?,
         collections = super::collections::section(&s, &v, &ws).await?,
+        environments = super::environments::section(&s, &v, &ws).await?,
     );
     Ok(layout::page(&s, &v, &ws.access.workspace.name, Section::Workspaces, &body).await)
 }

@@ -8,10 +8,12 @@ mod helpers;
 
 mod browser;
 mod collections;
+mod environments;
 mod flows;
 mod forks;
 mod pages;
 mod updates;
+mod teams;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
