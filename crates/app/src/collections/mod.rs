@@ -7,9 +7,11 @@
 //! write makes a revision naming the elements it touched.
 
 mod comments;
+mod fork_views;
 mod forks;
 mod history;
 mod items;
+mod pull_request_views;
 mod pull_requests;
 mod roles;
 mod whole;
@@ -29,10 +31,12 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use comments::{CommentTarget, ElementCommentDraft};
+pub use fork_views::{ForkDestinations, ForkStatus};
 pub use forks::{ForkList, ForkView, MAX_FORK_LABEL, MergeBlocked, MergeStrategy, PullOutcome};
 pub(crate) use forks::{detach, fork_label};
 pub use history::{ChangeWithDiff, RevisionView};
 pub use items::{ItemView, ItemWrite, Placement};
+pub use pull_request_views::{Person, PullRequestDetail, PullRequestDraft, PullRequestRow};
 pub use pull_requests::{MAX_REVIEWERS, PullRequestView, Review};
 pub use whole::{CollectionInput, CollectionPatch, CollectionSummary};
 

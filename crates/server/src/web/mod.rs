@@ -16,6 +16,7 @@ mod invitations;
 mod invite;
 mod layout;
 mod notifications;
+mod pull_requests;
 mod request;
 mod request_fields;
 mod session;
@@ -79,6 +80,12 @@ pub fn router() -> Router<AppState> {
         .route("/account/api-keys", post(account::create_key))
         .route("/account/api-keys/{id}/revoke", post(account::revoke_key))
         .route("/account/notifications", post(account::save_notifications))
+        // Pull requests
+        .route("/collections/{id}/pull-requests/new", get(pull_requests::new_page))
+        .route("/collections/{id}/pull-requests", post(pull_requests::create))
+        .route("/pull-requests/{id}", get(pull_requests::page))
+        .route("/pull-requests/{id}/review", post(pull_requests::review))
+        .route("/pull-requests/{id}/comments", post(pull_requests::comment))
 }
 
 /// The front door: the workspace list, or the sign-in page on the way to it.

@@ -11,6 +11,7 @@ mod collections;
 mod flows;
 mod forks;
 mod pages;
+mod pull_requests;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
