@@ -11,7 +11,7 @@ use portico_domain::Error;
 use portico_domain::collection::{ItemChange, Resolutions, three_way_owned};
 use portico_domain::ids::{CollectionId, UserId, WorkspaceId};
 use portico_domain::policy::Action;
-use portico_store::{CollectionRecord, ForkRecord, PullRequestCommentRecord, PullRequestRecord, Tx};
+use portico_store::{CollectionRecord, ForkRecord, PullRequestCommentRecord, PullRequestRecord, Tx, WorkspaceAccess};
 
 use super::pull_requests::{check_merge, may_review, pull_request_for, view};
 use super::{PullRequestView, collection_for, tree};
@@ -63,6 +63,9 @@ pub struct PullRequestDetail {
     pub may_merge: bool,
     /// Why a merge would be refused now: merge checks or conflicts.
     pub merge_blocked: Option<String>,
+    /// For its author while it is open: who may review it, to change the
+    /// reviewers (empty otherwise).
+    pub reviewer_choices: Vec<Person>,
 }
 
 impl PullRequestDetail {
@@ -89,6 +92,25 @@ fn person(tx: &mut dyn Tx, ws: Option<WorkspaceId>, user: UserId) -> Result<Pers
     })
 }
 
+/// The people who may review a pull request into a collection of the
+/// workspace of `access`, as its reader sees them: its members the reader
+/// sees (R-MULTI-3) who see the workspace.
+fn reviewer_choices(tx: &mut dyn Tx, access: &WorkspaceAccess) -> Result<Vec<Person>> {
+    let ws = access.workspace.id;
+    let mut people = Vec::new();
+    for m in visible_members(access, tx.workspace_members(ws)?) {
+        if may_review(tx, ws, m.user_id)? {
+            people.push(Person {
+                id: m.user_id,
+                name: m.name,
+                partner: m.role.is_partner(),
+            });
+        }
+    }
+    people.sort_by_key(|p| p.name.to_lowercase());
+    Ok(people)
+}
+
 impl App {
     /// The form of a new pull request from a fork into its parent: who may
     /// review it and what it would change. Needs what opening one needs.
@@ -102,17 +124,7 @@ impl App {
                     .ok_or_else(|| Error::invalid("not_a_fork", "This collection is not a fork."))?;
                 let (parent, access) = collection_for(tx, &actor, fork.parent_id, Action::ViewWorkspace)
                     .map_err(|_| Error::not_found("source collection"))?;
-                let mut reviewers = Vec::new();
-                for m in visible_members(&access, tx.workspace_members(parent.workspace_id)?) {
-                    if may_review(tx, parent.workspace_id, m.user_id)? {
-                        reviewers.push(Person {
-                            id: m.user_id,
-                            name: m.name,
-                            partner: m.role.is_partner(),
-                        });
-                    }
-                }
-                reviewers.sort_by_key(|p| p.name.to_lowercase());
+                let reviewers = reviewer_choices(tx, &access)?;
                 let base = tree(tx, parent.id, Some(fork.base_revision))?;
                 let mine = tree(tx, fork_id, None)?;
                 let theirs = tree(tx, parent.id, None)?;
@@ -193,7 +205,12 @@ impl App {
                     }
                     _ => None,
                 };
+                let reviewer_choices = match &dest_access {
+                    Some(access) if open && record.created_by == actor.user_id => reviewer_choices(tx, access)?,
+                    _ => Vec::new(),
+                };
                 Ok(PullRequestDetail {
+                    reviewer_choices,
                     may_decline: open && (is_reviewer || editor),
                     may_merge: open && editor,
                     is_reviewer,

@@ -85,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .route("/collections/{id}/pull-requests", post(pull_requests::create))
         .route("/pull-requests/{id}", get(pull_requests::page))
         .route("/pull-requests/{id}/review", post(pull_requests::review))
+        .route("/pull-requests/{id}/edit", post(pull_requests::edit))
         .route("/pull-requests/{id}/comments", post(pull_requests::comment))
 }
 

@@ -2,14 +2,15 @@
 //! fork, the **Pull requests** of a collection on its page, and a pull
 //! request's page: its diff labelled per item, reviewers, comments,
 //! **Approve** / **Unapprove** for reviewers, **Decline** (final) and
-//! **Merge** for editors of the parent, within the team's merge checks.
+//! **Merge** for editors of the parent, within the team's merge checks, and
+//! **Edit** (title, description, reviewers) for its author.
 //! What a caller may not see answers the "Not found" page (R-ISO-3,
 //! R-MULTI-3).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use portico_app::collections::{PullRequestDetail, Review};
+use portico_app::collections::{Person, PullRequestDetail, Review};
 use portico_domain::ErrorKind;
 use portico_domain::collection::{ChangeKind, ItemChange};
 use portico_domain::ids::UserId;
@@ -145,25 +146,45 @@ fn changes_html(changes: &[ItemChange]) -> String {
     format!("<ol class=\"changes pr-changes\">{items}</ol>")
 }
 
-/// The form of a new pull request from a fork into its source.
-pub async fn new_page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
-    let cid = collection_id(&id)?;
-    let draft = s.app.pull_request_draft(&v.who, cid).await?;
-    let me = v.who.user.id;
-    let reviewers: String = draft
-        .reviewers
+/// A checkbox per person who may review, those in `chosen` ticked.
+fn reviewer_boxes(people: &[Person], chosen: &[UserId], me: UserId) -> String {
+    people
         .iter()
         .map(|p| {
             format!(
                 "<label class=\"choice reviewer\">\
-                 <input type=\"checkbox\" name=\"reviewer\" value=\"{id}\">{avatar} {name}{you}</label>",
+                 <input type=\"checkbox\" name=\"reviewer\" value=\"{id}\"{checked}>{avatar} {name}{you}</label>",
                 id = escape(&p.id.to_string()),
+                checked = if chosen.contains(&p.id) { " checked" } else { "" },
                 avatar = avatar(&p.name, p.partner),
                 name = escape(&p.name),
                 you = if p.id == me { " (you)" } else { "" },
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The reviewers a form posts, one `reviewer` field each.
+fn posted_reviewers(fields: &[(String, String)]) -> Result<Vec<UserId>, WebError> {
+    fields
+        .iter()
+        .filter(|(k, _)| k == "reviewer")
+        .map(|(_, val)| {
+            UserId::parse(val).map_err(|_| {
+                WebError::Refused(
+                    StatusCode::BAD_REQUEST,
+                    "A chosen reviewer is not a person here.".into(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The form of a new pull request from a fork into its source.
+pub async fn new_page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) -> Result<Response, WebError> {
+    let cid = collection_id(&id)?;
+    let draft = s.app.pull_request_draft(&v.who, cid).await?;
+    let reviewers = reviewer_boxes(&draft.reviewers, &[], v.who.user.id);
     let conflicts = match draft.conflicts {
         0 => String::new(),
         n => format!(
@@ -212,18 +233,7 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     v.check_csrf(form_field(&fields, "csrf"))?;
     let cid = collection_id(&id)?;
-    let mut reviewers = Vec::new();
-    for (k, val) in &fields {
-        if k == "reviewer" {
-            let user = UserId::parse(val).map_err(|_| {
-                WebError::Refused(
-                    StatusCode::BAD_REQUEST,
-                    "A chosen reviewer is not a person here.".into(),
-                )
-            })?;
-            reviewers.push(user);
-        }
-    }
+    let reviewers = posted_reviewers(&fields)?;
     let destination = collection_id(form_field(&fields, "destination"))?;
     let created = s
         .app
@@ -310,6 +320,32 @@ fn actions_html(d: &PullRequestDetail, csrf: &str, me: UserId) -> String {
         return String::new();
     }
     format!("<section class=\"card\" aria-labelledby=\"decide-h\"><h2 id=\"decide-h\">Decide</h2>{out}</section>")
+}
+
+/// **Edit** for the author while it is open: title, description, reviewers.
+fn edit_html(d: &PullRequestDetail, csrf: &str, me: UserId) -> String {
+    let pr = &d.pull_request.record;
+    if !d.is_open() || pr.created_by != me || d.reviewer_choices.is_empty() {
+        return String::new();
+    }
+    let chosen: Vec<UserId> = d.pull_request.reviewers.iter().map(|(u, _)| *u).collect();
+    format!(
+        "<section class=\"card\" aria-labelledby=\"edit-h\"><details class=\"composer\">\
+         <summary id=\"edit-h\">Edit this pull request</summary>\
+         <form method=\"post\" action=\"/pull-requests/{id}/edit\" class=\"stack\">{csrf}\
+         <div class=\"field\"><label for=\"edit-title\">Title</label>\
+         <input id=\"edit-title\" name=\"title\" required maxlength=\"255\" value=\"{title}\" autocomplete=\"off\"></div>\
+         <div class=\"field\"><label for=\"edit-description\">Description</label>\
+         <textarea id=\"edit-description\" name=\"description\" rows=\"4\">{description}</textarea></div>\
+         <fieldset class=\"field\"><legend>Reviewers</legend><div class=\"choices column\">{boxes}</div>\
+         <p class=\"hint\">1 to 50. Approvals of reviewers you keep stay.</p></fieldset>\
+         <div><button type=\"submit\" class=\"button\">Save changes</button></div></form></details></section>",
+        id = escape(&pr.id),
+        csrf = csrf_field(csrf),
+        title = escape(&pr.title),
+        description = escape(&pr.description),
+        boxes = reviewer_boxes(&d.reviewer_choices, &chosen, me),
+    )
 }
 
 fn comments_html(d: &PullRequestDetail, csrf: &str) -> String {
@@ -399,7 +435,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) 
          <p class=\"muted small\">Opened by {author} · {at}</p>{outcome}\
          <div class=\"pr-grid\"><div class=\"pr-main\">\
          <section class=\"card\" aria-labelledby=\"about-h\"><h2 id=\"about-h\">Description</h2>{description}</section>\
-         {diff}{comments}</div><div class=\"pr-side\">{actions}{reviewers}</div></div>",
+         {diff}{comments}</div><div class=\"pr-side\">{actions}{reviewers}{edit}</div></div>",
         source = link(&d.pull_request.source, "A deleted fork"),
         dest = link(&d.pull_request.destination, "A deleted collection"),
         title = escape(&pr.title),
@@ -409,6 +445,7 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) 
         comments = comments_html(&d, v.csrf()),
         actions = actions_html(&d, v.csrf(), v.who.user.id),
         reviewers = reviewers_html(&d),
+        edit = edit_html(&d, v.csrf(), v.who.user.id),
     );
     let title = format!("{} · Pull request", pr.title);
     Ok(layout::page(&s, &v, &title, Section::Workspaces, &body).await)
@@ -441,6 +478,30 @@ pub async fn review(
             ),
         ));
     }
+    Ok(see_other(&format!("/pull-requests/{id}")))
+}
+
+/// Changes the title, description and reviewers (its author): the form's
+/// `title`, `description` and one `reviewer` per chosen person.
+pub async fn edit(
+    State(s): State<AppState>,
+    v: Viewer,
+    Path(id): Path<String>,
+    WebForm(fields): WebForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    v.check_csrf(form_field(&fields, "csrf"))?;
+    let id = pull_request_id(&id)?;
+    let reviewers = posted_reviewers(&fields)?;
+    s.app
+        .update_pull_request(
+            &v.who,
+            id.clone(),
+            form_field(&fields, "title"),
+            Some(form_field(&fields, "description").to_string()),
+            reviewers,
+        )
+        .await
+        .map_err(refused)?;
     Ok(see_other(&format!("/pull-requests/{id}")))
 }
 

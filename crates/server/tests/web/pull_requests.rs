@@ -13,6 +13,7 @@ use crate::on_both_backends;
 on_both_backends!(
     r_pr_1_a_pull_request_from_a_fork_appears_in_the_parents_list_with_its_diff,
     r_pr_1_a_reviewer_approves_and_a_non_reviewer_gets_no_approve_button,
+    r_pr_1_its_author_edits_the_title_and_reviewers_and_nobody_else_may,
     r_pr_1_decline_is_final_and_a_later_merge_is_refused,
     r_pr_1_an_editor_merges_and_the_parent_shows_the_forks_change,
     r_pr_1_a_viewer_of_the_parent_sees_no_merge_and_a_forged_merge_is_refused,
@@ -367,4 +368,64 @@ async fn r_multi_3_a_partner_does_not_see_another_partner_teams_pull_requests(ap
     // The publisher sees it.
     let (_, _, page) = x.alice.get(&format!("/collections/{}", x.coll)).await;
     assert!(page.contains(&format!("data-pull-request=\"{id}\"")), "{page}");
+}
+
+async fn r_pr_1_its_author_edits_the_title_and_reviewers_and_nobody_else_may(app: TestApp) {
+    let x = proposal(&app, "5").await;
+    let alice = x.p.alice.user_id.clone();
+    let gina = x.p.gina.user_id.clone();
+    let id = open_pr(&x, &[&alice]).await;
+    act(&x.alice, &id, "approve").await;
+
+    let (_, _, page) = x.alice.get(&format!("/pull-requests/{id}")).await;
+    assert!(!page.contains("Edit this pull request"), "{page}");
+    let (_, _, page) = x.gina.get(&format!("/pull-requests/{id}")).await;
+    assert!(page.contains("Edit this pull request"), "{page}");
+    assert!(page.contains("value=\"Rename &lt;Get order&gt;\""), "{page}");
+    assert!(
+        page.contains(&format!("name=\"reviewer\" value=\"{alice}\" checked")),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("title", "Rename to Fetch order"),
+        ("description", "Clearer."),
+        ("reviewer", alice.as_str()),
+        ("reviewer", gina.as_str()),
+    ];
+    let (status, _, body) = x.gina.post_form(&format!("/pull-requests/{id}/edit"), &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, _, page) = x.gina.get(&format!("/pull-requests/{id}")).await;
+    assert!(page.contains("<h1>Rename to Fetch order</h1>"), "{page}");
+    assert!(page.contains(&format!("data-reviewer=\"{gina}\"")), "{page}");
+    // Alice's approval stays.
+    assert!(page.contains("data-status=\"approved\""), "{page}");
+
+    // No reviewer at all is refused with the reason.
+    let (status, _, body) = x
+        .gina
+        .post_form(
+            &format!("/pull-requests/{id}/edit"),
+            &[("csrf", csrf.as_str()), ("title", "None")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("1 to 50 reviewers"), "{body}");
+
+    // Alice is no author.
+    let csrf = x.alice.csrf("/account").await;
+    let (status, _, body) = x
+        .alice
+        .post_form(
+            &format!("/pull-requests/{id}/edit"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Mine now"),
+                ("reviewer", alice.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("Only the author changes a pull request."), "{body}");
 }
