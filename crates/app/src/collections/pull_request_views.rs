@@ -14,7 +14,7 @@ use portico_domain::policy::Action;
 use portico_store::{CollectionRecord, ForkRecord, PullRequestCommentRecord, PullRequestRecord, Tx, WorkspaceAccess};
 
 use super::pull_requests::{check_merge, may_review, pull_request_for, view};
-use super::{PullRequestView, collection_for, tree};
+use super::{PullRequestView, collection_allows, collection_for, tree};
 use crate::workspaces::visible_members;
 use crate::{App, Principal, Result};
 
@@ -118,7 +118,13 @@ impl App {
         let actor = who.actor();
         self.store
             .read(move |tx| {
-                collection_for(tx, &actor, fork_id, Action::EditElements)?;
+                let (source, _) = collection_for(tx, &actor, fork_id, Action::ViewWorkspace)?;
+                if !collection_allows(tx, &actor, &source, Action::EditElements)? {
+                    return Err(Error::forbidden(
+                        "forbidden",
+                        "Only editors of the fork open pull requests from it.",
+                    ));
+                }
                 let fork = tx
                     .fork_of(fork_id)?
                     .ok_or_else(|| Error::invalid("not_a_fork", "This collection is not a fork."))?;
@@ -189,8 +195,10 @@ impl App {
                 }
                 let open = matches!(record.status.as_str(), "open" | "approved");
                 let is_reviewer = pull_request.reviewers.iter().any(|(u, _)| *u == actor.user_id);
-                let editor = dest_access.is_some()
-                    && collection_for(tx, &actor, record.destination_id, Action::MergeIntoElement).is_ok();
+                let editor = match (&pull_request.destination, &dest_access) {
+                    (Some(parent), Some(_)) => collection_allows(tx, &actor, parent, Action::MergeIntoElement)?,
+                    _ => false,
+                };
                 let merge_blocked = match (&pull_request.destination, &dest_access) {
                     (Some(parent), Some(access)) if open && editor => {
                         match check_merge(tx, parent, access, &pull_request.reviewers) {
