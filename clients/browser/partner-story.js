@@ -156,6 +156,61 @@ function badge(page, workspaceId) {
   }, workspaceId);
 }
 
+// From the workspace overview: opens the collection, forks it through the
+// dialog into the partner team's workspace, and sees the fork's page; the
+// source then lists the fork. Answers the fork's id.
+async function partnerForksIntoOwnTeam(page) {
+  await page.getByRole("link", { name: cfg.collectionName }).first().click();
+  await page.waitForURL(new RegExp(`/collections/${cfg.collectionId}$`));
+  const dialog = page.locator("details.fork-dialog");
+  await dialog.locator("summary", { hasText: "Fork this collection" }).click();
+  await dialog.getByLabel("Fork label").fill("Globex integration");
+  const own = dialog.locator(`optgroup[label="${cfg.partnerTeam} (your team)"] option`);
+  check((await own.count()) === 1, "the dialog does not offer the partner's own team workspace");
+  await dialog.getByLabel("Destination workspace").selectOption({ label: cfg.forkWorkspaceName });
+  await shoot(page, "fork-dialog");
+  await dialog.getByRole("button", { name: "Fork" }).click();
+  await page.waitForURL((u) => /\/collections\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith(cfg.collectionId));
+  const fork = page.url().split("/collections/")[1];
+  const source = page.getByRole("region", { name: "Source" });
+  check((await source.getByText("Globex integration").count()) === 1, "the fork page does not show its label");
+  check((await source.locator("[data-behind='0']").count()) === 1, "the fork is not up to date");
+  await shoot(page, "fork");
+
+  await source.getByRole("link", { name: "the source collection" }).click();
+  await page.waitForURL(new RegExp(`/collections/${cfg.collectionId}$`));
+  check((await page.locator(`[data-fork="${fork}"]`).count()) === 1, "the source does not list the fork");
+  await shoot(page, "forks-list");
+  return fork;
+}
+
+// In the fork: edits a request, then opens a pull request with the
+// publisher as reviewer and looks at its page. Answers its id.
+async function partnerProposesChange(page, fork) {
+  await page.goto(`${cfg.base}/collections/${fork}`);
+  const tree = page.getByRole("navigation", { name: "Folders and requests" });
+  await tree.getByRole("link", { name: /Health/ }).click();
+  await page.waitForURL(/\/requests\//);
+  await page.getByLabel("URL").fill("https://api.example/v2/health");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForLoadState();
+  await page.goto(`${cfg.base}/collections/${fork}`);
+  check((await page.locator("[data-ahead='1']").count()) === 1, "the fork does not say it is 1 change ahead");
+  await page.getByRole("link", { name: "Create pull request" }).click();
+  await page.waitForURL(/\/pull-requests\/new$/);
+  await page.getByLabel("Title").fill("Health check moves to v2");
+  await page.getByLabel("Description").fill("We call the **v2** health check.");
+  await page.locator("label.reviewer", { hasText: cfg.publisherName }).locator("input").check();
+  await shoot(page, "pull-request-new");
+  await page.getByRole("button", { name: "Create pull request" }).click();
+  await page.waitForURL(/\/pull-requests\/[0-9a-f-]+$/);
+  check((await page.locator("[data-status=open]").count()) === 1, "the pull request is not open");
+  check((await page.locator("[data-change=modification]").count()) === 1, "the diff does not label the change");
+  check((await page.getByRole("button", { name: "Merge" }).count()) === 0, "a viewer of the source is offered Merge");
+  await shoot(page, "pull-request");
+  return page.url().split("/pull-requests/")[1];
+}
+
 const stories = {
   // R-INV-3, R-INV-2, R-ISO-5, R-ISO-6, R-UPD-5, R-UPD-3, R-UPD-4.
   async "partner-follows-updates"(page, browser) {
@@ -221,7 +276,13 @@ const stories = {
     const overview = await badge(page, cfg.workspaceId);
     check(overview && overview.hidden, `the badge is back: ${JSON.stringify(overview)}`);
     await shoot(page, "overview");
-    return { updateId: update.id };
+
+    // The partner forks the collection into their own (paid) team through
+    // the Fork dialog, which offers only what R-FORK-1 allows (R-FORK-1, R-FORK-2).
+    const fork = await partnerForksIntoOwnTeam(page);
+    // …changes a request in the fork and proposes it back (R-PR-1).
+    const pullRequestId = await partnerProposesChange(page, fork);
+    return { updateId: update.id, forkId: fork, pullRequestId };
   },
 
   // R-MULTI-4.

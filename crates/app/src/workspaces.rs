@@ -235,7 +235,10 @@ pub struct RoleChange {
 
 /// The people of a workspace a caller may see: everyone, except that a
 /// partner sees no partner of another partner team (R-MULTI-3).
-fn visible_members(access: &WorkspaceAccess, members: Vec<WorkspaceMemberRecord>) -> Vec<WorkspaceMemberRecord> {
+pub(crate) fn visible_members(
+    access: &WorkspaceAccess,
+    members: Vec<WorkspaceMemberRecord>,
+) -> Vec<WorkspaceMemberRecord> {
     let viewer_partner_team = access
         .partner_team_id
         .filter(|_| access.role.is_some_and(WorkspaceRole::is_partner));

@@ -583,7 +583,7 @@ pub(crate) fn fork_label(label: &str) -> Result<String> {
     Ok(label.to_owned())
 }
 
-fn not_a_fork() -> Error {
+pub(super) fn not_a_fork() -> Error {
     Error::invalid("not_a_fork", "This collection is not a fork.")
 }
 

@@ -7,9 +7,11 @@
 //! write makes a revision naming the elements it touched.
 
 mod comments;
+mod fork_views;
 mod forks;
 mod history;
 mod items;
+mod pull_request_views;
 mod pull_requests;
 mod roles;
 mod whole;
@@ -29,10 +31,12 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use comments::{CommentTarget, ElementCommentDraft};
+pub use fork_views::{ForkDestinations, ForkStatus};
 pub use forks::{ForkList, ForkView, MAX_FORK_LABEL, MergeBlocked, MergeStrategy, PullOutcome};
 pub(crate) use forks::{detach, fork_label};
 pub use history::{ChangeWithDiff, RevisionView};
 pub use items::{ItemView, ItemWrite, Placement};
+pub use pull_request_views::{Person, PullRequestDetail, PullRequestDraft, PullRequestRow};
 pub use pull_requests::{MAX_REVIEWERS, PullRequestView, Review};
 pub use whole::{CollectionInput, CollectionPatch, CollectionSummary};
 
@@ -218,11 +222,35 @@ pub(crate) fn collection_for(
         tx.collection_for_update(id)?
     }
     .ok_or_else(|| Error::not_found("collection"))?;
-    let role = tx
-        .element_role(ELEMENT, &id.to_string(), actor.user_id)?
-        .and_then(|r| r.parse().ok());
-    let access = workspace_for_element(tx, actor, c.workspace_id, action, "collection", role)?;
+    let access = access_to(tx, actor, &c, action)?;
     Ok((c, access))
+}
+
+/// The actor's access to a loaded collection's workspace, checked for
+/// `action` with their role on the collection.
+fn access_to(tx: &mut dyn Tx, actor: &Actor, c: &CollectionRecord, action: Action) -> Result<WorkspaceAccess> {
+    let role = tx
+        .element_role(ELEMENT, &c.id.to_string(), actor.user_id)?
+        .and_then(|r| r.parse().ok());
+    workspace_for_element(tx, actor, c.workspace_id, action, "collection", role)
+}
+
+/// Whether the actor may do `action` on a collection, for pages that
+/// offer it: the same check as [`collection_for`], without queueing on the
+/// collection's row.
+pub(crate) fn collection_allows(tx: &mut dyn Tx, actor: &Actor, c: &CollectionRecord, action: Action) -> Result<bool> {
+    match access_to(tx, actor, c, action) {
+        Ok(_) => Ok(true),
+        Err(e)
+            if matches!(
+                e.kind,
+                portico_domain::ErrorKind::NotFound | portico_domain::ErrorKind::Forbidden
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Refuses a write based on a revision that is no longer the head (R-COL-2).

@@ -81,14 +81,7 @@ fn check_reviewers(tx: &mut dyn Tx, dest: &CollectionRecord, reviewers: &[UserId
         ));
     }
     for user in &list {
-        let sees = tx.workspace_access(dest.workspace_id, *user)?.is_some_and(|a| {
-            let actor = Actor {
-                user_id: *user,
-                is_server_admin: false,
-            };
-            authorize(&actor, Action::ViewWorkspace, Resource::Workspace(&facts_of(&a))).is_ok()
-        });
-        if !sees {
+        if !may_review(tx, dest.workspace_id, *user)? {
             return Err(Error::invalid(
                 "invalid_reviewers",
                 "Every reviewer must be able to see the destination collection.",
@@ -98,10 +91,26 @@ fn check_reviewers(tx: &mut dyn Tx, dest: &CollectionRecord, reviewers: &[UserId
     Ok(list)
 }
 
+/// Whether `user` may review pull requests into a collection of workspace
+/// `ws`: they see the workspace.
+pub(super) fn may_review(tx: &mut dyn Tx, ws: portico_domain::ids::WorkspaceId, user: UserId) -> Result<bool> {
+    Ok(tx.workspace_access(ws, user)?.is_some_and(|a| {
+        let actor = Actor {
+            user_id: user,
+            is_server_admin: false,
+        };
+        authorize(&actor, Action::ViewWorkspace, Resource::Workspace(&facts_of(&a))).is_ok()
+    }))
+}
+
 /// Loads a pull request the actor may see: through its destination or its
 /// source, never one of another partner team's in a multi-partner
 /// workspace (R-MULTI-3). Anything else is "not found".
-fn pull_request_for(tx: &mut dyn Tx, actor: &Actor, id: &str) -> Result<(PullRequestRecord, Option<WorkspaceAccess>)> {
+pub(super) fn pull_request_for(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    id: &str,
+) -> Result<(PullRequestRecord, Option<WorkspaceAccess>)> {
     let missing = || Error::not_found("pull request");
     let pr = tx.pull_request(id)?.ok_or_else(missing)?;
     let dest = collection_for(tx, actor, pr.destination_id, Action::ViewWorkspace).ok();
@@ -133,7 +142,7 @@ fn preview(tx: &mut dyn Tx, pr: &PullRequestRecord) -> Result<(Vec<ItemChange>, 
     Ok((merged.summary, merged.conflicts))
 }
 
-fn view(tx: &mut dyn Tx, record: PullRequestRecord) -> Result<PullRequestView> {
+pub(super) fn view(tx: &mut dyn Tx, record: PullRequestRecord) -> Result<PullRequestView> {
     let (changes, conflicts) = if matches!(record.status.as_str(), "open" | "approved") {
         preview(tx, &record)?
     } else {
@@ -150,7 +159,7 @@ fn view(tx: &mut dyn Tx, record: PullRequestRecord) -> Result<PullRequestView> {
 }
 
 /// The merge checks the destination's team requires (R-PR-1).
-fn check_merge(
+pub(super) fn check_merge(
     tx: &mut dyn Tx,
     parent: &CollectionRecord,
     access: &WorkspaceAccess,

@@ -35,7 +35,7 @@ pub struct RestoreForm {
     pub base: i64,
 }
 
-fn shown(v: Option<&Value>) -> String {
+pub(super) fn shown(v: Option<&Value>) -> String {
     let text = match v {
         None => return "<span class=\"muted\">—</span>".into(),
         Some(Value::String(s)) => s.clone(),

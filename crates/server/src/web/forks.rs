@@ -1,15 +1,15 @@
-//! Forks in the browser, on a collection's page: the **Fork** dialog for
-//! those the policy lets fork, the collection's **forks**, and on a fork its
-//! **source status** with **Pull changes**; a pull with conflicts answers a
-//! page with a choice per conflict, posted back as the pull's resolutions
-//! (R-FORK-1..3).
+//! Forks in the browser, on a collection's page: the **Fork** dialog
+//! offering exactly the destinations the policy allows, the collection's
+//! **forks** and pull requests, and on a fork its **source status** (behind
+//! and ahead) with **Pull changes** and **Create pull request**; a pull with
+//! conflicts answers a page with a choice per conflict, posted back as the
+//! pull's resolutions (R-FORK-1..3).
 
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use portico_app::workspaces::WorkspaceFilter;
 use portico_domain::ErrorKind;
 use portico_domain::collection::{Conflict, Resolutions, Side};
 use portico_domain::ids::WorkspaceId;
@@ -30,6 +30,7 @@ const SHOWN: usize = 200;
 /// a fork), its forks, and the Fork dialog (when the policy allows).
 pub async fn sections(s: &AppState, v: &Viewer, c: &Loaded) -> Result<String, WebError> {
     let mut out = status_section(s, v, c).await?;
+    out.push_str(&super::pull_requests::section(s, v, c).await?);
     out.push_str(&list_section(s, v, c).await?);
     if c.ws.allows(&v.who, Action::Fork) {
         out.push_str(&dialog(s, v, c).await?);
@@ -55,37 +56,30 @@ fn team_label(names: &HashMap<String, String>, team: &str, publisher: &str) -> S
     }
 }
 
-/// "N revisions behind" and **Pull changes**, on a fork.
+/// "N revisions behind", "N changes ahead", **Pull changes** and
+/// **Create pull request**, on a fork.
 async fn status_section(s: &AppState, v: &Viewer, c: &Loaded) -> Result<String, WebError> {
-    let (fork, ahead) = match s.app.source_status(&v.who, c.record.id).await {
+    let status = match s.app.fork_status(&v.who, c.record.id).await {
         Ok(st) => st,
         // Not a fork: nothing to show.
         Err(e) if e.kind == ErrorKind::Invalid => return Ok(String::new()),
         Err(e) => return Err(e.into()),
     };
+    let fork = &status.fork;
     let source = fork.parent_id.to_string();
-    let state = if ahead {
-        let head = s
-            .app
-            .changelog(&v.who, fork.parent_id, None, Some(1))
-            .await
-            .ok()
-            .and_then(|p| p.items.first().map(|r| r.revision));
-        match head.map(|h| h - fork.base_revision) {
-            Some(1) => "<p class=\"fork-status\" data-behind=\"1\"><strong>1 revision behind</strong> the source.</p>"
-                .to_string(),
-            Some(n) if n > 1 => format!(
-                "<p class=\"fork-status\" data-behind=\"{n}\"><strong>{n} revisions behind</strong> the source.</p>"
-            ),
-            _ => {
-                "<p class=\"fork-status\" data-behind>The source has changed: this fork is <strong>behind</strong>.</p>"
-                    .to_string()
-            }
-        }
-    } else {
-        "<p class=\"fork-status\" data-behind=\"0\">Up to date with the source.</p>".to_string()
+    let behind = match status.behind {
+        0 => "<span data-behind=\"0\">Up to date with the source.</span>".to_string(),
+        1 => "<span data-behind=\"1\"><strong>1 revision behind</strong> the source.</span>".to_string(),
+        n => format!("<span data-behind=\"{n}\"><strong>{n} revisions behind</strong> the source.</span>"),
     };
-    let pull = if ahead && c.ws.allows(&v.who, Action::EditElements) {
+    let ahead = match status.ahead {
+        None => String::new(),
+        Some(0) => " <span data-ahead=\"0\">No changes the source lacks.</span>".to_string(),
+        Some(1) => " <span data-ahead=\"1\"><strong>1 change ahead</strong> of the source.</span>".to_string(),
+        Some(n) => format!(" <span data-ahead=\"{n}\"><strong>{n} changes ahead</strong> of the source.</span>"),
+    };
+    let editor = c.ws.allows(&v.who, Action::EditElements);
+    let pull = if status.behind > 0 && editor {
         format!(
             "<form method=\"post\" action=\"/collections/{id}/pull\" class=\"inline\">{csrf}\
              <input type=\"hidden\" name=\"base\" value=\"{rev}\">\
@@ -97,10 +91,19 @@ async fn status_section(s: &AppState, v: &Viewer, c: &Loaded) -> Result<String, 
     } else {
         String::new()
     };
+    let propose = if editor && status.ahead.is_some_and(|n| n > 0) {
+        format!(
+            "<a class=\"button secondary\" href=\"/collections/{}/pull-requests/new\">Create pull request</a>",
+            escape(&c.id())
+        )
+    } else {
+        String::new()
+    };
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"source-h\"><h2 id=\"source-h\">Source</h2>\
          <p>Forked as <strong>{label}</strong> from <a href=\"/collections/{source}\">the source collection</a> \
-         (its revision {base}).</p>{state}{pull}</section>",
+         (its revision {base}).</p><p class=\"fork-status\">{behind}{ahead}</p>\
+         <div class=\"actions\">{pull}{propose}</div></section>",
         label = escape(&fork.label),
         source = escape(&source),
         base = fork.base_revision,
@@ -155,60 +158,50 @@ async fn list_section(s: &AppState, v: &Viewer, c: &Loaded) -> Result<String, We
     ))
 }
 
-/// The Fork dialog: a label and a destination among the workspaces the
-/// viewer may edit; the fork use case refuses a destination R-FORK-1 does
-/// not allow, with its reason.
+/// The Fork dialog: a label and a destination among exactly the workspaces
+/// R-FORK-1 allows, grouped by team (the publisher's first).
 async fn dialog(s: &AppState, v: &Viewer, c: &Loaded) -> Result<String, WebError> {
-    let page = s
-        .app
-        .list_workspaces(
-            &v.who,
-            WorkspaceFilter {
-                limit: Some(100),
-                ..WorkspaceFilter::default()
-            },
-        )
-        .await?;
-    let names = team_names(s, v).await?;
-    let publisher = c.ws.access.workspace.team_id.to_string();
-    let mut options: Vec<(String, String)> = page
-        .items
-        .iter()
-        .filter(|w| w.allows(&v.who, Action::EditElements))
-        .map(|w| {
-            let ws = &w.access.workspace;
-            (
-                format!(
-                    "{} / {}",
-                    team_label(&names, &ws.team_id.to_string(), &publisher),
-                    ws.name
-                ),
-                ws.id.to_string(),
-            )
-        })
-        .collect();
-    options.sort();
+    let groups = s.app.fork_destinations(&v.who, c.record.id).await?;
     // Nowhere to fork into: no dialog.
-    if options.is_empty() {
+    if groups.is_empty() {
         return Ok(String::new());
     }
-    let form = {
-        let opts: String = options
+    let mut opts = String::new();
+    for g in &groups {
+        let team = match (&g.team_name, g.publisher) {
+            (Some(name), true) => name.clone(),
+            (Some(name), false) => format!("{name} (your team)"),
+            (None, true) => "Publishing team".to_string(),
+            (None, false) => "Another team".to_string(),
+        };
+        let options: String = g
+            .workspaces
             .iter()
-            .map(|(label, id)| format!("<option value=\"{}\">{}</option>", escape(id), escape(label)))
+            .map(|w| {
+                format!(
+                    "<option value=\"{}\">{}</option>",
+                    escape(&w.id.to_string()),
+                    escape(&w.name)
+                )
+            })
             .collect();
-        format!(
-            "<form method=\"post\" action=\"/collections/{id}/fork\" class=\"stack\">{csrf}\
-             <div class=\"field\"><label for=\"fork-label\">Fork label</label>\
-             <input id=\"fork-label\" name=\"label\" required maxlength=\"255\" autocomplete=\"off\"></div>\
-             <div class=\"field\"><label for=\"fork-workspace\">Destination team and workspace</label>\
-             <select id=\"fork-workspace\" name=\"workspace\" required aria-describedby=\"fork-hint\">{opts}</select>\
-             <p class=\"hint\" id=\"fork-hint\">Workspaces where you edit. A destination your role does not allow is refused with the reason.</p></div>\
-             <div><button type=\"submit\" class=\"button\">Fork</button></div></form>",
-            id = escape(&c.id()),
-            csrf = csrf_field(v.csrf()),
-        )
-    };
+        opts.push_str(&format!(
+            "<optgroup label=\"{}\" data-team=\"{}\">{options}</optgroup>",
+            escape(&team),
+            escape(&g.team_id.to_string())
+        ));
+    }
+    let form = format!(
+        "<form method=\"post\" action=\"/collections/{id}/fork\" class=\"stack\">{csrf}\
+         <div class=\"field\"><label for=\"fork-label\">Fork label</label>\
+         <input id=\"fork-label\" name=\"label\" required maxlength=\"255\" autocomplete=\"off\"></div>\
+         <div class=\"field\"><label for=\"fork-workspace\">Destination workspace</label>\
+         <select id=\"fork-workspace\" name=\"workspace\" required aria-describedby=\"fork-hint\">{opts}</select>\
+         <p class=\"hint\" id=\"fork-hint\">The workspaces your role lets you fork into, by team.</p></div>\
+         <div><button type=\"submit\" class=\"button\">Fork</button></div></form>",
+        id = escape(&c.id()),
+        csrf = csrf_field(v.csrf()),
+    );
     Ok(format!(
         "<section class=\"card\" aria-labelledby=\"fork-h\"><details class=\"composer fork-dialog\">\
          <summary id=\"fork-h\">Fork this collection</summary>{form}</details></section>"
@@ -235,8 +228,8 @@ pub async fn fork(
     v.check_csrf(&f.csrf)?;
     let cid = collection_id(&id)?;
     let ws = WorkspaceId::parse(&f.workspace).map_err(|_| WebError::NotFound)?;
-    // A destination R-FORK-1 does not allow is refused with the use case's
-    // reason (the dialog offers every workspace the viewer edits).
+    // A destination R-FORK-1 does not allow (a forged form: the dialog
+    // offers none) is refused with the use case's reason.
     let (created, _) = s
         .app
         .fork_collection(&v.who, cid, ws, &f.label)

@@ -19,6 +19,7 @@ mod invite;
 mod layout;
 mod notifications;
 mod partnerships;
+mod pull_requests;
 mod request;
 mod request_fields;
 mod session;
@@ -113,6 +114,13 @@ pub fn router() -> Router<AppState> {
         .route("/workspaces/{id}/environments", post(environments::create))
         .route("/environments/{id}", get(environments::page).post(environments::save))
         .route("/environments/{id}/delete", post(environments::delete))
+        // Pull requests
+        .route("/collections/{id}/pull-requests/new", get(pull_requests::new_page))
+        .route("/collections/{id}/pull-requests", post(pull_requests::create))
+        .route("/pull-requests/{id}", get(pull_requests::page))
+        .route("/pull-requests/{id}/review", post(pull_requests::review))
+        .route("/pull-requests/{id}/edit", post(pull_requests::edit))
+        .route("/pull-requests/{id}/comments", post(pull_requests::comment))
 }
 
 /// The front door: the workspace list, or the sign-in page on the way to it.

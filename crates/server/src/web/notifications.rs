@@ -16,11 +16,20 @@ pub struct CsrfForm {
     pub csrf: String,
 }
 
-/// Where a notification leads: its workspace's Updates tab, when it has one.
+/// Whether an id from a notification's data is safe in a link.
+fn plain_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// Where a notification leads: the pull request it is about, or its
+/// workspace's Updates tab, when it has one.
 fn link_of(data: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(data).ok()?;
+    if let Some(pr) = v.get("pullRequestId").and_then(|p| p.as_str()).filter(|p| plain_id(p)) {
+        return Some(format!("/pull-requests/{pr}"));
+    }
     let ws = v.get("workspaceId")?.as_str()?;
-    if !ws.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if !plain_id(ws) {
         return None;
     }
     let anchor = match (
@@ -114,4 +123,23 @@ pub async fn read_all(
     v.check_csrf(&f.csrf)?;
     s.app.mark_notifications_read(&v.who, None).await?;
     Ok(see_other("/notifications"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_of;
+
+    #[test]
+    fn notifications_link_to_their_pull_request_or_update() {
+        assert_eq!(
+            link_of(r#"{"pullRequestId":"7f3c-1","collectionId":"c"}"#).as_deref(),
+            Some("/pull-requests/7f3c-1")
+        );
+        assert_eq!(
+            link_of(r#"{"workspaceId":"w-1","updateId":4}"#).as_deref(),
+            Some("/workspaces/w-1/updates#update-4")
+        );
+        assert_eq!(link_of(r#"{"pullRequestId":"x\"><script>"}"#), None);
+        assert_eq!(link_of("not json"), None);
+    }
 }

@@ -102,13 +102,30 @@ async fn api_key(c: &Client) -> String {
 /// publisher opens the collection, edits a request, saves, takes the
 /// "Post an update" nudge and posts it (R-UPD-2), and the partner's Updates
 /// badge shows 1 without a reload (R-UPD-5); opening the tab clears it
-/// (R-UPD-3), and the partner comments (R-UPD-4).
+/// (R-UPD-3), and the partner comments (R-UPD-4); the partner then forks
+/// the collection into their own paid team through the Fork dialog
+/// (R-FORK-1) and proposes a change back in a pull request (R-PR-1).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r_inv_2_r_iso_5_r_iso_6_r_upd_2_r_upd_3_r_upd_5_a_partner_is_invited_accepts_and_follows_updates() {
     let Some(clients) = tools() else { return };
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-    let (alice, gina, pw, _) = crate::publisher_and_invitee(&app).await;
+    let (alice, gina, pw, globex) = crate::publisher_and_invitee(&app).await;
     let key = api_key(&alice).await;
+    // Globex is on a paid plan, with a workspace to fork into (R-FORK-1).
+    let mut ops = app.anonymous();
+    ops.login("ops@portico.example", crate::helpers::PASSWORD).await;
+    let (status, body) = ops
+        .patch(&format!("/api/teams/{globex}"), json!({ "plan": "basic" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = gina
+        .post(
+            "/api/workspaces",
+            json!({ "workspace": { "name": "Integrations", "type": "team", "teamId": globex } }),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let own = body["workspace"]["id"].as_str().unwrap().to_string();
     let orders = json!({
         "info": { "name": "Orders API", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
         "item": [{ "name": "Orders", "item": [
@@ -135,6 +152,8 @@ async fn r_inv_2_r_iso_5_r_iso_6_r_upd_2_r_upd_3_r_upd_5_a_partner_is_invited_ac
             "publisherKey": key,
             "collectionId": collection,
             "collectionName": "Orders API",
+            "publisherName": "Alice",
+            "forkWorkspaceName": "Integrations",
         }),
     )
     .await;
@@ -160,6 +179,16 @@ async fn r_inv_2_r_iso_5_r_iso_6_r_upd_2_r_upd_3_r_upd_5_a_partner_is_invited_ac
         saved.to_string().contains("https://api.example/v2/orders?cursor="),
         "{saved}"
     );
+    // The partner forked into her own team's workspace and proposed a
+    // change back (R-FORK-1, R-PR-1).
+    let fork = result["forkId"].as_str().expect("the story answers the fork");
+    let (_, forked) = gina.get(&format!("/api/collections/{fork}")).await;
+    assert!(forked.to_string().contains("https://api.example/v2/health"), "{forked}");
+    let (_, forks) = gina.get(&format!("/api/collections/{collection}/forks")).await;
+    assert_eq!(forks["data"][0]["forkId"], fork, "{forks}");
+    assert_eq!(forks["data"][0]["workspaceId"], own.as_str(), "{forks}");
+    let (_, listed) = alice.get(&format!("/api/collections/{collection}/pull-requests")).await;
+    assert_eq!(listed["data"][0]["id"], result["pullRequestId"], "{listed}");
     let (_, updates) = gina.get(&format!("/api/workspaces/{pw}/updates")).await;
     assert_eq!(
         updates["data"][0]["relatedResources"][0]["resourceId"],

@@ -14,6 +14,9 @@ on_both_backends!(
     r_fork_1_a_partner_viewer_without_a_paid_team_gets_no_dialog_and_forks_nothing,
     r_fork_2_3_a_fork_behind_its_source_pulls_the_change,
     r_fork_3_a_conflicting_pull_asks_per_conflict_and_applies_the_choice,
+    r_fork_1_a_partner_viewer_on_a_free_team_is_offered_no_own_team_destination,
+    r_fork_1_a_partner_viewer_on_a_paid_team_is_offered_their_team_workspaces,
+    r_fork_2_a_fork_shows_how_many_changes_it_has_ahead_of_its_source,
 );
 
 fn orders_api() -> String {
@@ -32,12 +35,12 @@ fn orders_api() -> String {
 }
 
 /// The Orders API in the partnership's PW; answers its id.
-async fn publish(p: &Partnership) -> String {
+pub(crate) async fn publish(p: &Partnership) -> String {
     crate::import(&p.alice, &p.pw, orders_api()).await
 }
 
 /// A workspace "Sandbox" of Gina's team Globex; answers its id.
-async fn sandbox(p: &Partnership) -> String {
+pub(crate) async fn sandbox(p: &Partnership) -> String {
     let (status, ws) = p
         .gina
         .post(
@@ -50,7 +53,7 @@ async fn sandbox(p: &Partnership) -> String {
 }
 
 /// Forks `coll` into `ws` through the dialog; answers the fork's id.
-async fn fork(b: &Browser, coll: &str, ws: &str) -> String {
+pub(crate) async fn fork(b: &Browser, coll: &str, ws: &str) -> String {
     let csrf = b.csrf(&format!("/collections/{coll}")).await;
     let (status, location, body) = b
         .post_form(
@@ -66,7 +69,7 @@ async fn fork(b: &Browser, coll: &str, ws: &str) -> String {
 }
 
 /// Renames "Get order" through the request editor, on `revision`.
-async fn rename(b: &Browser, coll: &str, revision: &str, name: &str) -> StatusCode {
+pub(crate) async fn rename(b: &Browser, coll: &str, revision: &str, name: &str) -> StatusCode {
     let path = format!("/collections/{coll}/requests/get-order");
     let csrf = b.csrf(&path).await;
     let form = [
@@ -90,13 +93,13 @@ async fn rename(b: &Browser, coll: &str, revision: &str, name: &str) -> StatusCo
     status
 }
 
-async fn name_of(c: &Client, coll: &str) -> String {
+pub(crate) async fn name_of(c: &Client, coll: &str) -> String {
     let (_, body) = c.get(&format!("/api/collections/{coll}/requests/get-order")).await;
     body["data"]["name"].as_str().unwrap_or_default().to_string()
 }
 
 /// The value of the hidden field `name` in a page.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let needle = format!("name=\"{name}\" value=\"");
     let at = page.find(&needle).unwrap_or_else(|| panic!("{name} in {page}")) + needle.len();
     page[at..].split('"').next().unwrap().to_string()
@@ -113,8 +116,20 @@ async fn r_fork_1_a_partner_editor_forks_into_their_own_team_through_the_dialog(
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Fork this collection"), "{page}");
     assert!(page.contains("<label for=\"fork-label\">"), "{page}");
+    // Her own team's workspaces, under her team; the PW where she is
+    // partner editor, under the publisher.
     assert!(
-        page.contains(&format!("<option value=\"{ws}\">Globex / Sandbox</option>")),
+        page.contains(&format!(
+            "<optgroup label=\"Globex (your team)\" data-team=\"{}\"><option value=\"{ws}\">Sandbox</option>",
+            p.globex
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "<optgroup label=\"Publishing team\" data-team=\"{}\"><option value=\"{}\">PW</option>",
+            p.acme, p.pw
+        )),
         "{page}"
     );
 
@@ -250,4 +265,132 @@ async fn r_fork_3_a_conflicting_pull_asks_per_conflict_and_applies_the_choice(ap
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     assert_eq!(name_of(&p.gina, &forked).await, "Theirs");
+}
+
+/// The options of the fork dialog of a page: (team id, workspace id) pairs.
+fn destinations(page: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for group in page.split("<optgroup ").skip(1) {
+        let team = group.split("data-team=\"").nth(1).unwrap().split('"').next().unwrap();
+        let group = group.split("</optgroup>").next().unwrap();
+        for opt in group.split("<option value=\"").skip(1) {
+            out.push((team.to_string(), opt.split('"').next().unwrap().to_string()));
+        }
+    }
+    out
+}
+
+/// A second Partner Workspace "Beta" of Acme where Gina is partner editor.
+async fn beta_as_editor(p: &Partnership) -> String {
+    let (_, ws) = p
+        .alice
+        .post(
+            "/api/workspaces",
+            json!({ "workspace": { "name": "Beta", "type": "partner", "teamId": p.acme } }),
+        )
+        .await;
+    let beta = ws["workspace"]["id"].as_str().unwrap().to_string();
+    let (_, inv) = p
+        .alice
+        .post(
+            "/api/invitations",
+            json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": beta, "roleId": "5",
+                    "target": { "emails": ["gina@globex.example"] } }),
+        )
+        .await;
+    assert_eq!(inv["results"][0]["status"], "PARTNER_ADDED", "{inv}");
+    beta
+}
+
+async fn r_fork_1_a_partner_viewer_on_a_free_team_is_offered_no_own_team_destination(app: TestApp) {
+    let p = app.partnership("4").await;
+    let coll = publish(&p).await;
+    let own = sandbox(&p).await;
+    let beta = beta_as_editor(&p).await;
+    let b = Browser::new(&app.base);
+    b.sign_in("gina@globex.example").await;
+    let (status, _, page) = b.get(&format!("/collections/{coll}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    // Only the other PW where she edits: not her free team's Sandbox, not
+    // the PW where she only views.
+    assert!(page.contains("Fork this collection"), "{page}");
+    assert_eq!(destinations(&page), vec![(p.acme.clone(), beta.clone())], "{page}");
+    assert!(!page.contains("(your team)"), "{page}");
+
+    // The JSON API refuses the destinations the dialog leaves out.
+    for dest in [own.as_str(), p.pw.as_str()] {
+        let (status, body) = p
+            .gina
+            .post(
+                &format!("/api/collections/fork/{coll}?workspace={dest}"),
+                json!({ "label": "Mine" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    }
+    let forked = fork(&b, &coll, &beta).await;
+    let (status, _, _) = b.get(&format!("/collections/{forked}")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn r_fork_1_a_partner_viewer_on_a_paid_team_is_offered_their_team_workspaces(app: TestApp) {
+    let p = app.partnership("4").await;
+    let coll = publish(&p).await;
+    let own = sandbox(&p).await;
+    let mut ops = app.anonymous();
+    ops.login("ops@portico.example", crate::helpers::PASSWORD).await;
+    let (status, body) = ops
+        .patch(&format!("/api/teams/{}", p.globex), json!({ "plan": "basic" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let b = Browser::new(&app.base);
+    b.sign_in("gina@globex.example").await;
+    let (_, _, page) = b.get(&format!("/collections/{coll}")).await;
+    assert_eq!(destinations(&page), vec![(p.globex.clone(), own.clone())], "{page}");
+    assert!(page.contains("<optgroup label=\"Globex (your team)\""), "{page}");
+    let forked = fork(&b, &coll, &own).await;
+    let (status, _, page) = b.get(&format!("/collections/{forked}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("data-ahead=\"0\""), "{page}");
+}
+
+async fn r_fork_2_a_fork_shows_how_many_changes_it_has_ahead_of_its_source(app: TestApp) {
+    let p = app.partnership("5").await;
+    let coll = publish(&p).await;
+    let ws = sandbox(&p).await;
+    let gina = Browser::new(&app.base);
+    gina.sign_in("gina@globex.example").await;
+    let forked = fork(&gina, &coll, &ws).await;
+    rename(&gina, &forked, "1", "Mine").await;
+    let alice = Browser::new(&app.base);
+    alice.sign_in("alice@acme.example").await;
+    let (_, _, page) = alice.get(&format!("/collections/{coll}")).await;
+    let csrf = hidden(&page, "csrf");
+    let (status, _, body) = alice
+        .post_form(
+            &format!("/collections/{coll}/requests/get-order"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("revision", "1"),
+                ("name", "Get order"),
+                ("method", "GET"),
+                ("url", "https://api.example/orders/2"),
+                ("headers", ""),
+                ("body_mode", "none"),
+                ("body_raw", ""),
+                ("auth", "inherit"),
+                ("prerequest", ""),
+                ("tests", ""),
+            ],
+        )
+        .await;
+    assert!(status.is_success() || status.is_redirection(), "{body}");
+
+    let (_, _, page) = gina.get(&format!("/collections/{forked}")).await;
+    assert!(page.contains("<strong>1 revision behind</strong>"), "{page}");
+    assert!(
+        page.contains("<strong>1 change ahead</strong> of the source."),
+        "{page}"
+    );
+    assert!(page.contains("Create pull request"), "{page}");
 }

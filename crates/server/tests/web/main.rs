@@ -14,6 +14,7 @@ mod forks;
 mod pages;
 mod updates;
 mod teams;
+mod pull_requests;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
