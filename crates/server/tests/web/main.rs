@@ -12,9 +12,9 @@ mod environments;
 mod flows;
 mod forks;
 mod pages;
-mod updates;
-mod teams;
 mod pull_requests;
+mod teams;
+mod updates;
 
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
