@@ -152,10 +152,19 @@ impl App {
             Err(_) => None,
         };
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-        let ok = passwords::verify(password.to_string(), hash).await;
+        let ok = passwords::verify(password.to_string(), hash.clone()).await;
         match user {
             Some(user) if ok => {
                 self.login_limiter.clear(&email_key);
+                if hash.as_deref().is_some_and(passwords::needs_rehash) {
+                    // Parameters rose since this hash was made: replace it
+                    // now that the password is at hand.
+                    let stronger = passwords::hash(password.to_string()).await?;
+                    let id = user.id;
+                    self.store
+                        .write(move |tx| tx.set_user_password(id, &stronger).map_err(Error::from))
+                        .await?;
+                }
                 self.start_session(user).await
             }
             _ => {

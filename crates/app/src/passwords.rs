@@ -7,8 +7,13 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use crate::Result;
 use portico_domain::Error;
 
+/// The parameters new hashes get: memory in KiB, passes, lanes.
+const M_COST: u32 = 19 * 1024;
+const T_COST: u32 = 2;
+const P_COST: u32 = 1;
+
 fn hasher() -> Result<Argon2<'static>> {
-    let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| {
+    let params = Params::new(M_COST, T_COST, P_COST, None).map_err(|e| {
         tracing::error!(error = %e, "argon2 parameters");
         Error::internal()
     })?;
@@ -43,6 +48,19 @@ fn verify_blocking(password: &str, hash: Option<&str>) -> bool {
     ok && hash.is_some()
 }
 
+/// Whether a stored hash is weaker than what new hashes get (another
+/// algorithm, or less memory or fewer passes): it is replaced at the next
+/// successful sign-in, when the password is at hand.
+pub fn needs_rehash(hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return true;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
+    parsed.algorithm.as_str() != "argon2id" || params.m_cost() < M_COST || params.t_cost() < T_COST
+}
+
 pub async fn hash(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
@@ -58,6 +76,33 @@ pub async fn verify(password: String, hash: Option<String>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r_sec_1_weaker_hashes_are_marked_for_rehashing() {
+        assert!(!needs_rehash(DUMMY_HASH));
+        let weaker = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"pw", &SaltString::encode_b64(b"somesaltsomesalt").unwrap())
+        .unwrap()
+        .to_string();
+        assert!(needs_rehash(&weaker), "{weaker}");
+        let argon2i = Argon2::new(
+            Algorithm::Argon2i,
+            Version::V0x13,
+            Params::new(M_COST, T_COST, P_COST, None).unwrap(),
+        )
+        .hash_password(b"pw", &SaltString::encode_b64(b"somesaltsomesalt").unwrap())
+        .unwrap()
+        .to_string();
+        assert!(needs_rehash(&argon2i), "{argon2i}");
+        assert!(needs_rehash("not a hash"));
+        // The weaker hash still verifies: the password is checked with the
+        // hash's own parameters before it is replaced.
+        assert!(verify_blocking("pw", Some(&weaker)));
+    }
 
     #[test]
     fn r_sec_1_passwords_are_hashed_with_argon2id_owasp_parameters() {

@@ -283,18 +283,21 @@ async fn crash_cycles(launch: impl Fn() -> Running, after_kill: impl Fn()) -> (u
     let world = setup(&server.base).await;
     drop(server);
     let acked = Arc::new(Mutex::new(Acked::default()));
+    let fresh = Arc::new(Mutex::new(Acked::default()));
     let mut writes = 0;
     let n = cycles();
     for cycle in 0..n {
         let mut server = launch();
-        let seen = acked.lock().unwrap().clone();
-        check(&server.base, &world, &seen).await;
+        // What the last cycle had acknowledged is there (the whole history
+        // is checked once more at the end).
+        let last = std::mem::take(&mut *fresh.lock().unwrap());
+        check(&server.base, &world, &last).await;
         let before = {
             let a = acked.lock().unwrap();
             a.updates.len() + a.edits.len() + a.forks.len() + a.invitations.len()
         };
         let wait = Duration::from_millis(rng.between(30, 400));
-        let writers = write_until_killed(&server.base, &world, acked.clone(), cycle);
+        let writers = write_until_killed(&server.base, &world, fresh.clone(), cycle);
         let killer = async {
             tokio::time::sleep(wait).await;
             server.child.kill().unwrap(); // SIGKILL
@@ -302,7 +305,12 @@ async fn crash_cycles(launch: impl Fn() -> Running, after_kill: impl Fn()) -> (u
         };
         tokio::join!(writers, killer);
         after_kill();
-        let a = acked.lock().unwrap();
+        let new = fresh.lock().unwrap().clone();
+        let mut a = acked.lock().unwrap();
+        a.updates.extend(new.updates);
+        a.edits.extend(new.edits);
+        a.forks.extend(new.forks);
+        a.invitations.extend(new.invitations);
         writes += a.updates.len() + a.edits.len() + a.forks.len() + a.invitations.len() - before;
     }
     let server = launch();

@@ -231,4 +231,50 @@ crate::on_both_backends!(
     r_sec_1_the_session_cookie_is_http_only_and_same_site_and_logout_ends_it,
     r_sec_1_cookie_requests_that_change_state_need_the_csrf_token,
     r_sec_1_api_keys_are_shown_once_work_and_stop_when_revoked,
+    r_sec_1_a_hash_with_weaker_argon2_parameters_is_replaced_at_sign_in,
 );
+
+/// argon2id of `PASSWORD` with m = 4 MiB, t = 1: weaker than what new
+/// hashes get (m = 19 MiB, t = 2).
+const WEAK_HASH: &str =
+    "$argon2id$v=19$m=4096,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$FE9sQMz9DMW4xy+IMUJXQUXU2iTYf5Rr06FUcjOQRCc";
+
+async fn stored_hash(app: &TestApp, id: &str) -> String {
+    use portico_domain::ids::UserId;
+    let (store, id) = (app.store.clone(), UserId::parse(id).unwrap());
+    tokio::task::spawn_blocking(move || {
+        store.run_blocking(portico_store::Mode::Read, move |tx| {
+            tx.user_by_id(id).map(|u| u.unwrap().password_hash.unwrap())
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+async fn r_sec_1_a_hash_with_weaker_argon2_parameters_is_replaced_at_sign_in(app: TestApp) {
+    let alice = app.user("alice@acme.example", "Alice").await;
+    let (store, id) = (
+        app.store.clone(),
+        portico_domain::ids::UserId::parse(&alice.user_id).unwrap(),
+    );
+    tokio::task::spawn_blocking(move || {
+        store.run_blocking(portico_store::Mode::Write, move |tx| {
+            tx.set_user_password(id, WEAK_HASH)
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    // A wrong password changes nothing.
+    let mut c = app.anonymous();
+    assert_eq!(c.login("alice@acme.example", "wrong").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(stored_hash(&app, &alice.user_id).await, WEAK_HASH);
+    // The right one signs in, and the hash is made again with today's parameters.
+    assert_eq!(c.login("alice@acme.example", PASSWORD).await.0, StatusCode::OK);
+    let stronger = stored_hash(&app, &alice.user_id).await;
+    assert!(stronger.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stronger}");
+    // And it still works.
+    let mut again = app.anonymous();
+    assert_eq!(again.login("alice@acme.example", PASSWORD).await.0, StatusCode::OK);
+}
