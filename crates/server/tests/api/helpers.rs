@@ -262,6 +262,17 @@ pub struct Client {
 }
 
 impl Client {
+    /// Another handle on the same credentials and cookie jar.
+    pub fn client_like_self(&self) -> Client {
+        Client {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            csrf: self.csrf.clone(),
+            api_key: self.api_key.clone(),
+            user_id: self.user_id.clone(),
+        }
+    }
+
     pub fn new(base: &str) -> Self {
         Self {
             base: base.to_string(),
