@@ -22,6 +22,7 @@ mod properties;
 mod quotas;
 mod real_clients;
 mod revocation;
+mod ssrf;
 mod sweep;
 mod teams;
 mod updates;
