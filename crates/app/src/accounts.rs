@@ -47,13 +47,35 @@ fn wrong_credentials() -> Error {
 
 impl App {
     /// Creates an account; the first account of an empty server is its
-    /// operator. Signs the new user in.
-    pub async fn sign_up(&self, email: &str, name: &str, password: &str) -> Result<SignedIn> {
+    /// operator. Signs the new user in. Asking for an email that already
+    /// has an account counts against the client's address like a failed
+    /// sign-in, so that nobody can list accounts by trying emails quickly
+    /// (R-SEC-1); the password is hashed either way, so both answers take
+    /// as long.
+    pub async fn sign_up(&self, email: &str, name: &str, password: &str, client: &str) -> Result<SignedIn> {
+        let at = now();
+        let client_key = format!("signup-ip:{client}");
+        if let Some(ms) = self.login_limiter.blocked_for(&client_key, at) {
+            return Err(Error::new(
+                ErrorKind::RateLimited,
+                "too_many_attempts",
+                format!(
+                    "Too many sign-ups for existing accounts. Try again in {} seconds.",
+                    (ms + 999) / 1000
+                ),
+            ));
+        }
         let email = Email::parse(email)?;
         let name = DisplayName::parse(name)?;
         let password = NewPassword::parse(password)?;
         let hash = passwords::hash(password.expose().to_string()).await?;
-        let user = self.create_user(email, name, Some(hash), false).await?;
+        let user = match self.create_user(email, name, Some(hash), false).await {
+            Err(e) if e.code == "email_taken" => {
+                self.login_limiter.record(&client_key, at);
+                return Err(e);
+            }
+            other => other?,
+        };
         self.start_session(user).await
     }
 

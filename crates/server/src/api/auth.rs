@@ -28,9 +28,13 @@ pub(crate) fn with_cookie(mut res: Response, cookie: &str) -> Response {
 /// Creates an account. The first account of an empty server is its operator.
 /// Also signs the new user in (sets the session cookie).
 #[utoipa::path(post, path = "/api/auth/signup", tag = "auth", security(()), request_body = SignupRequest,
-    responses((status = 201, body = UserEnvelope), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn signup(State(s): State<AppState>, Json(req): Json<SignupRequest>) -> ApiResult<Response> {
-    let signed = s.app.sign_up(&req.email, &req.name, &req.password).await?;
+    responses((status = 201, body = UserEnvelope), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn signup(
+    State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Json(req): Json<SignupRequest>,
+) -> ApiResult<Response> {
+    let signed = s.app.sign_up(&req.email, &req.name, &req.password, &addr).await?;
     let res = (
         StatusCode::CREATED,
         axum::Json(UserEnvelope {

@@ -153,6 +153,7 @@ pub async fn sign_up_page(State(s): State<AppState>, headers: HeaderMap, Query(q
 
 pub async fn sign_up(
     State(s): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     WebForm(f): WebForm<SignUpForm>,
 ) -> Result<Response, WebError> {
@@ -160,7 +161,7 @@ pub async fn sign_up(
         return Err(WebError::Csrf);
     }
     let next = local_next(f.next.as_deref());
-    match s.app.sign_up(&f.email, &f.name, &f.password).await {
+    match s.app.sign_up(&f.email, &f.name, &f.password, &addr).await {
         Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
         Err(e) => {
             let e = WebError::from(e);

@@ -232,7 +232,37 @@ crate::on_both_backends!(
     r_sec_1_cookie_requests_that_change_state_need_the_csrf_token,
     r_sec_1_api_keys_are_shown_once_work_and_stop_when_revoked,
     r_sec_1_a_hash_with_weaker_argon2_parameters_is_replaced_at_sign_in,
+    r_sec_1_sign_ups_for_existing_emails_are_limited_per_address,
 );
+
+/// Trying emails at sign-up to learn which have accounts is slowed down:
+/// after 10 tries of taken emails in 15 minutes, the address gets `429`.
+async fn r_sec_1_sign_ups_for_existing_emails_are_limited_per_address(app: TestApp) {
+    app.user("alice@acme.example", "Alice").await;
+    let anon = app.anonymous();
+    let signup = |email: &str| {
+        anon.post(
+            "/api/auth/signup",
+            json!({ "email": email, "name": "Probe", "password": PASSWORD }),
+        )
+    };
+    for _ in 0..10 {
+        assert_error(&signup("alice@acme.example").await, StatusCode::CONFLICT, "email_taken");
+    }
+    assert_error(
+        &signup("alice@acme.example").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    );
+    // While the address is held back, no sign-up from it is looked at.
+    assert_error(
+        &signup("new@acme.example").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    );
+    let (status, _) = app.anonymous().get("/api/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
 
 /// argon2id of `PASSWORD` with m = 4 MiB, t = 1: weaker than what new
 /// hashes get (m = 19 MiB, t = 2).
