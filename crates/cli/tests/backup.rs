@@ -78,6 +78,41 @@ async fn assert_demo_data(base: &str) {
     assert_eq!(doc["collection"]["item"][0]["name"], "Payments", "{doc}");
 }
 
+/// The restored server still keeps the partner out of the publisher's
+/// internal work (R-ISO-2, R-ISO-3) and shows her Partner Workspace as
+/// external (R-ISO-5).
+async fn assert_partners_kept_apart(base: &str) {
+    let (alice, _) = login(base, "alice@acme.example").await;
+    let list = get(&alice, format!("{base}/api/workspaces")).await;
+    let internal = list["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "Acme Platform (internal)")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (gina, _) = login(base, "gina@globex.example").await;
+    let res = gina.get(format!("{base}/api/workspaces/{internal}")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let mine = get(&gina, format!("{base}/api/workspaces")).await;
+    let names: Vec<&str> = mine["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"Acme Platform (internal)"), "{mine}");
+    let pw = mine["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "Payments API for Globex")
+        .unwrap_or_else(|| panic!("{mine}"));
+    assert_eq!(pw["external"], true, "{pw}");
+}
+
 #[tokio::test]
 async fn r_ops_1_a_sqlite_backup_taken_while_the_server_writes_restores_to_a_working_server() {
     let dir = tempfile::tempdir().unwrap();
@@ -148,6 +183,7 @@ async fn r_ops_1_a_sqlite_backup_taken_while_the_server_writes_restores_to_a_wor
 
     let restored = start(&["--data-dir", dst.to_str().unwrap()]);
     assert_demo_data(&restored.base).await;
+    assert_partners_kept_apart(&restored.base).await;
     // The copy is one moment of the database: everything written before
     // the backup, and of the writes during it an unbroken first run.
     let teams = teams_of_alice(&restored.base).await;
@@ -338,6 +374,7 @@ async fn r_ops_1_a_postgresql_database_dumped_with_pg_dump_and_restored_with_pg_
     );
     let restored = start(&["--database", &pg_url(dst_db)]);
     assert_demo_data(&restored.base).await;
+    assert_partners_kept_apart(&restored.base).await;
     let teams = teams_of_alice(&restored.base).await;
     assert!(teams.contains(&"Written before the dump".to_string()), "{teams:?}");
     drop(restored);
