@@ -94,7 +94,11 @@ async fn assert_partners_kept_apart(base: &str) {
         .unwrap()
         .to_string();
     let (gina, _) = login(base, "gina@globex.example").await;
-    let res = gina.get(format!("{base}/api/workspaces/{internal}")).send().await.unwrap();
+    let res = gina
+        .get(format!("{base}/api/workspaces/{internal}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     let mine = get(&gina, format!("{base}/api/workspaces")).await;
     let names: Vec<&str> = mine["workspaces"]
