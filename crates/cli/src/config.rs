@@ -39,7 +39,7 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "PORTICO_DEFAULT_PLAN")]
     pub default_plan: Option<String>,
     /// Mail server for outgoing email, e.g. smtp://user:pass@host:587?tls=required
-    /// [default: none; emails are logged and kept in the outbox].
+    /// [default: none; emails are not sent, only logged (recipient and subject)].
     #[arg(long, global = true, env = "PORTICO_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// Sender of outgoing email [default: Portico <portico@localhost>].

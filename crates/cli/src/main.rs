@@ -327,7 +327,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), String> {
     tracing::info!(database = %settings.database.redacted(), "store ready");
     match &settings.mail.smtp_url {
         Some(url) => tracing::info!(smtp = %portico_server::redact_url(url), "email goes out by SMTP"),
-        None => tracing::info!("no mail server configured: emails are logged and kept in the outbox"),
+        None => tracing::info!("no mail server configured: emails are not sent, only logged (recipient and subject)"),
     }
     if demo {
         match app.seed_demo().await.map_err(|e| format!("demo data: {e}"))? {

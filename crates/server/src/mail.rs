@@ -68,7 +68,7 @@ impl Mailer {
         match self {
             Mailer::Log => {
                 tracing::info!(to = %m.recipient, subject = %m.subject, id = m.id,
-                    "email not sent (no mail server configured); read it with `portico admin outbox`");
+                    "email not sent (no mail server configured); the invitation link is in the answer to whoever invited");
                 Ok("log")
             }
             Mailer::Smtp(transport, from) => {
