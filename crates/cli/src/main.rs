@@ -282,12 +282,14 @@ async fn import(settings: Settings, file: &std::path::Path, workspace: &str, api
     let app = open_app(&settings).await?;
     let who = principal(&app, api_key).await?;
     let text = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    serde_json::from_slice::<serde::de::IgnoredAny>(&text)
-        .map_err(|e| format!("{} is not valid JSON: {e}", file.display()))?;
     let ws =
         portico_domain::ids::WorkspaceId::parse(workspace).map_err(|_| format!("no workspace with id {workspace}"))?;
     let saved = app
-        .create_collection(&who, ws, portico_app::collections::CollectionInput::Text(text))
+        .create_collection(
+            &who,
+            ws,
+            portico_app::collections::CollectionInput::upload(text).map_err(|e| e.message)?,
+        )
         .await
         .map_err(|e| e.to_string())?;
     println!(

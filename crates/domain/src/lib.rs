@@ -7,6 +7,7 @@ pub mod environment;
 pub mod error;
 pub mod ids;
 pub mod integration;
+pub mod openapi;
 pub mod plan;
 pub mod policy;
 pub mod roles;

@@ -123,13 +123,45 @@ impl<S: Send + Sync> FromRequest<S> for CollectionJson {
 }
 
 /// A collection body kept as its JSON text, checked for syntax and nesting
-/// only: the import parses it straight to the nodes it stores.
+/// only: the import parses it straight to the nodes it stores. A YAML body
+/// (an OpenAPI document, sent as `application/yaml`) is kept as it is.
 pub struct CollectionText(pub Vec<u8>);
+
+fn is_yaml(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            matches!(
+                m.trim().to_ascii_lowercase().as_str(),
+                "application/yaml" | "application/x-yaml" | "text/yaml" | "text/x-yaml"
+            )
+        })
+}
 
 impl<S: Send + Sync> FromRequest<S> for CollectionText {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        if is_yaml(req.headers()) {
+            let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
+                if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        "The request body is too large.",
+                    )
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_body",
+                        "The request body could not be read.",
+                    )
+                }
+            })?;
+            return Ok(CollectionText(Vec::from(bytes)));
+        }
         let bytes = json_bytes(req, state).await?;
         parse_json_within::<serde::de::IgnoredAny>(&bytes, MAX_COLLECTION_JSON_DEPTH)?;
         Ok(CollectionText(Vec::from(bytes)))

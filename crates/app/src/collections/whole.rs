@@ -123,6 +123,43 @@ pub enum CollectionInput {
     Text(Vec<u8>),
 }
 
+impl CollectionInput {
+    /// A file as uploaded: a collection (JSON), or an OpenAPI 3.0/3.1
+    /// document in JSON or YAML, turned into a collection. JSON that is not
+    /// OpenAPI stays text, for the streaming import of large files.
+    pub fn upload(bytes: Vec<u8>) -> Result<Self> {
+        use portico_domain::openapi;
+        let start = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(bytes.len());
+        let json = matches!(bytes.get(start), Some(b'{' | b'['));
+        if json {
+            // Only a document that names an OpenAPI version is parsed here.
+            let mentions = |word: &[u8]| bytes.windows(word.len()).any(|w| w == word);
+            if !(mentions(b"\"openapi\"") || mentions(b"\"swagger\"")) {
+                return Ok(CollectionInput::Text(bytes));
+            }
+            let value: Value = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::invalid("invalid_json", format!("The file is not valid JSON: {e}.")))?;
+            if openapi::is_openapi(&value) {
+                return Ok(CollectionInput::Json(openapi::to_collection(&value)?));
+            }
+            return Ok(CollectionInput::Json(value));
+        }
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| Error::invalid("invalid_openapi", "The file is neither JSON nor UTF-8 YAML."))?;
+        let value = openapi::parse_yaml(text)?;
+        if openapi::is_openapi(&value) {
+            return Ok(CollectionInput::Json(openapi::to_collection(&value)?));
+        }
+        Err(Error::invalid(
+            "invalid_collection",
+            "The file is neither a collection (JSON) nor an OpenAPI document.",
+        ))
+    }
+}
+
 impl From<Value> for CollectionInput {
     fn from(value: Value) -> Self {
         CollectionInput::Json(value)
@@ -252,6 +289,14 @@ impl App {
             .await?;
         let nodes = nodes.into_iter().map(text).collect::<Result<Vec<_>>>()?;
         Ok((record, collection::export_text(&id.to_string(), &nodes, true)?))
+    }
+
+    /// A collection as an OpenAPI 3.1 document (an export: partner viewers
+    /// lack the right).
+    pub async fn collection_as_openapi(&self, who: &Principal, id: CollectionId) -> Result<(CollectionRecord, Value)> {
+        let (record, text) = self.collection(who, id, true).await?;
+        let value: Value = serde_json::from_str(&text).map_err(|_| Error::internal())?;
+        Ok((record, portico_domain::openapi::from_collection(&value)))
     }
 
     /// Replaces a collection's contents (PUT). Elements whose ids match keep

@@ -81,9 +81,10 @@ pub struct CreateParams {
     pub workspace: String,
 }
 
-/// Imports a collection: v2.1, v2.0 or v1, bare or as `{"collection": …}`.
+/// Imports a collection: v2.1, v2.0 or v1, bare or as `{"collection": …}`;
+/// or an OpenAPI 3.0/3.1 document (JSON, or YAML sent as `application/yaml`).
 #[utoipa::path(post, path = "/api/collections", tag = "collections", params(CreateParams),
-    request_body(content = Object, description = "A collection in Collection Format v2.1, v2.0 or v1"),
+    request_body(content = Object, description = "A collection in Collection Format v2.1, v2.0 or v1, or an OpenAPI 3.0/3.1 document"),
     responses((status = 200, body = CollectionSaved), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn create_collection(
@@ -93,7 +94,10 @@ pub async fn create_collection(
     CollectionText(body): CollectionText,
 ) -> ApiResult<(HeaderMap, axum::Json<CollectionSaved>)> {
     let ws = WorkspaceId::parse(&q.workspace).map_err(|_| Error::not_found("workspace"))?;
-    let saved = s.app.create_collection(&who, ws, CollectionInput::Text(body)).await?;
+    let saved = s
+        .app
+        .create_collection(&who, ws, CollectionInput::upload(body)?)
+        .await?;
     Ok((
         etag(saved.collection.revision),
         axum::Json(views::collection_saved(&saved)),
@@ -106,6 +110,8 @@ pub struct GetParams {
     /// `true`: a download (asks for the export right, which partner viewers
     /// lack) with a file name.
     pub download: Option<bool>,
+    /// `openapi`: the collection as an OpenAPI 3.1 document (an export).
+    pub format: Option<String>,
 }
 
 /// A collection in Collection Format v2.1; the `ETag` is its revision.
@@ -119,6 +125,22 @@ pub async fn get_collection(
     Query(q): Query<GetParams>,
 ) -> ApiResult<(HeaderMap, String)> {
     let download = q.download.unwrap_or(false);
+    match q.format.as_deref() {
+        None | Some("postman" | "collection") => {}
+        Some("openapi") => {
+            let (record, doc) = s.app.collection_as_openapi(&who, collection_id(&id)?).await?;
+            let mut headers = etag(record.revision);
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            return Ok((headers, doc.to_string()));
+        }
+        Some(other) => {
+            return Err(Error::invalid(
+                "invalid_format",
+                format!("Unknown format '{other}': use openapi, or leave it out."),
+            )
+            .into());
+        }
+    }
     let (record, collection) = s.app.collection(&who, collection_id(&id)?, download).await?;
     let mut headers = etag(record.revision);
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

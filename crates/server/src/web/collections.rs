@@ -214,7 +214,7 @@ pub async fn section(s: &AppState, v: &Viewer, ws: &WorkspaceView) -> Result<Str
             "<details class=\"composer import\"><summary>Import a collection</summary>\
              <form method=\"post\" action=\"/workspaces/{wid}/collections\" class=\"stack\">{csrf}\
              <div class=\"field\"><label for=\"collection-file\">Collection file (v2.1, v2.0 or v1 JSON)</label>\
-             <input id=\"collection-file\" type=\"file\" accept=\".json,application/json\" data-fill=\"collection-text\" data-replace data-max=\"33554432\"></div>\
+             <input id=\"collection-file\" type=\"file\" accept=\".json,.yaml,.yml,application/json,application/yaml\" data-fill=\"collection-text\" data-replace data-max=\"33554432\"></div>\
              <div class=\"field\"><label for=\"collection-text\">Or paste its JSON</label>\
              <textarea id=\"collection-text\" name=\"collection\" rows=\"6\" required spellcheck=\"false\" class=\"code\" aria-describedby=\"collection-hint\"></textarea>\
              <p class=\"hint\" id=\"collection-hint\">The file is read in your browser into this box; check it, then import.</p></div>\
@@ -252,7 +252,7 @@ pub async fn import(
     let ws = workspace_id(&id)?;
     let saved = s
         .app
-        .create_collection(&v.who, ws, CollectionInput::Text(f.collection.into_bytes()))
+        .create_collection(&v.who, ws, CollectionInput::upload(f.collection.into_bytes())?)
         .await?;
     Ok(see_other(&format!("/collections/{}", saved.collection.id)))
 }

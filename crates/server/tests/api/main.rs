@@ -16,6 +16,7 @@ mod forks;
 mod integrations;
 mod list_get;
 mod mail;
+mod openapi;
 mod operations;
 mod partner_workspaces;
 mod properties;
