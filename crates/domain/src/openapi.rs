@@ -130,17 +130,41 @@ fn example_of(root: &Value, schema: &Value, depth: usize) -> Value {
     }
 }
 
-/// A parameter's value as text, for a URL or a header.
-fn param_value(root: &Value, p: &Value) -> String {
-    let v = p
-        .get("example")
-        .cloned()
-        .or_else(|| p.get("schema").map(|s| example_of(root, s, 0)))
-        .unwrap_or(Value::Null);
+fn as_text(v: Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s,
         other => other.to_string(),
+    }
+}
+
+/// A parameter's example value.
+fn param_example(root: &Value, p: &Value) -> Value {
+    p.get("example")
+        .cloned()
+        .or_else(|| p.get("schema").map(|s| example_of(root, s, 0)))
+        .unwrap_or(Value::Null)
+}
+
+/// A parameter's value as text, for a URL or a header; an array as its
+/// items joined by commas.
+fn param_value(root: &Value, p: &Value) -> String {
+    match param_example(root, p) {
+        Value::Array(items) => items.into_iter().map(as_text).collect::<Vec<_>>().join(","),
+        other => as_text(other),
+    }
+}
+
+/// A query parameter's entries: an array with `explode` (the default for
+/// the `form` style) repeats the key for each item.
+fn query_values(root: &Value, p: &Value) -> Vec<String> {
+    let explode = p
+        .get("explode")
+        .and_then(Value::as_bool)
+        .unwrap_or(p.get("style").and_then(Value::as_str).is_none_or(|s| s == "form"));
+    match param_example(root, p) {
+        Value::Array(items) if explode && !items.is_empty() => items.into_iter().map(as_text).collect(),
+        _ => vec![param_value(root, p)],
     }
 }
 
@@ -320,7 +344,11 @@ fn request_item(root: &Value, path: &str, method: &str, path_item: &Value, op: &
                 if !p.get("required").and_then(Value::as_bool).unwrap_or(false) {
                     entry["disabled"] = json!(true);
                 }
-                query.push(entry);
+                for v in query_values(root, p) {
+                    let mut e = entry.clone();
+                    e["value"] = json!(v);
+                    query.push(e);
+                }
             }
             Some("path") => variables.push(entry),
             Some("header") => headers.push(entry),
