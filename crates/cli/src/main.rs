@@ -288,7 +288,7 @@ async fn import(settings: Settings, file: &std::path::Path, workspace: &str, api
         .create_collection(
             &who,
             ws,
-            portico_app::collections::CollectionInput::upload(text).map_err(|e| e.message)?,
+            portico_app::collections::CollectionInput::upload(text).map_err(|e| e.to_string())?,
         )
         .await
         .map_err(|e| e.to_string())?;

@@ -277,4 +277,23 @@ async fn r_col_1_collections_are_imported_and_exported_from_the_command_line() {
         !ok && out.contains("invalid_collection") && out.contains("$.item"),
         "{out}"
     );
+    // An OpenAPI document in YAML imports too.
+    let spec = dir.path().join("pets.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: Pets}\npaths:\n  /pets:\n    get: {summary: List pets}\n",
+    )
+    .unwrap();
+    let (ok, out) = portico(
+        dir.path(),
+        &[
+            "import",
+            spec.to_str().unwrap(),
+            "--workspace",
+            &internal,
+            "--api-key",
+            &alice,
+        ],
+    );
+    assert!(ok && out.contains("Imported \"Pets\""), "{out}");
 }

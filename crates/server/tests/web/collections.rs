@@ -14,7 +14,41 @@ on_both_backends!(
     r_col_2_a_stale_save_shows_the_conflict_and_keeps_the_input,
     r_upd_2_a_save_in_a_partner_workspace_offers_the_update_prefilled_with_the_changes,
     r_col_3_the_changelog_restores_an_earlier_revision,
+    an_openapi_yaml_document_pasted_into_the_import_form_becomes_a_collection,
 );
+
+async fn an_openapi_yaml_document_pasted_into_the_import_form_becomes_a_collection(app: TestApp) {
+    let (_alice, ws) = team_workspace(&app).await;
+    let b = Browser::new(&app.base);
+    b.sign_in("alice@acme.example").await;
+    let (_, _, overview) = b.get(&format!("/workspaces/{ws}")).await;
+    assert!(
+        overview.contains("accept=\".json,.yaml,.yml,application/json,application/yaml\""),
+        "{overview}"
+    );
+    let csrf = b.csrf(&format!("/workspaces/{ws}")).await;
+    let yaml = "openapi: 3.1.0\ninfo:\n  title: Pets API\nservers:\n  - url: https://pets.example\npaths:\n  /pets/{petId}:\n    get:\n      tags: [Pets]\n      summary: Get a pet\n      parameters:\n        - {name: petId, in: path, required: true, schema: {type: string}}\n";
+    let (status, location, body) = b
+        .post_form(
+            &format!("/workspaces/{ws}/collections"),
+            &[("csrf", &csrf), ("collection", yaml)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, _, page) = b.get(&location).await;
+    assert!(page.contains("<h1>Pets API</h1>"), "{page}");
+    assert!(page.contains("<span class=\"folder-name\">Pets</span>"), "{page}");
+    assert!(page.contains("Get a pet"), "{page}");
+    // A broken document is refused with the reason, and nothing is made.
+    let (status, _, body) = b
+        .post_form(
+            &format!("/workspaces/{ws}/collections"),
+            &[("csrf", &csrf), ("collection", "swagger: '2.0'\npaths: {}\n")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("OpenAPI 3.0 and 3.1"), "{body}");
+}
 
 fn users_api() -> String {
     json!({
