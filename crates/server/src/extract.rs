@@ -145,22 +145,7 @@ impl<S: Send + Sync> FromRequest<S> for CollectionText {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         if is_yaml(req.headers()) {
-            let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
-                if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body_too_large",
-                        "The request body is too large.",
-                    )
-                } else {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_body",
-                        "The request body could not be read.",
-                    )
-                }
-            })?;
-            return Ok(CollectionText(Vec::from(bytes)));
+            return Ok(CollectionText(Vec::from(body_bytes(req, state).await?)));
         }
         let bytes = json_bytes(req, state).await?;
         parse_json_within::<serde::de::IgnoredAny>(&bytes, MAX_COLLECTION_JSON_DEPTH)?;
@@ -176,7 +161,12 @@ async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
             "Send the body as JSON with Content-Type: application/json.",
         ));
     }
-    let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
+    body_bytes(req, state).await
+}
+
+/// The body, within the route's size limit.
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rej| {
         if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -190,8 +180,7 @@ async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
                 "The request body could not be read.",
             )
         }
-    })?;
-    Ok(bytes)
+    })
 }
 
 /// The revision a write is based on (R-COL-2): the `If-Match` header (`"7"`,

@@ -164,16 +164,7 @@ async fn r_inv_1_twenty_parallel_accepts_of_one_invitation_have_exactly_one_winn
         )
         .await;
     let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
-    let (_, inv) = alice
-        .post("/api/invitations", json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": pw, "roleId": "4", "target": { "emails": ["gina@globex.example"] } }))
-        .await;
-    let token = inv["results"][0]["invitationLink"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = crate::helpers::invitation_token(&alice, &pw, "gina@globex.example", "4").await;
     let ginas = sessions(&app, "gina@globex.example", 20).await;
     let accept = format!("/api/invitations/{token}");
     let accepts = ginas

@@ -183,16 +183,7 @@ async fn r_upd_5_a_reader_of_the_event_stream_receives_a_posted_update(app: Test
         )
         .await;
     let pw = ws["workspace"]["id"].as_str().unwrap().to_string();
-    let (_, inv) = alice
-        .post("/api/invitations", json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": pw, "roleId": "4", "target": { "emails": ["gina@globex.example"] } }))
-        .await;
-    let token = inv["results"][0]["invitationLink"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = crate::helpers::invitation_token(&alice, &pw, "gina@globex.example", "4").await;
     gina.post(&format!("/api/invitations/{token}"), json!({ "teamId": globex }))
         .await;
 

@@ -357,7 +357,35 @@ pub struct Partnership {
     pub pw: String,
 }
 
+/// Invites `email` as a partner of workspace `ws` with role `role`; answers
+/// the invitation's token.
+pub async fn invitation_token(by: &Client, ws: &str, email: &str, role: &str) -> String {
+    let (_, inv) = by
+        .post("/api/invitations", json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": ws, "roleId": role, "target": { "emails": [email] } }))
+        .await;
+    inv["results"][0]["invitationLink"]
+        .as_str()
+        .and_then(|l| l.rsplit('/').next())
+        .unwrap_or_else(|| panic!("no invitation link: {inv}"))
+        .to_string()
+}
+
 impl TestApp {
+    /// A new account `email`, invited by `by` into workspace `ws` with role
+    /// `role`, who accepts with a new team of their own.
+    pub async fn partner_with_new_team(&self, by: &Client, ws: &str, email: &str, name: &str, role: &str) -> Client {
+        let who = self.user(email, name).await;
+        let token = invitation_token(by, ws, email, role).await;
+        let (status, body) = who
+            .post(
+                &format!("/api/invitations/{token}"),
+                json!({ "newTeamName": format!("{name}'s team") }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        who
+    }
+
     pub async fn partnership(&self, role: &str) -> Partnership {
         let ops = self.user("ops@portico.example", "Olive").await;
         let alice = self.user("alice@acme.example", "Alice").await;
@@ -373,14 +401,7 @@ impl TestApp {
             )
             .await;
         let pw = ws["workspace"]["id"].as_str().expect("pw").to_string();
-        let (_, inv) = alice
-            .post("/api/invitations", json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": pw, "roleId": role, "target": { "emails": ["gina@globex.example"] } }))
-            .await;
-        let token = inv["results"][0]["invitationLink"]
-            .as_str()
-            .and_then(|l| l.rsplit('/').next())
-            .expect("invitation link")
-            .to_string();
+        let token = invitation_token(&alice, &pw, "gina@globex.example", role).await;
         let (status, body) = gina
             .post(&format!("/api/invitations/{token}"), json!({ "teamId": globex }))
             .await;

@@ -20,31 +20,6 @@ struct World {
     updates: Vec<(String, i64)>,
 }
 
-async fn invite_as_new_team(app: &TestApp, by: &Client, ws: &str, email: &str, name: &str, role: &str) -> Client {
-    let who = app.user(email, name).await;
-    let (_, inv) = by
-        .post(
-            "/api/invitations",
-            json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": ws, "roleId": role, "target": { "emails": [email] } }),
-        )
-        .await;
-    let token = inv["results"][0]["invitationLink"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{inv}"))
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
-    let (status, body) = who
-        .post(
-            &format!("/api/invitations/{token}"),
-            json!({ "newTeamName": format!("{name}'s team") }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    who
-}
-
 async fn fill(world: &mut World, c: &Client, ws: &str) {
     world.workspaces.push(ws.to_string());
     let doc = json!({ "info": { "name": format!("C {ws}") }, "item": [{ "name": "R", "request": "https://x" }] });
@@ -174,7 +149,9 @@ async fn list_equals_get_for_every_principal_and_page_size(app: TestApp) {
     let private = workspace(&p.alice, &p.acme, "Private", "private").await;
     fill(&mut world, &p.alice, &private).await;
     let broadcast = workspace(&p.alice, &p.acme, "Broadcast", "partner").await;
-    let greg = invite_as_new_team(&app, &p.alice, &broadcast, "greg@initech.example", "Greg", "4").await;
+    let greg = app
+        .partner_with_new_team(&p.alice, &broadcast, "greg@initech.example", "Greg", "4")
+        .await;
     let (status, body) = p
         .alice
         .put(
@@ -183,7 +160,9 @@ async fn list_equals_get_for_every_principal_and_page_size(app: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let ivan = invite_as_new_team(&app, &p.alice, &broadcast, "ivan@umbrella.example", "Ivan", "4").await;
+    let ivan = app
+        .partner_with_new_team(&p.alice, &broadcast, "ivan@umbrella.example", "Ivan", "4")
+        .await;
     fill(&mut world, &p.alice, &broadcast).await;
     let globex_home = workspace(&p.gina, &p.globex, "Globex home", "team").await;
     fill(&mut world, &p.gina, &globex_home).await;

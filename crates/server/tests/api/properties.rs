@@ -9,31 +9,6 @@ use serde_json::json;
 
 use crate::helpers::{Client, TestApp};
 
-async fn invite_as_new_team(app: &TestApp, by: &Client, ws: &str, email: &str, name: &str) -> Client {
-    let who = app.user(email, name).await;
-    let (_, inv) = by
-        .post(
-            "/api/invitations",
-            json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": ws, "roleId": "4", "target": { "emails": [email] } }),
-        )
-        .await;
-    let token = inv["results"][0]["invitationLink"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
-    let (status, body) = who
-        .post(
-            &format!("/api/invitations/{token}"),
-            json!({ "newTeamName": format!("{name}'s team") }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    who
-}
-
 async fn owasp_api3_fields_a_caller_may_not_set_are_refused_or_ignored(app: TestApp) {
     let p = app.partnership("5").await;
     // Sign-up cannot make an operator.
@@ -191,7 +166,9 @@ async fn owasp_api3_no_answer_carries_hashes_secrets_or_hidden_people(app: TestA
         )
         .await;
     let broadcast = ws["workspace"]["id"].as_str().unwrap().to_string();
-    let greg = invite_as_new_team(&app, &p.alice, &broadcast, "greg@initech.example", "Greg").await;
+    let greg = app
+        .partner_with_new_team(&p.alice, &broadcast, "greg@initech.example", "Greg", "4")
+        .await;
     let (status, body) = p
         .alice
         .put(
@@ -200,7 +177,9 @@ async fn owasp_api3_no_answer_carries_hashes_secrets_or_hidden_people(app: TestA
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let ivan = invite_as_new_team(&app, &p.alice, &broadcast, "ivan@umbrella.example", "Ivan").await;
+    let ivan = app
+        .partner_with_new_team(&p.alice, &broadcast, "ivan@umbrella.example", "Ivan", "4")
+        .await;
     let doc = json!({ "info": { "name": "Shop" }, "item": [{ "id": "r1", "name": "R", "request": "https://x" }] });
     let (_, made) = p
         .alice
