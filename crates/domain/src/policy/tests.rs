@@ -336,3 +336,70 @@ fn element_roles_widen_a_workspace_role_for_one_element_only() {
     outsider.element_role = Some(ElementRole::Editor);
     assert_eq!(edit(&outsider), Err(Denied::Invisible));
 }
+
+/// R-FORK-1, destination by destination, written from SPEC: which
+/// workspaces a fork may go into, and with which refusal.
+#[test]
+fn r_fork_1_fork_destinations_follow_the_written_rules() {
+    use WorkspaceRole::*;
+    let a = actor(false);
+    // The publisher's Partner Workspace where the actor is a partner.
+    let source = |role| ws(WorkspaceKind::Partner, None, Some(role));
+    let publisher_pw = |src: &WorkspaceFacts, role| {
+        let mut d = ws(WorkspaceKind::Partner, None, Some(role));
+        d.team = src.team.clone();
+        d
+    };
+    // A workspace of the partner's own team, where they edit.
+    let own = |plan: Plan| {
+        let mut d = ws(WorkspaceKind::Team, Some(&["developer"]), Some(Editor));
+        d.team.plan = plan;
+        d
+    };
+    let code = |r: Result<(), Error>| r.err().map(|e| e.code);
+
+    let viewer = source(PartnerViewer);
+    let editor = source(PartnerEditor);
+    assert_eq!(
+        code(authorize_fork(&a, &editor, &own(Plan::Free))),
+        None,
+        "a partner editor, any plan"
+    );
+    assert_eq!(
+        code(authorize_fork(&a, &viewer, &own(Plan::Basic))),
+        None,
+        "a partner viewer, paid team"
+    );
+    assert_eq!(
+        code(authorize_fork(&a, &viewer, &own(Plan::Free))),
+        Some("fork_requires_paid_plan"),
+        "a partner viewer, free team"
+    );
+    assert_eq!(
+        code(authorize_fork(&a, &viewer, &publisher_pw(&viewer, PartnerEditor))),
+        None,
+        "another PW of the publisher where they edit"
+    );
+    assert_eq!(
+        code(authorize_fork(&a, &viewer, &publisher_pw(&viewer, PartnerViewer))),
+        Some("fork_destination_not_editable"),
+        "another PW of the publisher where they only view"
+    );
+    // A third team's Partner Workspace where they happen to edit.
+    let elsewhere = ws(WorkspaceKind::Partner, None, Some(PartnerEditor));
+    assert_eq!(
+        code(authorize_fork(&a, &editor, &elsewhere)),
+        Some("fork_destination_not_allowed"),
+        "a third team's workspace"
+    );
+    // Team members fork within their team only.
+    let internal = ws(WorkspaceKind::Team, Some(&["developer"]), Some(Editor));
+    let mut same_team = ws(WorkspaceKind::Private, Some(&["developer"]), Some(Editor));
+    same_team.team = internal.team.clone();
+    assert_eq!(code(authorize_fork(&a, &internal, &same_team)), None, "within the team");
+    assert_eq!(
+        code(authorize_fork(&a, &internal, &own(Plan::Enterprise))),
+        Some("fork_outside_team"),
+        "into another team of theirs"
+    );
+}
