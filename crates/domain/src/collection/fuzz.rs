@@ -114,10 +114,18 @@ fn check_value(value: &Value) -> Result<(), TestCaseError> {
     match &by_ref {
         Err(e) => check_refusal(e)?,
         Ok(collection) => {
-            // What was accepted exports, and the export imports to itself.
+            // What was accepted exports, and the export imports to itself;
+            // except a collection with neither `info` nor `item` but a
+            // `collection` field, which reads as the API envelope
+            // (docs/security.md).
             let exported = export(collection);
-            let again = import(&exported).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-            prop_assert_eq!(export(&again), exported);
+            let envelope_like = exported
+                .as_object()
+                .is_some_and(|o| o.contains_key("collection") && !o.contains_key("info") && !o.contains_key("item"));
+            if !envelope_like {
+                let again = import(&exported).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                prop_assert_eq!(export(&again), exported);
+            }
         }
     }
     // From text, as uploads arrive: the streaming import gives the nodes of

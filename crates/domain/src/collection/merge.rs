@@ -3034,8 +3034,19 @@ mod tests {
                 let s = edited(&base, &s_script, "s", "");
                 let d = edited(&base, &d_script, "d", "");
                 let out = merge(&base, &s, &d);
+                let moved_a_folder = |side: &[FlatNode]| {
+                    side.iter().any(|n| n.kind == NodeKind::Folder && find(&base, &n.uid).is_some_and(|b| b.parent != n.parent))
+                };
                 for c in &out.conflicts {
                     let uid = c.uid.as_str();
+                    if c.path == "location" && moved_a_folder(&s) && moved_a_folder(&d) {
+                        // Moves of both sides can close a cycle through
+                        // several folders (A into B on one side, B into A on
+                        // the other); the merge breaks it with a location
+                        // conflict on an item of the cycle one side moved.
+                        prop_assert!(touched(&base, &s, uid) || touched(&base, &d, uid), "{:?}", c);
+                        continue;
+                    }
                     prop_assert!(touched(&base, &s, uid) && touched(&base, &d, uid), "{:?}", c);
                 }
             }
