@@ -127,11 +127,13 @@ pub struct ItemDeleted {
 pub struct FieldChangeView {
     /// Dotted path, e.g. `request.url.raw`.
     pub path: String,
+    /// Any JSON value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub from: Option<Value>,
+    /// Any JSON value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub to: Option<Value>,
 }
 

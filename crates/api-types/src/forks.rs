@@ -125,14 +125,16 @@ pub struct PullDone {
     pub changes: Vec<Value>,
 }
 
-/// A pull refused for its unresolved conflicts (`409 pull_conflicts`).
+/// A refused pull: `409 pull_conflicts` with the unresolved conflicts, or
+/// `409 revision_conflict` (no `conflicts`) when the fork is no longer at the
+/// `If-Match` revision.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PullConflicts {
     #[schema(value_type = Object)]
     pub error: Value,
     /// Each with `uid`, `kind`, `name`, `path`, `base`, `source` and
     /// `destination` values.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, required = false)]
     pub conflicts: Vec<Value>,
 }
 

@@ -139,6 +139,7 @@ pub struct ApiKeyList {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "Globex Integrations"}))]
 pub struct CreateTeamRequest {
     pub name: String,
 }

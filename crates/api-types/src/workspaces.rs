@@ -71,6 +71,7 @@ pub struct NewWorkspace {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"workspace": {"name": "Payments sandbox", "type": "team", "about": "Requests we try first"}}))]
 pub struct CreateWorkspaceRequest {
     pub workspace: NewWorkspace,
 }
@@ -394,6 +395,7 @@ pub struct UpdateList {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"topic": "Refunds are live", "description": "Use **POST /refunds**.", "category": "new_feature", "isPinned": false}))]
 pub struct UpdateRequest {
     pub topic: Option<String>,
     pub description: Option<String>,
@@ -429,6 +431,7 @@ pub struct CommentList {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"body": "Thanks, this works for us."}))]
 pub struct CommentRequest {
     pub body: String,
     /// Reply to this comment (one level of replies).

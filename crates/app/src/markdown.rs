@@ -44,6 +44,9 @@ pub fn first_line_text(markdown: &str) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -57,72 +60,6 @@ mod tests {
         assert_eq!(first_line_text("<script>x</script>"), "");
         assert_eq!(first_line_text("Hello <b>world</b>"), "Hello world");
         assert_eq!(first_line_text(""), "");
-    }
-
-    /// Vectors from the OWASP XSS filter evasion cheat sheet and friends.
-    pub const XSS_VECTORS: &[&str] = &[
-        "<script>alert(1)</script>",
-        "<img src=x onerror=alert(1)>",
-        "<svg/onload=alert(1)>",
-        "<a href=\"javascript:alert(1)\">x</a>",
-        "[x](javascript:alert(1))",
-        "[x](JaVaScRiPt:alert(1))",
-        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-        "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
-        "<iframe src=\"https://evil.example\"></iframe>",
-        "<body onload=alert(1)>",
-        "<div style=\"background:url(javascript:alert(1))\">x</div>",
-        "<a href=\"&#106;avascript:alert(1)\">x</a>",
-        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-        "<object data=\"javascript:alert(1)\"></object>",
-        "<form action=\"javascript:alert(1)\"><button>x</button></form>",
-        "<input autofocus onfocus=alert(1)>",
-        "[x](vbscript:msgbox(1))",
-        "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
-    ];
-
-    /// The HTML tags of a rendered text (escaped text has no `<`).
-    fn tags(html: &str) -> Vec<String> {
-        html.split('<')
-            .skip(1)
-            .filter_map(|t| t.split_once('>').map(|(tag, _)| tag.to_lowercase()))
-            .collect()
-    }
-
-    /// Whether a tag could run code: a dangerous element, an event handler
-    /// attribute, or a URL with a scheme that runs or embeds content.
-    pub fn is_active(tag: &str) -> bool {
-        let name = tag
-            .trim_start_matches('/')
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .next()
-            .unwrap_or("");
-        let elements = [
-            "script", "iframe", "object", "embed", "form", "input", "style", "svg", "math", "base", "meta", "link",
-        ];
-        let handler = tag
-            .split_whitespace()
-            .skip(1)
-            .any(|a| a.starts_with("on") && a.contains('='));
-        let decoded = tag.replace("&#106;", "j").replace("&#x09;", "").replace('\t', "");
-        let scheme = ["javascript:", "vbscript:", "data:"]
-            .iter()
-            .any(|s| decoded.contains(s));
-        elements.contains(&name) || handler || scheme || tag.contains("style=")
-    }
-
-    #[test]
-    fn r_upd_4_every_xss_vector_comes_out_inert() {
-        for v in XSS_VECTORS {
-            let out = render(v);
-            for tag in tags(&out) {
-                assert!(!is_active(&tag), "{v:?} rendered as {out:?}");
-            }
-        }
-        // The checker itself catches live markup.
-        assert!(is_active("img src=x onerror=alert(1)"));
-        assert!(is_active("a href=\"javascript:alert(1)\""));
-        assert!(is_active("script"));
     }
 
     #[test]

@@ -97,11 +97,28 @@ fn is_json(headers: &HeaderMap) -> bool {
         })
 }
 
+/// Every request body of the API that is not a collection or an element is
+/// a JSON object. serde would also read a struct from an array of its fields
+/// in order (`[null, null]`), which no client means: refuse anything else
+/// (R-SEC-2).
+fn object_body(bytes: &[u8]) -> Result<(), ApiError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | None => Ok(()),
+        Some(_) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "The body does not have the expected shape: it must be a JSON object.",
+        )),
+    }
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        json_bytes(req, state).await.and_then(|b| parse_json(&b)).map(Json)
+        let bytes = json_bytes(req, state).await?;
+        object_body(&bytes)?;
+        parse_json(&bytes).map(Json)
     }
 }
 

@@ -161,10 +161,10 @@ pub struct Server {
 pub fn router(app: App, stopping: tokio::sync::watch::Receiver<bool>) -> Router {
     let secure_cookies = app.config.public_url.starts_with("https://");
     let (api_router, openapi) = api::router().split_for_parts();
-    let openapi_json = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into()));
-    let operations = Arc::new(api::access::Operations::from_openapi(
-        &serde_json::from_str(&openapi_json).unwrap_or_default(),
-    ));
+    let mut document = serde_json::to_value(&openapi).unwrap_or_default();
+    api::document::complete(&mut document);
+    let openapi_json = Arc::new(serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".into()));
+    let operations = Arc::new(api::access::Operations::from_openapi(&document));
     let metrics = Arc::new(metrics::Metrics::default());
     let state = AppState {
         app,

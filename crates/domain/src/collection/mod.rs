@@ -18,6 +18,8 @@ mod tree;
 mod v1;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
 mod v1_tests;

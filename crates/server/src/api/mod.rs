@@ -5,6 +5,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod collections;
+pub mod document;
 pub mod element_comments;
 pub mod environments;
 pub mod forks;

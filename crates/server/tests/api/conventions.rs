@@ -101,9 +101,46 @@ async fn every_answer_carries_a_request_id_and_security_headers(app: TestApp) {
     assert_eq!(res.headers()["x-request-id"], "trace-me-123");
 }
 
+/// serde reads a struct from an array of its fields in order: a body of
+/// `[null, null]` was a valid empty change of a team, and an array of three
+/// strings a sign-up (found by scripts/fuzz-api).
+async fn r_sec_2_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(app: TestApp) {
+    let ops = app.user("ops@example.com", "Olive Operator").await;
+    let team = app.team(&ops, "Acme").await;
+    let path = format!("/api/teams/{team}");
+    let (_, before) = ops.get(&path).await;
+    for body in [
+        json!([null, null]),
+        json!(["Renamed", "enterprise"]),
+        json!("Renamed"),
+        json!(7),
+        json!(null),
+    ] {
+        assert_error(&ops.patch(&path, body).await, StatusCode::BAD_REQUEST, "invalid_body");
+    }
+    let (status, after) = ops.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(after["team"]["name"], "Acme");
+    assert_eq!(after["team"]["plan"], before["team"]["plan"]);
+    let c = app.anonymous();
+    let signup = json!(["array@example.com", "Array", "a long enough passphrase"]);
+    assert_error(
+        &c.post("/api/auth/signup", signup).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_body",
+    );
+    let login = json!({ "email": "array@example.com", "password": "a long enough passphrase" });
+    assert_error(
+        &c.post("/api/auth/login", login).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    );
+}
+
 crate::on_both_backends!(
     the_openapi_document_is_3_1_and_lists_every_api_route,
     r_sec_2_oversized_and_deeply_nested_bodies_are_refused,
+    r_sec_2_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing,
     unknown_addresses_and_methods_answer_json_errors,
     every_answer_carries_a_request_id_and_security_headers,
 );
