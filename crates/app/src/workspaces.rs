@@ -115,16 +115,46 @@ pub(crate) fn notify(
     Ok(())
 }
 /// R-INV-4: a workspace left without an admin gets its team's Partner
-/// Managers (or, without any, nothing changes) as admins.
+/// Managers as admins (or, without any, its team admins).
 pub(crate) fn ensure_workspace_admin(tx: &mut dyn Tx, ws: &WorkspaceRecord, at: Millis) -> Result<()> {
     let members = tx.workspace_members(ws.id)?;
     if members.iter().any(|m| m.active && m.role == WorkspaceRole::Admin) {
         return Ok(());
     }
-    for pm in tx.partner_managers(ws.team_id)? {
-        tx.set_workspace_member(ws.id, pm, WorkspaceRole::Admin, false, None, at)?;
+    let mut heirs = tx.partner_managers(ws.team_id)?;
+    if heirs.is_empty() {
+        // A team admin counts as Partner Manager where the team has none
+        // (SPEC §3), so a workspace is never left without an admin.
+        heirs = team_admins(tx, ws.team_id)?;
+    }
+    for heir in heirs {
+        tx.set_workspace_member(ws.id, heir, WorkspaceRole::Admin, false, None, at)?;
     }
     Ok(())
+}
+
+/// The members of a team holding `admin` (not `super_admin`).
+fn team_admins(tx: &mut dyn Tx, team: TeamId) -> Result<Vec<UserId>> {
+    const PAGE: u32 = 500;
+    let mut admins = Vec::new();
+    let mut after = None;
+    loop {
+        let page = tx.members(team, after.as_ref(), PAGE)?;
+        admins.extend(
+            page.iter()
+                .filter(|m| m.roles.contains(TeamRole::Admin))
+                .map(|m| m.user_id),
+        );
+        match page.last() {
+            Some(m) if page.len() == PAGE as usize => {
+                after = Some(portico_store::PageAfter {
+                    at: m.joined_at,
+                    id: m.user_id.to_string(),
+                });
+            }
+            _ => return Ok(admins),
+        }
+    }
 }
 
 fn parse_about(about: Option<&str>) -> Result<Option<String>> {

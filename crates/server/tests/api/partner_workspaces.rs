@@ -919,8 +919,38 @@ async fn r_inv_4_a_workspace_left_without_admin_gets_the_partner_managers(app: T
     let _ = (w.ops, w.gina, w.greg, w.globex);
 }
 
+/// Found by the model-based differential test: in a team without a Partner
+/// Manager, a private workspace whose only admin left the team had no admin
+/// at all, and nobody could reach it again.
+async fn r_inv_4_without_a_partner_manager_the_team_admins_inherit_a_workspace(app: TestApp) {
+    let w = world(&app).await;
+    let bob = app.user("bob@acme.example", "Bob").await;
+    add_to_team(&w.alice, &w.acme, "bob@acme.example", &["developer"]).await;
+    let private = ws_id(&bob, &w.acme, "Bob's notes", "private").await;
+    assert_eq!(
+        w.alice.get(&format!("/api/workspaces/{private}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = bob
+        .delete(&format!("/api/teams/{}/members/{}", w.acme, bob.user_id))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, ws) = w.alice.get(&format!("/api/workspaces/{private}")).await;
+    assert_eq!(status, StatusCode::OK, "{ws}");
+    let (_, roles) = w.alice.get(&format!("/api/workspaces/{private}/roles")).await;
+    let admins = roles["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "3")
+        .unwrap();
+    assert_eq!(admins["user"], json!([w.alice.user_id]), "{roles}");
+    let _ = (w.ops, w.gina, w.greg, w.globex);
+}
+
 crate::on_both_backends!(
     r_inv_4_a_workspace_left_without_admin_gets_the_partner_managers,
+    r_inv_4_without_a_partner_manager_the_team_admins_inherit_a_workspace,
     the_seed_story_a_partner_sees_only_the_partner_workspace,
     r_plan_1_partner_workspaces_need_a_paid_plan_and_respect_its_limit,
     r_plan_2_an_enterprise_members_request_waits_for_a_partner_manager,

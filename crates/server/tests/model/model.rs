@@ -476,10 +476,12 @@ impl Model {
             return;
         }
         let team = self.workspaces[w].team;
+        // A team admin counts as Partner Manager where the team has none
+        // (SPEC §3).
         let pms: Vec<Who> = self.teams[&team]
-            .iter()
-            .filter(|(_, r)| r.pm)
-            .map(|(u, _)| *u)
+            .keys()
+            .copied()
+            .filter(|u| self.is_pm(*u, team))
             .collect();
         for pm in pms {
             self.workspaces[w].members.insert(
