@@ -284,14 +284,21 @@ pub(crate) fn visible_members(
 
 /// Whether what `other` made in the workspace (forks, pull requests) is
 /// hidden from the viewer of `access`: the viewer is a partner in a
-/// multi-partner workspace and `other` a partner of another partner team
-/// (R-MULTI-3).
+/// multi-partner workspace and `other` is neither of the publishing team nor
+/// of the viewer's partner team (R-MULTI-3). Asked of the teams, not of
+/// `other`'s role in the workspace, so that a partner of another team stays
+/// hidden after leaving the workspace.
 pub(crate) fn of_another_partner_team(tx: &mut dyn Tx, access: &WorkspaceAccess, other: UserId) -> Result<bool> {
     if !(access.workspace.multi_partner && access.role.is_some_and(WorkspaceRole::is_partner)) {
         return Ok(false);
     }
-    let theirs = tx.workspace_access(access.workspace.id, other)?;
-    Ok(theirs.is_some_and(|a| a.partner_team_id.is_some() && a.partner_team_id != access.partner_team_id))
+    if tx.member_roles(access.workspace.team_id, other)?.is_some() {
+        return Ok(false);
+    }
+    match access.partner_team_id {
+        Some(mine) => Ok(tx.member_roles(mine, other)?.is_none()),
+        None => Ok(true),
+    }
 }
 
 impl App {

@@ -125,6 +125,7 @@ async fn play_with(
                     | Outcome::Comments(_)
                     | Outcome::Members(_)
                     | Outcome::Forks(_)
+                    | Outcome::Updates(_)
                     | Outcome::Invited("EMAIL_SENT" | "PARTNER_ADDED" | "REMOVED")
             ));
         }
@@ -485,6 +486,29 @@ impl<'a> Run<'a> {
                     .filter_map(|f| self.collections.iter().position(|(id, _)| f["forkId"] == id.as_str()))
                     .collect();
                 (Outcome::Forks(shown), body)
+            }
+            Action::ReadUpdates { ws, .. } => {
+                let (s, body) = c
+                    .get(&format!("/api/workspaces/{}/updates?limit=100", self.workspaces[ws]))
+                    .await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                let shown = body["data"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| self.updates.iter().position(|id| u["id"].to_string() == *id))
+                    .collect();
+                (Outcome::Updates(shown), body)
+            }
+            Action::ReadTeam { team, .. } => {
+                let (s, body) = c.get(&format!("/api/teams/{}/members", self.teams[&team])).await;
+                (class(s), body)
+            }
+            Action::ReadAuditLog { team, .. } => {
+                let (s, body) = c.get(&format!("/api/audit/logs?teamId={}", self.teams[&team])).await;
+                (class(s), body)
             }
             Action::RemovePartner { ws, to, .. } => {
                 let (s, body) = c

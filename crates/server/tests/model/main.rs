@@ -217,6 +217,78 @@ mod findings {
         ]
     }
 
+    /// R-MULTI-3: a fork made by a partner of another partner team stays
+    /// out of a partner's fork list after its author left the workspace.
+    fn a_removed_partners_fork() -> Vec<Action> {
+        vec![
+            Action::CreateWorkspace {
+                who: Who::PubAdmin,
+                team: Team::Pub,
+                kind: Kind::Partner,
+            },
+            Action::CreateCollection {
+                who: Who::PubAdmin,
+                ws: 0,
+            },
+            Action::InvitePartner {
+                who: Who::PubAdmin,
+                ws: 0,
+                to: Who::T1Admin,
+                role: Role::PartnerEditor,
+                lead: false,
+            },
+            Action::Accept {
+                who: Who::T1Admin,
+                invitation: 0,
+            },
+            Action::Fork {
+                who: Who::T1Admin,
+                collection: 0,
+                dest: 0,
+            },
+            Action::EnableMultiPartner {
+                who: Who::PubAdmin,
+                ws: 0,
+            },
+            Action::InvitePartner {
+                who: Who::PubAdmin,
+                ws: 0,
+                to: Who::T2Admin,
+                role: Role::PartnerViewer,
+                lead: false,
+            },
+            Action::Accept {
+                who: Who::T2Admin,
+                invitation: 1,
+            },
+            Action::ReadForks {
+                who: Who::T2Admin,
+                collection: 0,
+            },
+            Action::SetPartnerRole {
+                who: Who::PubAdmin,
+                ws: 0,
+                to: Who::T1Admin,
+                role: None,
+                lead: false,
+            },
+            Action::ReadForks {
+                who: Who::T2Admin,
+                collection: 0,
+            },
+            Action::ReadMembers {
+                who: Who::T2Admin,
+                ws: 0,
+            },
+        ]
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn r_multi_3_a_removed_partners_fork_stays_hidden_from_other_partner_teams() {
+        scenario(Backend::Sqlite, &a_removed_partners_fork()).await;
+        scenario(Backend::Postgres, &a_removed_partners_fork()).await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn r_iso_4_a_partner_back_in_their_team_does_not_regain_the_partner_workspace() {
         scenario(Backend::Sqlite, &rejoining_the_team()).await;

@@ -154,8 +154,8 @@ pub struct Collection {
     pub ws: usize,
     /// The collection it was forked from.
     pub parent: Option<usize>,
-    /// For a fork made by a partner: their partner team (R-MULTI-3).
-    pub via: Option<Team>,
+    /// Who made it (R-MULTI-3).
+    pub by: Who,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -307,6 +307,19 @@ pub enum Action {
         ws: usize,
         to: Who,
     },
+    ReadUpdates {
+        who: Who,
+        ws: usize,
+    },
+    /// The team's member directory.
+    ReadTeam {
+        who: Who,
+        team: Team,
+    },
+    ReadAuditLog {
+        who: Who,
+        team: Team,
+    },
 }
 
 impl Action {
@@ -332,7 +345,10 @@ impl Action {
             | Action::ReadComments { who, .. }
             | Action::ReadMembers { who, .. }
             | Action::ReadForks { who, .. }
-            | Action::RemovePartner { who, .. } => who,
+            | Action::RemovePartner { who, .. }
+            | Action::ReadUpdates { who, .. }
+            | Action::ReadTeam { who, .. }
+            | Action::ReadAuditLog { who, .. } => who,
         }
     }
 }
@@ -351,6 +367,8 @@ pub enum Outcome {
     Members(BTreeMap<Who, &'static str>),
     /// `2xx` of a fork list: the forks shown, by model index.
     Forks(BTreeSet<usize>),
+    /// `2xx` of an update list: the updates shown, by model index.
+    Updates(BTreeSet<usize>),
     /// `404`, as if the object did not exist (R-ISO-3).
     Hidden,
     /// Another `4xx` (`400`, `403`, `409`): seen but refused.
@@ -719,9 +737,13 @@ impl Model {
             }
             91..=93 => {
                 let w = ws(s.a)?;
-                match s.c % 3 {
+                let team = Team::ALL[s.b as usize % 5];
+                match s.c % 6 {
                     0 => Action::ReadWorkspace { who: near(w), ws: w },
                     1 => Action::ReadMembers { who: near(w), ws: w },
+                    2 => Action::ReadTeam { who: anyone, team },
+                    3 => Action::ReadAuditLog { who: anyone, team },
+                    4 => Action::ReadUpdates { who: near(w), ws: w },
                     _ => {
                         let theirs: Vec<Who> = self.workspaces[w].members.keys().copied().collect();
                         let to = if theirs.is_empty() {
@@ -988,7 +1010,7 @@ impl Model {
                 self.collections.push(Collection {
                     ws,
                     parent: None,
-                    via: None,
+                    by: who,
                 });
                 Outcome::Ok
             }
@@ -1000,14 +1022,10 @@ impl Model {
                 if !self.fork_allowed(who, source, dest) {
                     return Outcome::Refused;
                 }
-                let via = self
-                    .role(who, source)
-                    .filter(|m| m.role.is_partner())
-                    .and_then(|m| m.via);
                 self.collections.push(Collection {
                     ws: dest,
                     parent: Some(collection),
-                    via,
+                    by: who,
                 });
                 Outcome::Ok
             }
@@ -1060,10 +1078,32 @@ impl Model {
                 let shown = (0..self.collections.len())
                     .filter(|f| self.collections[*f].parent == Some(collection))
                     .filter(|f| self.sees(who, self.collections[*f].ws))
-                    .filter(|f| !matches!((mine, self.collections[*f].via), (Some(a), Some(b)) if a != b))
+                    .filter(|f| self.shown_to_partner(mine, source, self.collections[*f].by))
                     .collect();
                 Outcome::Forks(shown)
             }
+            Action::ReadUpdates { who, ws } => {
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                Outcome::Updates((0..self.updates.len()).filter(|u| self.updates[*u].ws == ws).collect())
+            }
+            // R-ISO-2: no member directory for partners and outsiders; the
+            // operator sees teams.
+            Action::ReadTeam { who, team } => {
+                if self.in_team(who, team) || who == Who::Operator {
+                    Outcome::Ok
+                } else {
+                    Outcome::Hidden
+                }
+            }
+            // SPEC §3, last row: team admins (and super admins) only.
+            Action::ReadAuditLog { who, team } => match self.team_roles(who, team) {
+                Some(r) if r.admin => Outcome::Ok,
+                Some(_) => Outcome::Refused,
+                None if who == Who::Operator => Outcome::Refused,
+                None => Outcome::Hidden,
+            },
             Action::RemovePartner { who, ws, to } => {
                 if !self.sees(who, ws) {
                     return Outcome::Hidden;
@@ -1087,6 +1127,16 @@ impl Model {
                 self.workspaces[ws].members.remove(&to);
                 Outcome::Invited("REMOVED")
             }
+        }
+    }
+
+    /// R-MULTI-3: what `by` made is shown to a partner of team `mine` in a
+    /// multi-partner workspace when `by` is of the publishing team or of
+    /// `mine` (whatever their role in the workspace now).
+    fn shown_to_partner(&self, mine: Option<Team>, ws: usize, by: Who) -> bool {
+        match mine {
+            Some(t) => self.in_team(by, self.workspaces[ws].team) || self.in_team(by, t),
+            None => true,
         }
     }
 
