@@ -502,6 +502,36 @@ impl<'a> Run<'a> {
                     .collect();
                 (Outcome::Updates(shown), body)
             }
+            Action::SetElementEditor {
+                collection, to, editor, ..
+            } => {
+                let role = if editor { json!("EDITOR") } else { Value::Null };
+                let (s, body) = c
+                    .patch(
+                        &format!("/api/collections/{}/roles", self.collections[collection].0),
+                        json!({ "roles": [{ "op": "update", "path": "/user", "value": [{ "id": self.user_id(to), "role": role }] }] }),
+                    )
+                    .await;
+                (class(s), body)
+            }
+            Action::EditCollection { collection, .. } => {
+                let (s, body) = c
+                    .patch(
+                        &format!("/api/collections/{}", self.collections[collection].0),
+                        json!({ "collection": { "info": { "name": "Renamed" } } }),
+                    )
+                    .await;
+                (class(s), body)
+            }
+            Action::ExportCollection { collection, .. } => {
+                let (s, body) = c
+                    .get(&format!(
+                        "/api/collections/{}?download=true",
+                        self.collections[collection].0
+                    ))
+                    .await;
+                (class(s), body)
+            }
             Action::ReadTeam { team, .. } => {
                 let (s, body) = c.get(&format!("/api/teams/{}/members", self.teams[&team])).await;
                 (class(s), body)

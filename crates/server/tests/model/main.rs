@@ -26,7 +26,7 @@ use model::Step;
 /// so that listings stay short.
 const SEQUENCES_PER_POOL: u64 = 25;
 /// Sequences played side by side.
-const WORKERS: u64 = 2;
+const WORKERS: u64 = 4;
 
 /// splitmix64: a small, well-known generator, enough to spread steps.
 struct Rng(u64);

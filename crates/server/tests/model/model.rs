@@ -196,6 +196,8 @@ pub struct Model {
     pub comments: Vec<Comment>,
     pub invitations: Vec<Invitation>,
     pub partnerships: BTreeSet<Team>,
+    /// Element editor roles: (collection, person).
+    pub element_editors: BTreeSet<(usize, Who)>,
 }
 
 /// A step as generated: raw numbers, turned into an [`Action`] against the
@@ -320,6 +322,22 @@ pub enum Action {
         who: Who,
         team: Team,
     },
+    /// Gives (or takes back) the element role `editor` on a collection.
+    SetElementEditor {
+        who: Who,
+        collection: usize,
+        to: Who,
+        editor: bool,
+    },
+    /// Renames a collection.
+    EditCollection {
+        who: Who,
+        collection: usize,
+    },
+    ExportCollection {
+        who: Who,
+        collection: usize,
+    },
 }
 
 impl Action {
@@ -348,7 +366,10 @@ impl Action {
             | Action::RemovePartner { who, .. }
             | Action::ReadUpdates { who, .. }
             | Action::ReadTeam { who, .. }
-            | Action::ReadAuditLog { who, .. } => who,
+            | Action::ReadAuditLog { who, .. }
+            | Action::SetElementEditor { who, .. }
+            | Action::EditCollection { who, .. }
+            | Action::ExportCollection { who, .. } => who,
         }
     }
 }
@@ -764,10 +785,26 @@ impl Model {
                 (n > 0).then_some(())?;
                 let collection = s.a as usize % n;
                 let who = near(self.collections[collection].ws);
-                if s.c % 2 == 0 {
-                    Action::ReadCollection { who, collection }
-                } else {
-                    Action::ReadForks { who, collection }
+                match s.c % 5 {
+                    0 => Action::ReadCollection { who, collection },
+                    1 => Action::ReadForks { who, collection },
+                    2 => Action::EditCollection { who, collection },
+                    3 => Action::ExportCollection { who, collection },
+                    _ => {
+                        let ws = self.collections[collection].ws;
+                        let theirs: Vec<Who> = self.workspaces[ws].members.keys().copied().collect();
+                        let to = if s.b % 4 == 0 || theirs.is_empty() {
+                            anyone
+                        } else {
+                            theirs[s.b as usize / 4 % theirs.len()]
+                        };
+                        Action::SetElementEditor {
+                            who,
+                            collection,
+                            to,
+                            editor: s.b % 3 != 0,
+                        }
+                    }
                 }
             }
             _ => {
@@ -1037,8 +1074,9 @@ impl Model {
                 if !self.sees(who, fws) || !self.sees(who, pws) {
                     return Outcome::Hidden;
                 }
-                // R-FORK-4: editor on the parent.
-                if !self.edits(who, pws) {
+                // R-FORK-4: editor on the parent (its workspace, or the
+                // element).
+                if !self.edits_element(who, parent) {
                     return Outcome::Refused;
                 }
                 Outcome::Ok
@@ -1081,6 +1119,50 @@ impl Model {
                     .filter(|f| self.shown_to_partner(mine, source, self.collections[*f].by))
                     .collect();
                 Outcome::Forks(shown)
+            }
+            Action::SetElementEditor {
+                who,
+                collection,
+                to,
+                editor,
+            } => {
+                let ws = self.collections[collection].ws;
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                let allowed = self.manages(who, ws) || self.effective(who, ws) == Some(Role::Editor);
+                if !allowed || (editor && !self.sees(to, ws)) {
+                    return Outcome::Refused;
+                }
+                if editor {
+                    self.element_editors.insert((collection, to));
+                } else {
+                    self.element_editors.remove(&(collection, to));
+                }
+                Outcome::Ok
+            }
+            Action::EditCollection { who, collection } => {
+                let ws = self.collections[collection].ws;
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                if self.edits_element(who, collection) {
+                    Outcome::Ok
+                } else {
+                    Outcome::Refused
+                }
+            }
+            // SPEC §3: everyone but a partner viewer exports; a partner
+            // viewer with an element role on it too.
+            Action::ExportCollection { who, collection } => {
+                let ws = self.collections[collection].ws;
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                let exports = self.manages(who, ws)
+                    || self.effective(who, ws).is_some_and(|r| r != Role::PartnerViewer)
+                    || self.element_editors.contains(&(collection, who));
+                if exports { Outcome::Ok } else { Outcome::Refused }
             }
             Action::ReadUpdates { who, ws } => {
                 if !self.sees(who, ws) {
@@ -1128,6 +1210,12 @@ impl Model {
                 Outcome::Invited("REMOVED")
             }
         }
+    }
+
+    /// Edits this collection: edits its workspace, or holds the element
+    /// role `editor` on it (SPEC §1, §3).
+    fn edits_element(&self, who: Who, collection: usize) -> bool {
+        self.edits(who, self.collections[collection].ws) || self.element_editors.contains(&(collection, who))
     }
 
     /// R-MULTI-3: what `by` made is shown to a partner of team `mine` in a
