@@ -73,7 +73,7 @@ struct Run<'a> {
     workspaces: Vec<String>,
     /// Collection id and uid.
     collections: Vec<(String, String)>,
-    updates: Vec<String>,
+    updates: Vec<Value>,
     comments: Vec<Value>,
     tokens: Vec<String>,
 }
@@ -355,7 +355,7 @@ impl<'a> Run<'a> {
                     )
                     .await;
                 if s.is_success() {
-                    self.updates.push(body["id"].to_string());
+                    self.updates.push(body["id"].clone());
                 }
                 (class(s), body)
             }
@@ -498,7 +498,7 @@ impl<'a> Run<'a> {
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .filter_map(|u| self.updates.iter().position(|id| u["id"].to_string() == *id))
+                    .filter_map(|u| self.updates.iter().position(|id| u["id"] == *id))
                     .collect();
                 (Outcome::Updates(shown), body)
             }

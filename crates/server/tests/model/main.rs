@@ -101,13 +101,11 @@ async fn differential(backend: Backend, default_sequences: u64) {
         };
         workers.push(tokio::spawn(async move {
             let mut people = None;
-            let mut played = 0;
-            for i in (w..sequences).step_by(WORKERS as usize) {
-                if played % SEQUENCES_PER_POOL == 0 {
+            for (played, i) in (w..sequences).step_by(WORKERS as usize).enumerate() {
+                if (played as u64).is_multiple_of(SEQUENCES_PER_POOL) {
                     let pool = format!("p{w}x{played}");
                     people = Some(driver::People::sign_up(&app, &ops, "operator@ops.example", &pool).await);
                 }
-                played += 1;
                 let seed = base.wrapping_mul(1_000_003).wrapping_add(i);
                 check(people.as_ref().unwrap(), seed, steps).await;
             }

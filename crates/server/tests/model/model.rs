@@ -544,7 +544,7 @@ impl Model {
         // A Partner Workspace, 3 times in 4 when there is one.
         let pws: Vec<usize> = (0..nws).filter(|w| self.workspaces[*w].kind == Kind::Partner).collect();
         let pw = |x: u16| {
-            if x % 4 == 0 || pws.is_empty() {
+            if x.is_multiple_of(4) || pws.is_empty() {
                 ws(x / 4)
             } else {
                 Some(pws[x as usize / 4 % pws.len()])
@@ -552,7 +552,7 @@ impl Model {
         };
         // Someone of the workspace (a member or of its team), 3 times in 4.
         let near = |w: usize| {
-            if s.who % 4 == 0 {
+            if s.who.is_multiple_of(4) {
                 return anyone;
             }
             let mut near: Vec<Who> = self.workspaces[w].members.keys().copied().collect();
@@ -591,7 +591,7 @@ impl Model {
         };
         Some(match kind {
             0..=9 => {
-                let team = if s.a % 2 == 0 {
+                let team = if s.a.is_multiple_of(2) {
                     Team::Pub
                 } else {
                     Team::ALL[s.a as usize / 2 % 5]
@@ -603,7 +603,7 @@ impl Model {
                 };
                 let kind = kinds[s.b as usize % 4];
                 let of: Vec<Who> = self.teams[&team].keys().copied().collect();
-                let who = if s.c % 4 == 0 || of.is_empty() {
+                let who = if s.c.is_multiple_of(4) || of.is_empty() {
                     anyone
                 } else {
                     of[s.c as usize % of.len()]
@@ -611,7 +611,7 @@ impl Model {
                 Action::CreateWorkspace { who, team, kind }
             }
             10 | 11 => Action::AddPartnerManager {
-                who: if s.c % 2 == 0 { Who::PubAdmin } else { anyone },
+                who: if s.c.is_multiple_of(2) { Who::PubAdmin } else { anyone },
             },
             12..=27 => {
                 let w = pw(s.a)?;
@@ -629,13 +629,13 @@ impl Model {
                 (n > 0).then_some(())?;
                 // Mostly an open one.
                 let open: Vec<usize> = (0..n).filter(|i| self.invitations[*i].open).collect();
-                let invitation = if s.b % 5 == 0 || open.is_empty() {
+                let invitation = if s.b.is_multiple_of(5) || open.is_empty() {
                     s.a as usize % n
                 } else {
                     open[s.a as usize % open.len()]
                 };
                 // Mostly the invitee; sometimes someone else tries.
-                let who = if s.c % 5 == 0 {
+                let who = if s.c.is_multiple_of(5) {
                     anyone
                 } else {
                     self.invitations[invitation].to
@@ -646,7 +646,7 @@ impl Model {
                 let w = ws(s.a)?;
                 let role = [None, Some(Role::Viewer), Some(Role::Editor), Some(Role::Admin)][s.c as usize % 4];
                 let team: Vec<Who> = self.teams[&self.workspaces[w].team].keys().copied().collect();
-                let to = if s.b % 4 == 0 || team.is_empty() {
+                let to = if s.b.is_multiple_of(4) || team.is_empty() {
                     Who::ALL[s.b as usize / 4 % (Who::ALL.len() - 1)]
                 } else {
                     team[s.b as usize / 4 % team.len()]
@@ -667,7 +667,7 @@ impl Model {
                     .filter(|(_, m)| m.role.is_partner())
                     .map(|(u, _)| *u)
                     .collect();
-                let to = if s.b % 4 == 0 || theirs.is_empty() {
+                let to = if s.b.is_multiple_of(4) || theirs.is_empty() {
                     partners[s.b as usize / 4 % partners.len()]
                 } else {
                     theirs[s.b as usize / 4 % theirs.len()]
@@ -676,7 +676,7 @@ impl Model {
                     who: near(w),
                     ws: w,
                     to,
-                    role: (s.c % 3 != 0).then_some(role),
+                    role: (!s.c.is_multiple_of(3)).then_some(role),
                     lead,
                 }
             }
@@ -703,7 +703,7 @@ impl Model {
                 } else {
                     leavers[s.a as usize % leavers.len()]
                 };
-                if s.c % 2 == 0 {
+                if s.c.is_multiple_of(2) {
                     Action::LeaveTeam { who }
                 } else {
                     let admin = match who.home() {
@@ -713,7 +713,7 @@ impl Model {
                         _ => Who::PubAdmin,
                     };
                     Action::Rejoin {
-                        who: if s.b % 4 == 0 { anyone } else { admin },
+                        who: if s.b.is_multiple_of(4) { anyone } else { admin },
                         to: who,
                     }
                 }
@@ -793,7 +793,7 @@ impl Model {
                     _ => {
                         let ws = self.collections[collection].ws;
                         let theirs: Vec<Who> = self.workspaces[ws].members.keys().copied().collect();
-                        let to = if s.b % 4 == 0 || theirs.is_empty() {
+                        let to = if s.b.is_multiple_of(4) || theirs.is_empty() {
                             anyone
                         } else {
                             theirs[s.b as usize / 4 % theirs.len()]
@@ -802,7 +802,7 @@ impl Model {
                             who,
                             collection,
                             to,
-                            editor: s.b % 3 != 0,
+                            editor: !s.b.is_multiple_of(3),
                         }
                     }
                 }
@@ -811,7 +811,7 @@ impl Model {
                 let n = self.updates.len();
                 (n > 0).then_some(())?;
                 let update = s.a as usize % n;
-                if s.c % 2 == 0 {
+                if s.c.is_multiple_of(2) {
                     Action::ReadUpdate { who: anyone, update }
                 } else {
                     Action::ReadComments { who: anyone, update }
