@@ -46,7 +46,7 @@ impl People {
 
 impl Client {
     /// The same credentials, another handle.
-    fn like(c: &Client) -> Client {
+    pub fn like(c: &Client) -> Client {
         Client {
             base: c.base.clone(),
             http: c.http.clone(),

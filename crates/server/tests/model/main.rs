@@ -92,13 +92,7 @@ async fn differential(backend: Backend, default_sequences: u64) {
     let mut workers = Vec::new();
     for w in 0..WORKERS {
         let app = app.clone();
-        let ops = helpers::Client {
-            base: ops.base.clone(),
-            http: ops.http.clone(),
-            csrf: ops.csrf.clone(),
-            api_key: ops.api_key.clone(),
-            user_id: ops.user_id.clone(),
-        };
+        let ops = helpers::Client::like(&ops);
         workers.push(tokio::spawn(async move {
             let mut people = None;
             for (played, i) in (w..sequences).step_by(WORKERS as usize).enumerate() {
