@@ -346,6 +346,20 @@ impl App {
                         crate::workspaces::ensure_workspace_admin(tx, &a.workspace, at)?;
                     }
                 }
+                // So do the partner roles they reached through this team
+                // (R-ISO-4): coming back to the team does not bring them back.
+                for a in tx.workspace_accesses(user_id)? {
+                    if a.partner_team_id == Some(team_id) {
+                        tx.delete_workspace_member(a.workspace.id, user_id)?;
+                        Audit::new(Some(a.workspace.team_id), Some(actor.user_id), at).log(
+                            tx,
+                            "partner.remove",
+                            "user",
+                            user_id,
+                            serde_json::json!({ "workspaceId": a.workspace.id.to_string(), "reason": "left_partner_team" }),
+                        )?;
+                    }
+                }
                 let action = if user_id == actor.user_id {
                     "member.leave"
                 } else {

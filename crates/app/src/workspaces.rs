@@ -115,16 +115,46 @@ pub(crate) fn notify(
     Ok(())
 }
 /// R-INV-4: a workspace left without an admin gets its team's Partner
-/// Managers (or, without any, nothing changes) as admins.
+/// Managers as admins (or, without any, its team admins).
 pub(crate) fn ensure_workspace_admin(tx: &mut dyn Tx, ws: &WorkspaceRecord, at: Millis) -> Result<()> {
     let members = tx.workspace_members(ws.id)?;
     if members.iter().any(|m| m.active && m.role == WorkspaceRole::Admin) {
         return Ok(());
     }
-    for pm in tx.partner_managers(ws.team_id)? {
-        tx.set_workspace_member(ws.id, pm, WorkspaceRole::Admin, false, None, at)?;
+    let mut heirs = tx.partner_managers(ws.team_id)?;
+    if heirs.is_empty() {
+        // A team admin counts as Partner Manager where the team has none
+        // (SPEC §3), so a workspace is never left without an admin.
+        heirs = team_admins(tx, ws.team_id)?;
+    }
+    for heir in heirs {
+        tx.set_workspace_member(ws.id, heir, WorkspaceRole::Admin, false, None, at)?;
     }
     Ok(())
+}
+
+/// The members of a team holding `admin` (not `super_admin`).
+fn team_admins(tx: &mut dyn Tx, team: TeamId) -> Result<Vec<UserId>> {
+    const PAGE: u32 = 500;
+    let mut admins = Vec::new();
+    let mut after = None;
+    loop {
+        let page = tx.members(team, after.as_ref(), PAGE)?;
+        admins.extend(
+            page.iter()
+                .filter(|m| m.roles.contains(TeamRole::Admin))
+                .map(|m| m.user_id),
+        );
+        match page.last() {
+            Some(m) if page.len() == PAGE as usize => {
+                after = Some(portico_store::PageAfter {
+                    at: m.joined_at,
+                    id: m.user_id.to_string(),
+                });
+            }
+            _ => return Ok(admins),
+        }
+    }
 }
 
 fn parse_about(about: Option<&str>) -> Result<Option<String>> {
@@ -254,14 +284,21 @@ pub(crate) fn visible_members(
 
 /// Whether what `other` made in the workspace (forks, pull requests) is
 /// hidden from the viewer of `access`: the viewer is a partner in a
-/// multi-partner workspace and `other` a partner of another partner team
-/// (R-MULTI-3).
+/// multi-partner workspace and `other` is neither of the publishing team nor
+/// of the viewer's partner team (R-MULTI-3). Asked of the teams, not of
+/// `other`'s role in the workspace, so that a partner of another team stays
+/// hidden after leaving the workspace.
 pub(crate) fn of_another_partner_team(tx: &mut dyn Tx, access: &WorkspaceAccess, other: UserId) -> Result<bool> {
     if !(access.workspace.multi_partner && access.role.is_some_and(WorkspaceRole::is_partner)) {
         return Ok(false);
     }
-    let theirs = tx.workspace_access(access.workspace.id, other)?;
-    Ok(theirs.is_some_and(|a| a.partner_team_id.is_some() && a.partner_team_id != access.partner_team_id))
+    if tx.member_roles(access.workspace.team_id, other)?.is_some() {
+        return Ok(false);
+    }
+    match access.partner_team_id {
+        Some(mine) => Ok(tx.member_roles(mine, other)?.is_none()),
+        None => Ok(true),
+    }
 }
 
 impl App {

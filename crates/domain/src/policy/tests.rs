@@ -403,3 +403,29 @@ fn r_fork_1_fork_destinations_follow_the_written_rules() {
         "into another team of theirs"
     );
 }
+
+/// R-INV-5 on a Partner Workspace: team admins and Partner Managers download
+/// its partner emails; its other admins, editors and partners do not.
+#[test]
+fn r_inv_5_team_admins_and_partner_managers_oversee_a_workspaces_partners() {
+    use WorkspaceRole::*;
+    let a = actor(false);
+    let check = |team_roles: Option<&[&str]>, role: Option<WorkspaceRole>| {
+        authorize(
+            &a,
+            Action::OverseePartners,
+            Resource::Workspace(&ws(WorkspaceKind::Partner, team_roles, role)),
+        )
+    };
+    assert_eq!(check(Some(&["admin"]), Some(Viewer)), Ok(()), "a team admin");
+    assert_eq!(check(Some(&["partner_manager"]), None), Ok(()), "a Partner Manager");
+    assert_eq!(check(Some(&["developer"]), Some(Admin)), Err(Denied::Forbidden), "a workspace admin");
+    assert_eq!(check(Some(&["developer"]), Some(Editor)), Err(Denied::Forbidden), "an editor");
+    assert_eq!(check(None, Some(PartnerEditor)), Err(Denied::Forbidden), "a partner");
+    // A Partner Manager who is not a team admin oversees no internal workspace.
+    let internal = ws(WorkspaceKind::Team, Some(&["partner_manager"]), Some(Viewer));
+    assert_eq!(
+        authorize(&a, Action::OverseePartners, Resource::Workspace(&internal)),
+        Err(Denied::Forbidden)
+    );
+}

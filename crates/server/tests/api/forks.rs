@@ -836,7 +836,55 @@ async fn r_pr_1_a_declined_pull_request_stays_declined(app: TestApp) {
     }
 }
 
+/// Found by the model-based differential test: once its author had left the
+/// workspace, a partner's fork showed in another partner team's fork list of
+/// a multi-partner workspace.
+async fn r_multi_3_a_removed_partners_fork_stays_hidden_from_other_partner_teams(app: TestApp) {
+    let p = app.partnership("5").await;
+    let coll = import(&p.alice, &p.pw, api_v1()).await;
+    let (status, body) = fork(&p.gina, &coll, &p.pw, "ours").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = p
+        .alice
+        .put(
+            &format!("/api/workspaces/{}", p.pw),
+            json!({ "workspace": { "multiPartner": true } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ivan = app.user("ivan@initech.example", "Ivan").await;
+    let initech = app.team(&ivan, "Initech").await;
+    let (_, inv) = p
+        .alice
+        .post("/api/invitations", json!({ "action": "invite_partner", "targetEntity": "workspace", "targetEntityId": p.pw, "roleId": "4", "target": { "emails": ["ivan@initech.example"] } }))
+        .await;
+    let token = inv["results"][0]["invitationLink"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, body) = ivan
+        .post(&format!("/api/invitations/{token}"), json!({ "teamId": initech }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let forks = format!("/api/collections/{coll}/forks");
+    assert_eq!(ivan.get(&forks).await.1["data"], json!([]));
+    let (status, body) = p
+        .alice
+        .post("/api/invitations", json!({ "action": "remove_partner", "targetEntity": "workspace", "targetEntityId": p.pw, "target": { "userIds": [p.gina.user_id] } }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, list) = ivan.get(&forks).await;
+    assert_eq!(list["data"], json!([]), "{list}");
+    assert!(!list.to_string().contains(&p.gina.user_id), "{list}");
+    // The publisher still sees it.
+    assert_eq!(p.alice.get(&forks).await.1["data"].as_array().unwrap().len(), 1);
+}
+
 crate::on_both_backends!(
+    r_multi_3_a_removed_partners_fork_stays_hidden_from_other_partner_teams,
     r_pr_1_a_partners_pull_request_is_reviewed_and_merged_into_the_pw,
     r_pr_1_a_declined_pull_request_stays_declined,
     r_fork_1_an_environment_fork_leaves_secrets_behind_for_viewers,

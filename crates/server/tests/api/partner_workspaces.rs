@@ -508,6 +508,39 @@ async fn r_iso_4_a_partner_who_leaves_their_team_loses_access_at_once(app: TestA
     let _ = w.ops;
 }
 
+/// Found by the model-based differential test: leaving the team only hid
+/// the partner role, and coming back to the team brought it back.
+async fn r_iso_4_a_partner_back_in_their_team_does_not_regain_the_partner_workspace(app: TestApp) {
+    let w = world(&app).await;
+    let pw = ws_id(&w.alice, &w.acme, "PW", "partner").await;
+    let (_, body) = invite(&w.alice, &pw, "5", &["greg@globex.example"]).await;
+    let (status, body) = w
+        .greg
+        .post(
+            &format!("/api/invitations/{}", token_of(&body["results"][0])),
+            json!({ "teamId": w.globex }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let members = format!("/api/teams/{}/members", w.globex);
+    let (status, _) = w.greg.delete(&format!("{members}/{}", w.greg.user_id)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    add_to_team(&w.gina, &w.globex, "greg@globex.example", &["developer"]).await;
+    assert_eq!(
+        w.greg.get(&format!("/api/workspaces/{pw}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(w.greg.get("/api/workspaces").await.1["workspaces"], json!([]));
+    let (_, roles) = w.alice.get(&format!("/api/workspaces/{pw}/members")).await;
+    assert!(!roles.to_string().contains("Greg"), "{roles}");
+    // The role is gone, not hidden, and the publisher's audit log says why.
+    let (_, log) = w
+        .alice
+        .get(&format!("/api/audit/logs?teamId={}&action=partner.remove", w.acme))
+        .await;
+    assert!(log.to_string().contains("left_partner_team"), "{log}");
+}
+
 async fn r_role_4_without_an_editor_seat_a_partner_is_invited_as_viewer(app: TestApp) {
     let w = world(&app).await;
     let pw = ws_id(&w.alice, &w.acme, "PW", "partner").await;
@@ -886,14 +919,45 @@ async fn r_inv_4_a_workspace_left_without_admin_gets_the_partner_managers(app: T
     let _ = (w.ops, w.gina, w.greg, w.globex);
 }
 
+/// Found by the model-based differential test: in a team without a Partner
+/// Manager, a private workspace whose only admin left the team had no admin
+/// at all, and nobody could reach it again.
+async fn r_inv_4_without_a_partner_manager_the_team_admins_inherit_a_workspace(app: TestApp) {
+    let w = world(&app).await;
+    let bob = app.user("bob@acme.example", "Bob").await;
+    add_to_team(&w.alice, &w.acme, "bob@acme.example", &["developer"]).await;
+    let private = ws_id(&bob, &w.acme, "Bob's notes", "private").await;
+    assert_eq!(
+        w.alice.get(&format!("/api/workspaces/{private}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = bob
+        .delete(&format!("/api/teams/{}/members/{}", w.acme, bob.user_id))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, ws) = w.alice.get(&format!("/api/workspaces/{private}")).await;
+    assert_eq!(status, StatusCode::OK, "{ws}");
+    let (_, roles) = w.alice.get(&format!("/api/workspaces/{private}/roles")).await;
+    let admins = roles["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "3")
+        .unwrap();
+    assert_eq!(admins["user"], json!([w.alice.user_id]), "{roles}");
+    let _ = (w.ops, w.gina, w.greg, w.globex);
+}
+
 crate::on_both_backends!(
     r_inv_4_a_workspace_left_without_admin_gets_the_partner_managers,
+    r_inv_4_without_a_partner_manager_the_team_admins_inherit_a_workspace,
     the_seed_story_a_partner_sees_only_the_partner_workspace,
     r_plan_1_partner_workspaces_need_a_paid_plan_and_respect_its_limit,
     r_plan_2_an_enterprise_members_request_waits_for_a_partner_manager,
     r_plan_4_converting_an_internal_workspace_notifies_its_members,
     r_multi_1_to_3_multi_partner_mode_keeps_partner_teams_blind_to_each_other,
     r_iso_4_a_partner_who_leaves_their_team_loses_access_at_once,
+    r_iso_4_a_partner_back_in_their_team_does_not_regain_the_partner_workspace,
     r_role_4_without_an_editor_seat_a_partner_is_invited_as_viewer,
     r_inv_1_an_invitation_is_bound_to_its_email_single_use_and_revocable,
     r_inv_2_a_captured_domain_leaves_one_team_to_accept_with,
