@@ -419,8 +419,16 @@ fn r_inv_5_team_admins_and_partner_managers_oversee_a_workspaces_partners() {
     };
     assert_eq!(check(Some(&["admin"]), Some(Viewer)), Ok(()), "a team admin");
     assert_eq!(check(Some(&["partner_manager"]), None), Ok(()), "a Partner Manager");
-    assert_eq!(check(Some(&["developer"]), Some(Admin)), Err(Denied::Forbidden), "a workspace admin");
-    assert_eq!(check(Some(&["developer"]), Some(Editor)), Err(Denied::Forbidden), "an editor");
+    assert_eq!(
+        check(Some(&["developer"]), Some(Admin)),
+        Err(Denied::Forbidden),
+        "a workspace admin"
+    );
+    assert_eq!(
+        check(Some(&["developer"]), Some(Editor)),
+        Err(Denied::Forbidden),
+        "an editor"
+    );
     assert_eq!(check(None, Some(PartnerEditor)), Err(Denied::Forbidden), "a partner");
     // A Partner Manager who is not a team admin oversees no internal workspace.
     let internal = ws(WorkspaceKind::Team, Some(&["partner_manager"]), Some(Viewer));
