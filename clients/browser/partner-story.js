@@ -365,6 +365,47 @@ const stories = {
     }
     return { updateId };
   },
+
+  // R-UPD-4: the kept XSS vectors (crates/app/tests/xss-vectors.txt), posted
+  // as an update, a comment and the workspace's about, run nothing in the
+  // browser: no dialog, no blocked script (the sanitiser left nothing for
+  // the CSP to stop), and no live element or handler in the rendered text.
+  async "xss-vectors-inert"(page) {
+    let dialogs = 0;
+    page.on("dialog", (d) => { dialogs += 1; d.dismiss().catch(() => {}); });
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+    });
+    await page.goto(`${cfg.base}/workspaces/${cfg.workspaceId}/updates`);
+    await signIn(page);
+    await page.waitForURL(/\/updates$/);
+    check((await page.locator(`#update-${cfg.updateId} .prose`).count()) >= 2, "the update and comment with the vectors are not shown");
+    const pages = [`/workspaces/${cfg.workspaceId}/updates`, `/workspaces/${cfg.workspaceId}`];
+    const found = [];
+    for (const path of pages) {
+      await page.goto(`${cfg.base}${path}`);
+      await page.waitForTimeout(1000); // let any onerror/onload fire
+      const live = await page.evaluate(() => {
+        const bad = [];
+        document.querySelectorAll(".prose *").forEach((el) => {
+          const tag = el.tagName.toLowerCase();
+          if (["script", "iframe", "object", "embed", "frame", "base", "form", "meta", "link", "style", "svg", "math"].includes(tag)) bad.push(tag);
+          for (const a of el.attributes) {
+            const v = a.value.replace(/[\s\u0000-\u001f]/g, "").toLowerCase();
+            if (a.name.startsWith("on") || a.name === "style" || a.name === "srcdoc") bad.push(`${tag}[${a.name}]`);
+            if (["href", "src", "action", "formaction", "xlink:href"].includes(a.name) && /^(javascript|vbscript|data):/.test(v)) bad.push(`${tag}[${a.name}=${v.slice(0, 20)}]`);
+          }
+        });
+        return { bad, violations: window.__violations || [] };
+      });
+      found.push(...live.bad.map((b) => `${path}: ${b}`), ...live.violations.map((v) => `${path}: CSP blocked ${v}`));
+    }
+    await shoot(page, "updates");
+    check(dialogs === 0, `${dialogs} dialogs opened`);
+    check(found.length === 0, `live markup: ${found.slice(0, 10).join("; ")}`);
+    return { pagesChecked: pages.length };
+  },
 };
 
 (async () => {

@@ -279,3 +279,59 @@ async fn r_upd_5_r_upd_1_the_notifications_panel_and_editing_an_update_with_a_pr
     let (_, ws) = p.gina.get(&format!("/api/workspaces/{}", p.pw)).await;
     assert_eq!(ws["workspace"]["unreadUpdates"], 0, "{ws}");
 }
+
+/// The kept XSS vectors (`crates/app/tests/xss-vectors.txt`), in an update,
+/// a comment and the workspace's about, run nothing in Chromium (R-UPD-4).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_upd_4_the_kept_xss_vectors_run_nothing_in_the_browser() {
+    let Some(clients) = tools() else { return };
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let p = app.partnership("5").await;
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/tests/xss-vectors.txt");
+    let vectors: Vec<String> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.replace("\\n", "\n"))
+        .collect();
+    assert!(vectors.len() > 100, "{} vectors", vectors.len());
+    let text = vectors.join("\n\n");
+    assert!(text.chars().count() <= 10_000, "the vectors no longer fit one update");
+    let (status, u) = p
+        .alice
+        .post(
+            &format!("/api/workspaces/{}/updates", p.pw),
+            json!({ "topic": "Vectors", "description": text, "category": "announcement" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{u}");
+    let update = u["id"].as_i64().unwrap();
+    let (status, body) = p
+        .gina
+        .post(
+            &format!("/api/workspaces/{}/updates/{update}/comments", p.pw),
+            json!({ "body": text }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = p
+        .alice
+        .put(
+            &format!("/api/workspaces/{}", p.pw),
+            json!({ "workspace": { "about": text } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    story(
+        &clients,
+        "xss-vectors-inert",
+        json!({
+            "base": app.base,
+            "email": "gina@globex.example",
+            "password": crate::helpers::PASSWORD,
+            "workspaceId": p.pw,
+            "updateId": update,
+        }),
+    )
+    .await;
+}
