@@ -23,6 +23,8 @@ pub enum ErrorKind {
     TooLarge,
     /// Too many attempts in a short time.
     RateLimited,
+    /// The server's storage is full: nothing was written (507).
+    StorageFull,
     /// Something broke on our side; details are logged, never shown.
     Internal,
 }

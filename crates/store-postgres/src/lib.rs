@@ -61,6 +61,9 @@ fn db_err(e: postgres::Error) -> StoreError {
         if db.code() == &postgres::error::SqlState::UNIQUE_VIOLATION {
             return StoreError::UniqueViolation(db.constraint().unwrap_or_default().to_string());
         }
+        if db.code() == &postgres::error::SqlState::DISK_FULL {
+            return StoreError::StorageFull(db.message().to_string());
+        }
         return StoreError::Backend(format!("{}: {}", db.code().code(), db.message()));
     }
     match e.source() {

@@ -68,6 +68,9 @@ fn db_err(e: rusqlite::Error) -> StoreError {
         if f.extended_code == 2067 || f.extended_code == 1555 {
             return StoreError::UniqueViolation(msg.clone().unwrap_or_default());
         }
+        if f.code == rusqlite::ErrorCode::DiskFull {
+            return StoreError::StorageFull(e.to_string());
+        }
     }
     StoreError::Backend(e.to_string())
 }

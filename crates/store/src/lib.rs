@@ -29,12 +29,22 @@ pub enum StoreError {
     /// The database could not be reached or answered with an error.
     #[error("database error: {0}")]
     Backend(String),
+    /// The database's disk is full; the write did not happen.
+    #[error("storage full: {0}")]
+    StorageFull(String),
 }
 
 impl From<StoreError> for portico_domain::Error {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "store error");
-        portico_domain::Error::internal()
+        match e {
+            StoreError::StorageFull(_) => portico_domain::Error::new(
+                portico_domain::ErrorKind::StorageFull,
+                "storage_full",
+                "The server's storage is full: nothing was saved. Try again once space has been freed.",
+            ),
+            _ => portico_domain::Error::internal(),
+        }
     }
 }
 

@@ -145,6 +145,7 @@ impl From<Error> for WebError {
             ErrorKind::Conflict => WebError::Refused(StatusCode::CONFLICT, e.message),
             ErrorKind::TooLarge => WebError::Refused(StatusCode::PAYLOAD_TOO_LARGE, e.message),
             ErrorKind::RateLimited => WebError::Refused(StatusCode::TOO_MANY_REQUESTS, e.message),
+            ErrorKind::StorageFull => WebError::Refused(StatusCode::INSUFFICIENT_STORAGE, e.message),
         }
     }
 }
