@@ -89,26 +89,7 @@ async fn call(http: &Client, base: &str, key: &str, method: reqwest::Method, pat
 
 async fn setup(base: &str) -> World {
     let http = Client::new();
-    let res = http
-        .post(format!("{base}/api/auth/signup"))
-        .json(&json!({ "email": "root@acme.example", "name": "Root", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let (c, csrf, status) = support::login(base, "root@acme.example", PASSWORD).await;
-    assert_eq!(status, 200);
-    let key: Value = c
-        .post(format!("{base}/api/me/api-keys"))
-        .header("x-csrf-token", csrf)
-        .json(&json!({ "name": "crash" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = key["apiKey"]["key"].as_str().unwrap().to_string();
+    let key = support::new_account_key(base, "root@acme.example", "Root", PASSWORD).await;
     let post = reqwest::Method::POST;
     let team = call(&http, base, &key, post.clone(), "/api/teams", json!({ "name": "Acme" }))
         .await

@@ -75,25 +75,7 @@ async fn a_full_disk_refuses_writes_with_507_and_the_server_writes_again_when_sp
     let server = start(&["--data-dir", data.to_str().unwrap()]);
     let base = server.base.clone();
     let http = Client::new();
-    let res = http
-        .post(format!("{base}/api/auth/signup"))
-        .json(&json!({ "email": "root@acme.example", "name": "Root", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let (c, csrf, _) = support::login(&base, "root@acme.example", PASSWORD).await;
-    let key: Value = c
-        .post(format!("{base}/api/me/api-keys"))
-        .header("x-csrf-token", csrf)
-        .json(&json!({ "name": "disk" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let key = key["apiKey"]["key"].as_str().unwrap().to_string();
+    let key = support::new_account_key(&base, "root@acme.example", "Root", PASSWORD).await;
     let call = |m: reqwest::Method, path: &str, body: Value| {
         http.request(m, format!("{base}{path}"))
             .header("x-api-key", &key)

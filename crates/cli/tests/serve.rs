@@ -179,23 +179,7 @@ async fn operators_are_made_and_plans_set_from_the_command_line() {
 async fn r_col_1_collections_are_imported_and_exported_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path(), &["--demo"]);
-    let key_of = |email: &'static str| {
-        let base = server.base.clone();
-        async move {
-            let (c, csrf, _) = login(&base, email, "portico-demo").await;
-            let key: serde_json::Value = c
-                .post(format!("{base}/api/me/api-keys"))
-                .header("x-csrf-token", &csrf)
-                .json(&json!({ "name": "cli" }))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            key["apiKey"]["key"].as_str().unwrap().to_string()
-        }
-    };
+    let key_of = |email: &'static str| support::api_key(&server.base, email, "portico-demo");
     let alice = key_of("alice@acme.example").await;
     let ivan = key_of("ivan@initech.example").await;
     let list: serde_json::Value = reqwest::Client::new()

@@ -134,6 +134,36 @@ pub async fn login(base: &str, email: &str, password: &str) -> (reqwest::Client,
     (c, body["csrfToken"].as_str().unwrap_or_default().to_string(), status)
 }
 
+/// Signs in and creates an API key; answers the key.
+pub async fn api_key(base: &str, email: &str, password: &str) -> String {
+    let (c, csrf, status) = login(base, email, password).await;
+    assert_eq!(status, 200, "login of {email}");
+    let key: Value = c
+        .post(format!("{base}/api/me/api-keys"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "name": "test" }))
+        .send()
+        .await
+        .expect("create a key")
+        .json()
+        .await
+        .expect("the key");
+    key["apiKey"]["key"].as_str().expect("a key").to_string()
+}
+
+/// Signs up a new account (the first of a server is its operator) and
+/// answers an API key of it.
+pub async fn new_account_key(base: &str, email: &str, name: &str, password: &str) -> String {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/auth/signup"))
+        .json(&json!({ "email": email, "name": name, "password": password }))
+        .send()
+        .await
+        .expect("sign up");
+    assert_eq!(res.status(), 201, "sign-up of {email}");
+    api_key(base, email, password).await
+}
+
 /// The test PostgreSQL server's URL (`PORTICO_TEST_POSTGRES_URL`, as
 /// ./scripts/test sets it) with another database name.
 pub fn pg_url(db: &str) -> String {
