@@ -255,6 +255,19 @@ fn text(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(str::to_string).filter(|s| !s.is_empty())
 }
 
+/// A media type's own example: its `example`, or the value of the first of
+/// its `examples`.
+fn media_example(root: &Value, media: &Value) -> Option<Value> {
+    media.get("example").cloned().or_else(|| {
+        media
+            .get("examples")
+            .and_then(Value::as_object)
+            .and_then(|e| e.values().next())
+            .and_then(|e| deref(root, e).ok())
+            .and_then(|e| e.get("value").cloned())
+    })
+}
+
 /// The body of a request, from its `requestBody`: JSON as raw JSON with an
 /// example, forms as fields, anything else as raw text.
 fn body_of(root: &Value, request_body: &Value, headers: &mut Vec<Value>) -> Result<Option<Value>, Error> {
@@ -269,17 +282,7 @@ fn body_of(root: &Value, request_body: &Value, headers: &mut Vec<Value>) -> Resu
     let Some((media_type, media)) = pick else {
         return Ok(None);
     };
-    let example = media
-        .get("example")
-        .cloned()
-        .or_else(|| {
-            media
-                .get("examples")
-                .and_then(Value::as_object)
-                .and_then(|e| e.values().next())
-                .and_then(|e| deref(root, e).ok())
-                .and_then(|e| e.get("value").cloned())
-        })
+    let example = media_example(root, media)
         .or_else(|| media.get("schema").map(|s| example_of(root, s, 0)))
         .unwrap_or(Value::Null);
     headers.push(json!({ "key": "Content-Type", "value": media_type }));
@@ -405,15 +408,9 @@ fn request_item(root: &Value, path: &str, method: &str, path_item: &Value, op: &
             else {
                 continue;
             };
-            let example = media.get("example").cloned().or_else(|| {
-                media
-                    .get("examples")
-                    .and_then(Value::as_object)
-                    .and_then(|e| e.values().next())
-                    .and_then(|e| deref(root, e).ok())
-                    .and_then(|e| e.get("value").cloned())
-            });
-            let Some(example) = example else { continue };
+            let Some(example) = media_example(root, media) else {
+                continue;
+            };
             responses.push(json!({
                 "name": text(r.get("description")).unwrap_or_else(|| code.clone()),
                 "originalRequest": request.clone(),
@@ -500,11 +497,8 @@ fn openapi_path(url: &Value) -> (String, Vec<String>) {
                 .unwrap_or_default();
             let raw = raw.split(['?', '#']).next().unwrap_or_default();
             let rest = raw.split_once("://").map_or(raw, |(_, r)| r);
-            let rest = if rest.starts_with("{{") {
-                rest.split_once('/').map_or("", |(_, r)| r)
-            } else {
-                rest.split_once('/').map_or("", |(_, r)| r)
-            };
+            // Past the host, or the `{{baseUrl}}` standing for it.
+            let rest = rest.split_once('/').map_or("", |(_, r)| r);
             rest.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect()
         }
     };
