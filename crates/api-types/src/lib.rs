@@ -266,6 +266,41 @@ pub struct DomainEnvelope {
     pub domain: String,
 }
 
+/// A team's OpenID Connect provider (`PUT /teams/{teamId}/sign-in`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TeamSignInRequest {
+    /// The provider's issuer URL (`https://`; `http://` only on loopback).
+    pub issuer: String,
+    pub client_id: String,
+    /// Required the first time; left out, the kept secret stays.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Members may not sign in with a password (operators keep theirs).
+    #[serde(default)]
+    pub enforce: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamSignInView {
+    pub issuer: String,
+    pub client_id: String,
+    pub enforce: bool,
+    /// Where the provider must send people back (register it there).
+    pub redirect_uri: String,
+    /// A link that starts a sign-in at this team's provider.
+    pub sign_in_url: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamSignInEnvelope {
+    /// `null` when the team signs in with passwords.
+    pub sign_in: Option<TeamSignInView>,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditActor {
     pub id: Option<String>,

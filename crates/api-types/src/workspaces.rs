@@ -321,6 +321,10 @@ pub struct PartnershipView {
     /// The team on the other side.
     pub team: TeamRef,
     pub since: String,
+    /// How that team's people sign in: `password` or `sso` (their own
+    /// team's OpenID Connect provider).
+    #[serde(rename = "signIn")]
+    pub sign_in: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

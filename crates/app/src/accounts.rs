@@ -178,6 +178,19 @@ impl App {
         match user {
             Some(user) if ok => {
                 self.login_limiter.clear(&email_key);
+                // Asked only once the password is right, so the answer tells
+                // nothing to someone who does not know it.
+                let id = user.id;
+                let enforced = self
+                    .store
+                    .read(move |tx| tx.member_of_enforcing_team(id).map_err(Error::from))
+                    .await?;
+                if portico_domain::sign_in::password_refused(user.is_server_admin, enforced) {
+                    return Err(Error::forbidden(
+                        "sso_required",
+                        "Your team signs in with its identity provider: choose \"Sign in with single sign-on\".",
+                    ));
+                }
                 if hash.as_deref().is_some_and(passwords::needs_rehash) {
                     // Parameters rose since this hash was made: replace it
                     // now that the password is at hand.
@@ -197,7 +210,7 @@ impl App {
         }
     }
 
-    async fn start_session(&self, user: UserRecord) -> Result<SignedIn> {
+    pub(crate) async fn start_session(&self, user: UserRecord) -> Result<SignedIn> {
         let token = random_hex(32)?;
         let csrf = random_hex(32)?;
         let at = now();

@@ -30,6 +30,13 @@ pub struct AppConfig {
     pub invites_per_hour: u32,
     pub forks_per_hour: u32,
     pub exports_per_hour: u32,
+    /// The key that seals secrets kept for later use (teams' OpenID Connect
+    /// client secrets, PKCE verifiers). Every process of one deployment
+    /// needs the same key. `None`: team sign-in cannot be configured.
+    pub server_key: Option<[u8; 32]>,
+    /// Let teams' OpenID Connect providers live on loopback, private and
+    /// link-local addresses; off by default.
+    pub allow_private_identity_providers: bool,
 }
 
 impl Default for AppConfig {
@@ -47,6 +54,8 @@ impl Default for AppConfig {
             invites_per_hour: 1_000,
             forks_per_hour: 200,
             exports_per_hour: 1_000,
+            server_key: None,
+            allow_private_identity_providers: false,
         }
     }
 }
@@ -57,6 +66,11 @@ impl AppConfig {
             .get(&plan)
             .copied()
             .unwrap_or_else(|| PlanLimits::default_for(plan))
+    }
+
+    /// Where a team's provider sends people back after they sign in.
+    pub fn sign_in_callback(&self) -> String {
+        format!("{}/sso/callback", self.public_url.trim_end_matches('/'))
     }
 
     /// The link an invitee opens.

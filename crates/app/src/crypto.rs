@@ -47,6 +47,79 @@ mod tests {
     }
 }
 
+/// Encrypts a secret with the server key (ChaCha20-Poly1305, a random
+/// 96-bit nonce per message): hex of nonce ‖ ciphertext ‖ tag. `label`
+/// binds the message to its use (a client secret cannot be opened as a
+/// PKCE verifier).
+pub fn seal(key: &[u8; 32], label: &str, secret: &str) -> Result<String> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.into());
+    let mut nonce = [0u8; 12];
+    getrandom::fill(&mut nonce).map_err(|e| {
+        tracing::error!(error = %e, "no randomness");
+        Error::internal()
+    })?;
+    let sealed = cipher
+        .encrypt(
+            (&nonce).into(),
+            Payload {
+                msg: secret.as_bytes(),
+                aad: label.as_bytes(),
+            },
+        )
+        .map_err(|_| Error::internal())?;
+    let mut out = nonce.to_vec();
+    out.extend(sealed);
+    Ok(hex::encode(out))
+}
+
+/// Opens what [`seal`] made with the same key and label; `None` when the
+/// key or label differ or the text was altered.
+pub fn open(key: &[u8; 32], label: &str, sealed: &str) -> Option<String> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let bytes = hex::decode(sealed).ok()?;
+    if bytes.len() < 12 + 16 {
+        return None;
+    }
+    let (nonce, body) = bytes.split_at(12);
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.into());
+    let plain = cipher
+        .decrypt(
+            nonce.into(),
+            Payload {
+                msg: body,
+                aad: label.as_bytes(),
+            },
+        )
+        .ok()?;
+    String::from_utf8(plain).ok()
+}
+
+#[cfg(test)]
+mod seal_tests {
+    use super::*;
+
+    #[test]
+    fn sealed_secrets_open_only_with_their_key_and_label() {
+        let key = [7u8; 32];
+        let sealed = seal(&key, "client-secret", "s3cret").unwrap();
+        assert!(!sealed.contains("s3cret"));
+        assert_ne!(
+            sealed,
+            seal(&key, "client-secret", "s3cret").unwrap(),
+            "a fresh nonce each time"
+        );
+        assert_eq!(open(&key, "client-secret", &sealed).as_deref(), Some("s3cret"));
+        assert_eq!(open(&[8u8; 32], "client-secret", &sealed), None);
+        assert_eq!(open(&key, "pkce", &sealed), None);
+        let mut altered = sealed.clone().into_bytes();
+        let last = altered.len() - 1;
+        altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
+        assert_eq!(open(&key, "client-secret", &String::from_utf8(altered).unwrap()), None);
+        assert_eq!(open(&key, "client-secret", "zz"), None);
+    }
+}
+
 /// HMAC-SHA256 of `message` under `key`, in hex: the webhook signature.
 pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
     use sha2::Digest;

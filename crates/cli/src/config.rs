@@ -53,6 +53,15 @@ pub struct SettingsArgs {
     /// comma-separated, e.g. 127.0.0.1 [default: none].
     #[arg(long, global = true, env = "PORTICO_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<String>>,
+    /// File holding the key that encrypts teams' single sign-on client
+    /// secrets; made on first start when missing. Every process of one
+    /// deployment needs the same file [default: DATA_DIR/server.key].
+    #[arg(long, global = true, env = "PORTICO_SERVER_KEY_FILE")]
+    pub server_key_file: Option<PathBuf>,
+    /// Let teams' OpenID Connect providers live on loopback, private and
+    /// link-local addresses [default: false].
+    #[arg(long, global = true, env = "PORTICO_IDENTITY_PROVIDERS_ALLOW_PRIVATE")]
+    pub identity_providers_allow_private: Option<bool>,
 }
 
 /// Per-plan limits in the file; leave a field out for the default, or set
@@ -82,6 +91,8 @@ pub struct FileConfig {
     pub invitation_ttl_hours: Option<u32>,
     pub webhooks_allow_private: Option<bool>,
     pub trusted_proxies: Option<Vec<String>>,
+    pub server_key_file: Option<PathBuf>,
+    pub identity_providers_allow_private: Option<bool>,
     #[serde(default)]
     pub plans: HashMap<String, FilePlan>,
 }
@@ -100,6 +111,8 @@ pub struct Settings {
     pub database: Database,
     pub app: AppConfig,
     pub mail: MailConfig,
+    /// Where the server key lives (see [`server_key`]).
+    pub server_key_file: PathBuf,
 }
 
 fn limit(v: Option<i64>, default: Option<u32>) -> Result<Option<u32>, String> {
@@ -159,6 +172,15 @@ impl Settings {
         if let Some(h) = file.invitation_ttl_hours {
             app.invitation_ttl_ms = i64::from(h) * 3_600_000;
         }
+        app.allow_private_identity_providers = args
+            .identity_providers_allow_private
+            .or(file.identity_providers_allow_private)
+            .unwrap_or(false);
+        let server_key_file = args
+            .server_key_file
+            .clone()
+            .or(file.server_key_file)
+            .unwrap_or_else(|| data_dir.join("server.key"));
         app.allow_private_webhook_targets = args
             .webhooks_allow_private
             .or(file.webhooks_allow_private)
@@ -198,7 +220,50 @@ impl Settings {
             database,
             app,
             mail,
+            server_key_file,
         })
+    }
+}
+
+/// Reads the server key (64 hex digits) from its file, or makes a new
+/// random one there (readable by its owner only) when the file is missing.
+pub fn server_key(path: &Path) -> Result<[u8; 32], String> {
+    let shown = path.display();
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let text = text.trim();
+            let mut key = [0u8; 32];
+            if text.len() != 64 || !text.is_ascii() {
+                return Err(format!("{shown} must hold 64 hexadecimal digits"));
+            }
+            for (i, byte) in key.iter_mut().enumerate() {
+                *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
+                    .map_err(|_| format!("{shown} must hold 64 hexadecimal digits"))?;
+            }
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = portico_app::crypto::random_hex(32).map_err(|e| e.message)?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            match options.open(path) {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    writeln!(f, "{key}").map_err(|e| format!("cannot write {shown}: {e}"))?;
+                    tracing::info!(path = %shown, "made a new server key");
+                }
+                // Another process made it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(format!("cannot write {shown}: {e}")),
+            }
+            server_key(path)
+        }
+        Err(e) => Err(format!("cannot read {shown}: {e}")),
     }
 }
 
@@ -218,7 +283,28 @@ mod tests {
             mail_from: None,
             webhooks_allow_private: None,
             trusted_proxies: None,
+            server_key_file: None,
+            identity_providers_allow_private: None,
         }
+    }
+
+    #[test]
+    fn the_server_key_is_made_once_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys/server.key");
+        let made = server_key(&path).unwrap();
+        assert_eq!(server_key(&path).unwrap(), made, "the same key on the next start");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "readable by its owner only");
+        }
+        std::fs::write(&path, "not a key").unwrap();
+        assert!(server_key(&path).unwrap_err().contains("64 hexadecimal digits"));
+        let s = Settings::resolve(&no_args(), FileConfig::default()).unwrap();
+        assert_eq!(s.server_key_file, PathBuf::from("portico-data/server.key"));
+        assert!(!s.app.allow_private_identity_providers);
     }
 
     #[test]

@@ -174,7 +174,9 @@ async fn open_app(settings: &Settings) -> Result<App, String> {
         .open()
         .await
         .map_err(|e| format!("cannot open the database {}: {e}", settings.database.redacted()))?;
-    Ok(App::new(store, settings.app.clone()))
+    let mut config = settings.app.clone();
+    config.server_key = Some(config::server_key(&settings.server_key_file)?);
+    Ok(App::new(store, config))
 }
 
 fn load(args: &SettingsArgs) -> Result<Settings, String> {

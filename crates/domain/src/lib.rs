@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod plan;
 pub mod policy;
 pub mod roles;
+pub mod sign_in;
 pub mod values;
 pub mod workspace;
 

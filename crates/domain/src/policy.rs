@@ -130,6 +130,9 @@ pub enum Action {
     ManageTeamMembers,
     /// Capture or release email domains.
     ManageTeamDomains,
+    /// Read, set or remove the team's OpenID Connect provider and whether
+    /// members must use it.
+    ManageTeamSignIn,
     /// Change a team's plan: the server operator only.
     SetTeamPlan,
     /// Read the team's audit log (R-SEC-3).
@@ -231,7 +234,7 @@ fn authorize_team(actor: &Actor, action: Action, team: &TeamFacts) -> Result<(),
     allow(match action {
         Action::ViewTeam => true,
         Action::RenameTeam | Action::ManageTeamMembers => team.is_team_admin(),
-        Action::ManageTeamDomains => team.is_team_admin() || actor.is_server_admin,
+        Action::ManageTeamDomains | Action::ManageTeamSignIn => team.is_team_admin() || actor.is_server_admin,
         Action::SetTeamPlan => actor.is_server_admin,
         Action::ReadTeamAuditLog => team.is_team_admin(),
         // Billing-only members do not build workspaces.

@@ -10,6 +10,7 @@ pub mod extract;
 mod layers;
 pub mod mail;
 pub mod metrics;
+pub mod oidc;
 pub mod views;
 mod web;
 pub mod webhooks;

@@ -425,3 +425,19 @@ pub fn element_comment(
         body_html: portico_app::markdown::render(&c.body),
     }
 }
+
+/// A team's OpenID Connect provider as its admins see it.
+pub fn team_sign_in(
+    config: &portico_app::config::AppConfig,
+    team: portico_domain::ids::TeamId,
+    c: &portico_app::sign_in::TeamSignIn,
+) -> TeamSignInView {
+    TeamSignInView {
+        issuer: c.issuer.clone(),
+        client_id: c.client_id.clone(),
+        enforce: c.enforce,
+        redirect_uri: config.sign_in_callback(),
+        sign_in_url: format!("{}/sso/{team}/start", config.public_url.trim_end_matches('/')),
+        updated_at: time(c.updated_at),
+    }
+}

@@ -731,6 +731,107 @@ impl Tx for SqlTx<'_> {
         .transpose()
     }
 
+    fn team_sign_in(&mut self, team: TeamId) -> R<Option<TeamSignInRecord>> {
+        self.row(
+            "SELECT team_id, issuer, client_id, client_secret_sealed, enforce, updated_at \
+             FROM team_sign_in WHERE team_id = $1",
+            &[team.to_string().into()],
+        )?
+        .map(|r| {
+            Ok(TeamSignInRecord {
+                team_id: team_id(r.text(0)?)?,
+                issuer: r.text(1)?.to_string(),
+                client_id: r.text(2)?.to_string(),
+                client_secret_sealed: r.text(3)?.to_string(),
+                enforce: r.bool(4)?,
+                updated_at: r.int(5)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn put_team_sign_in(&mut self, r: &TeamSignInRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO team_sign_in (team_id, issuer, client_id, client_secret_sealed, enforce, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (team_id) DO UPDATE SET issuer = $2, client_id = $3, \
+             client_secret_sealed = $4, enforce = $5, updated_at = $6",
+            &[
+                r.team_id.to_string().into(),
+                r.issuer.as_str().into(),
+                r.client_id.as_str().into(),
+                r.client_secret_sealed.as_str().into(),
+                r.enforce.into(),
+                r.updated_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_team_sign_in(&mut self, team: TeamId) -> R<bool> {
+        let n = self.exec(
+            "DELETE FROM team_sign_in WHERE team_id = $1",
+            &[team.to_string().into()],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn member_of_enforcing_team(&mut self, user: UserId) -> R<bool> {
+        Ok(self
+            .row(
+                "SELECT 1 FROM team_members m JOIN team_sign_in s ON s.team_id = m.team_id \
+                 WHERE m.user_id = $1 AND s.enforce = $2 LIMIT 1",
+                &[user.to_string().into(), true.into()],
+            )?
+            .is_some())
+    }
+
+    fn insert_sign_in_attempt(&mut self, a: &SignInAttemptRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO sign_in_attempts (state_hash, team_id, nonce, verifier_sealed, return_to, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                a.state_hash.as_str().into(),
+                a.team_id.to_string().into(),
+                a.nonce.as_str().into(),
+                a.verifier_sealed.as_str().into(),
+                a.return_to.as_str().into(),
+                a.expires_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn take_sign_in_attempt(&mut self, state_hash: &str, now: Millis) -> R<Option<SignInAttemptRecord>> {
+        self.exec("DELETE FROM sign_in_attempts WHERE expires_at <= $1", &[now.into()])?;
+        let found = self
+            .row(
+                "SELECT state_hash, team_id, nonce, verifier_sealed, return_to, expires_at \
+                 FROM sign_in_attempts WHERE state_hash = $1",
+                &[state_hash.into()],
+            )?
+            .map(|r| {
+                Ok::<_, StoreError>(SignInAttemptRecord {
+                    state_hash: r.text(0)?.to_string(),
+                    team_id: team_id(r.text(1)?)?,
+                    nonce: r.text(2)?.to_string(),
+                    verifier_sealed: r.text(3)?.to_string(),
+                    return_to: r.text(4)?.to_string(),
+                    expires_at: r.int(5)?,
+                })
+            })
+            .transpose()?;
+        if found.is_none() {
+            return Ok(None);
+        }
+        // Only the transaction that deletes the row gets it: two callbacks
+        // racing with one state cannot both sign in.
+        let n = self.exec(
+            "DELETE FROM sign_in_attempts WHERE state_hash = $1",
+            &[state_hash.into()],
+        )?;
+        Ok(if n == 1 { found } else { None })
+    }
+
     fn insert_invitation(&mut self, i: &InvitationRecord, token_hash: &str) -> R<()> {
         let (roles, ws, role, lead) = match &i.grant {
             InvitationGrant::Team(r) => (r.to_storage(), None, None, false),

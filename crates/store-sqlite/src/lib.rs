@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("../migrations/0017_own_unseen.sql")),
     (18, include_str!("../migrations/0018_pull_requests.sql")),
     (19, include_str!("../migrations/0019_merge_checks.sql")),
+    (20, include_str!("../migrations/0020_team_sign_in.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

@@ -325,7 +325,32 @@ pub struct MergeChecks {
     pub require_editor_approval: bool,
 }
 
-/// A comment on a pull request.
+/// A team's OpenID Connect provider. The client secret is kept sealed
+/// with the server key (never in the clear).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamSignInRecord {
+    pub team_id: TeamId,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret_sealed: String,
+    pub enforce: bool,
+    pub updated_at: Millis,
+}
+
+/// A sign-in started at a team's provider and not finished yet; found by
+/// the hash of its `state` and taken once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInAttemptRecord {
+    pub state_hash: String,
+    pub team_id: TeamId,
+    pub nonce: String,
+    /// The PKCE verifier, sealed with the server key.
+    pub verifier_sealed: String,
+    /// Where to go once signed in (a path on this server).
+    pub return_to: String,
+    pub expires_at: Millis,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PullRequestCommentRecord {
     pub id: String,

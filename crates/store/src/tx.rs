@@ -73,6 +73,18 @@ pub trait Tx {
     fn domains_of(&mut self, team: TeamId) -> R<Vec<Domain>>;
     fn team_capturing(&mut self, domain: &Domain) -> R<Option<TeamId>>;
 
+    // team sign-in with OpenID Connect
+    fn team_sign_in(&mut self, team: TeamId) -> R<Option<TeamSignInRecord>>;
+    /// Creates or replaces the team's provider.
+    fn put_team_sign_in(&mut self, r: &TeamSignInRecord) -> R<()>;
+    fn delete_team_sign_in(&mut self, team: TeamId) -> R<bool>;
+    /// Whether the user is a member of a team that enforces its provider.
+    fn member_of_enforcing_team(&mut self, user: UserId) -> R<bool>;
+    fn insert_sign_in_attempt(&mut self, a: &SignInAttemptRecord) -> R<()>;
+    /// Removes and answers the attempt if it exists and has not expired at
+    /// `now` (so a `state` works once); expired attempts are dropped.
+    fn take_sign_in_attempt(&mut self, state_hash: &str, now: Millis) -> R<Option<SignInAttemptRecord>>;
+
     // invitations (tokens stored as hashes)
     fn insert_invitation(&mut self, inv: &InvitationRecord, token_hash: &str) -> R<()>;
     fn invitation_by_token_hash(&mut self, token_hash: &str) -> R<Option<InvitationRecord>>;

@@ -76,6 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(teams::set_member_roles, teams::remove_member))
         .routes(routes!(teams::add_domain))
         .routes(routes!(teams::remove_domain))
+        .routes(routes!(teams::get_sign_in, teams::put_sign_in, teams::delete_sign_in))
         .routes(routes!(invitations::preview, invitations::accept))
         .routes(routes!(audit::list_audit_logs))
         .routes(routes!(teams::partnerships))

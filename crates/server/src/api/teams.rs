@@ -202,6 +202,65 @@ pub async fn remove_domain(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The team's OpenID Connect provider (team admins, operators); `null`
+/// when its people sign in with passwords.
+#[utoipa::path(get, path = "/api/teams/{teamId}/sign-in", tag = "teams",
+    params(("teamId" = String, Path)),
+    responses((status = 200, body = TeamSignInEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_sign_in(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(team_id): Path<String>,
+) -> ApiResult<axum::Json<TeamSignInEnvelope>> {
+    let id = TeamId::parse(&team_id)?;
+    let current = s.app.team_sign_in(&who, id).await?;
+    Ok(axum::Json(TeamSignInEnvelope {
+        sign_in: current.map(|c| views::team_sign_in(&s.app.config, id, &c)),
+    }))
+}
+
+/// Sets the team's OpenID Connect provider (team admins, operators). The
+/// issuer must answer OpenID discovery; the client secret is kept encrypted
+/// with the server key and never shown again. With `enforce`, members sign
+/// in only through the provider (operators keep their password).
+#[utoipa::path(put, path = "/api/teams/{teamId}/sign-in", tag = "teams", request_body = TeamSignInRequest,
+    params(("teamId" = String, Path)),
+    responses((status = 200, body = TeamSignInEnvelope), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn put_sign_in(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(team_id): Path<String>,
+    Json(req): Json<TeamSignInRequest>,
+) -> ApiResult<axum::Json<TeamSignInEnvelope>> {
+    let id = TeamId::parse(&team_id)?;
+    let set = crate::oidc::configure(
+        &s.app,
+        &who,
+        id,
+        &req.issuer,
+        &req.client_id,
+        req.client_secret.as_deref(),
+        req.enforce,
+    )
+    .await?;
+    Ok(axum::Json(TeamSignInEnvelope {
+        sign_in: Some(views::team_sign_in(&s.app.config, id, &set)),
+    }))
+}
+
+/// Removes the team's provider: its people sign in with passwords again.
+#[utoipa::path(delete, path = "/api/teams/{teamId}/sign-in", tag = "teams",
+    params(("teamId" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_sign_in(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    Path(team_id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.remove_team_sign_in(&who, TeamId::parse(&team_id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The team's partnerships: partner teams it publishes to, and publisher
 /// teams it is a partner of.
 #[utoipa::path(get, path = "/api/teams/{teamId}/partnerships", tag = "teams",
@@ -214,12 +273,29 @@ pub async fn partnerships(
 ) -> ApiResult<axum::Json<Partnerships>> {
     let id = TeamId::parse(&team_id)?;
     let rows = s.app.partnerships(&who, id).await?;
+    let others = rows
+        .iter()
+        .map(|p| {
+            if p.publisher.id == id {
+                p.partner.id
+            } else {
+                p.publisher.id
+            }
+        })
+        .collect();
+    let methods: std::collections::HashMap<_, _> = s.app.sign_in_methods(others).await?.into_iter().collect();
     let view = |t: &portico_store::TeamRecord, since| PartnershipView {
         team: TeamRef {
             id: t.id.to_string(),
             name: t.name.clone(),
         },
         since: views::time(since),
+        sign_in: if methods.get(&t.id).is_some_and(Option::is_some) {
+            "sso"
+        } else {
+            "password"
+        }
+        .into(),
     };
     Ok(axum::Json(Partnerships {
         as_publisher: rows

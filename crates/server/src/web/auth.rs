@@ -69,11 +69,17 @@ fn sign_in_form(next: &str, email: &str, error: Option<&str>) -> String {
          <div class=\"field\"><label for=\"password\">Password</label>\
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></div>\
          <button type=\"submit\" class=\"button\">Sign in</button></form>\
+         <p><a href=\"/sso{sso_next}\" data-sso>Sign in with single sign-on</a></p>\
          <p class=\"muted\">No account yet? {other}</p></section>",
         err = error_box(error),
         next = escape(next),
         email = escape(email),
         other = other_way("/sign-up", "Create one", next),
+        sso_next = if next == "/workspaces" {
+            String::new()
+        } else {
+            format!("?next={}", url_encode(next))
+        },
     )
 }
 
@@ -135,6 +141,10 @@ pub async fn sign_in(
     let next = local_next(f.next.as_deref());
     match s.app.log_in(&f.email, &f.password, &addr).await {
         Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+        Err(e) if e.code == "sso_required" => {
+            let page = sign_in_form(&next, &f.email, Some(&e.message));
+            Ok(layout::bare(StatusCode::FORBIDDEN, "Sign in", &page))
+        }
         Err(e) => {
             let e = WebError::from(e);
             let page = sign_in_form(&next, &f.email, Some(message_of(&e)));

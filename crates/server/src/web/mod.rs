@@ -24,7 +24,9 @@ mod request;
 mod request_fields;
 mod session;
 mod settings;
+mod sso;
 mod team_domains;
+mod team_sign_in;
 mod teams;
 mod updates;
 mod workspaces;
@@ -44,6 +46,11 @@ pub fn router() -> Router<AppState> {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))
         .route("/sign-out", post(auth::sign_out))
+        .route("/sso", get(sso::page).post(sso::by_email))
+        .route("/sso/callback", get(sso::callback))
+        .route("/sso/{team}/start", get(sso::start))
+        .route("/teams/{id}/sign-in", get(team_sign_in::page).post(team_sign_in::save))
+        .route("/teams/{id}/sign-in/remove", post(team_sign_in::remove))
         .route("/workspaces", get(workspaces::list))
         .route("/workspaces/{id}", get(workspaces::overview))
         .route("/workspaces/{id}/settings", get(settings::page).post(settings::save))

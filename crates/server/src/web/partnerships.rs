@@ -7,6 +7,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use portico_app::partnerships::{PartnerTeam, PublisherTeam};
+use portico_domain::ids::TeamId;
 use serde::Deserialize;
 
 use super::html::{avatar, escape, when};
@@ -19,7 +20,20 @@ pub struct TabQuery {
     pub tab: Option<String>,
 }
 
-fn publisher_html(list: &[PartnerTeam]) -> String {
+/// Which teams sign in through their own provider.
+type Methods = std::collections::HashMap<TeamId, Option<String>>;
+
+/// How a team's people sign in (issue: the Partnerships page shows each
+/// partner team's method).
+fn method_html(methods: &Methods, team: TeamId) -> &'static str {
+    if methods.get(&team).is_some_and(Option::is_some) {
+        "<span data-sign-in=\"sso\">signs in with single sign-on</span>"
+    } else {
+        "<span data-sign-in=\"password\">signs in with a password</span>"
+    }
+}
+
+fn publisher_html(list: &[PartnerTeam], methods: &Methods) -> String {
     if list.is_empty() {
         return "<p class=\"muted\" data-no-partners>No partner team yet. A partnership starts when the first person of \
                 another team accepts an invitation to one of this team's Partner Workspaces.</p>"
@@ -64,17 +78,18 @@ fn publisher_html(list: &[PartnerTeam]) -> String {
         };
         out.push_str(&format!(
             "<li class=\"partnership\" data-partner-team=\"{id}\"><h3 class=\"sub\">{name}</h3>\
-             <p class=\"muted small\">Partner since {since}</p>{partners}</li>",
+             <p class=\"muted small\">Partner since {since} · {method}</p>{partners}</li>",
             id = escape(&p.team.id.to_string()),
             name = escape(&p.team.name),
             since = when(p.since),
+            method = method_html(methods, p.team.id),
         ));
     }
     out.push_str("</ul>");
     out
 }
 
-fn partner_html(list: &[PublisherTeam]) -> String {
+fn partner_html(list: &[PublisherTeam], methods: &Methods) -> String {
     if list.is_empty() {
         return "<p class=\"muted\" data-no-publishers>This team is not a partner of another team yet.</p>".into();
     }
@@ -98,10 +113,11 @@ fn partner_html(list: &[PublisherTeam]) -> String {
         };
         out.push_str(&format!(
             "<li class=\"partnership\" data-publisher-team=\"{id}\"><h3 class=\"sub\">{name}</h3>\
-             <p class=\"muted small\">Partner since {since}</p>{spaces}</li>",
+             <p class=\"muted small\">Partner since {since} · {method}</p>{spaces}</li>",
             id = escape(&p.team.id.to_string()),
             name = escape(&p.team.name),
             since = when(p.since),
+            method = method_html(methods, p.team.id),
         ));
     }
     out.push_str("</ul>");
@@ -118,14 +134,18 @@ pub async fn page(
     let as_partner = q.tab.as_deref() == Some("partner");
     let t = s.app.team(&v.who, team).await?;
     let (intro, list) = if as_partner {
+        let list = s.app.publishers_of_partner(&v.who, team).await?;
+        let methods = s.app.sign_in_methods(list.iter().map(|p| p.team.id).collect()).await?;
         (
             "Teams that invited people of this team into their Partner Workspaces.",
-            partner_html(&s.app.publishers_of_partner(&v.who, team).await?),
+            partner_html(&list, &methods.into_iter().collect()),
         )
     } else {
+        let list = s.app.partners_of_publisher(&v.who, team).await?;
+        let methods = s.app.sign_in_methods(list.iter().map(|p| p.team.id).collect()).await?;
         (
             "Teams whose people are partners in this team's Partner Workspaces.",
-            publisher_html(&s.app.partners_of_publisher(&v.who, team).await?),
+            publisher_html(&list, &methods.into_iter().collect()),
         )
     };
     let tid = escape(&team.to_string());

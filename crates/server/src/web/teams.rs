@@ -34,6 +34,7 @@ pub enum TeamTab {
     Domains,
     Plan,
     Partnerships,
+    SignIn,
     Audit,
 }
 
@@ -71,6 +72,14 @@ pub fn header(t: &TeamDetail, v: &Viewer, tab: TeamTab) -> String {
     } else {
         String::new()
     };
+    let sign_in = if t.allows(&v.who, Action::ManageTeamSignIn) {
+        format!(
+            "<li><a href=\"/teams/{id}/sign-in\"{}>Sign-in</a></li>",
+            cur(TeamTab::SignIn)
+        )
+    } else {
+        String::new()
+    };
     let mine = t.my_roles.as_ref().map_or_else(
         || "<span class=\"badge\">operator</span>".to_string(),
         |r| {
@@ -88,7 +97,7 @@ pub fn header(t: &TeamDetail, v: &Viewer, tab: TeamTab) -> String {
          <li><a href=\"/teams/{id}\"{m}>Members</a></li>\
          <li><a href=\"/teams/{id}/domains\"{d}>Domains</a></li>\
          <li><a href=\"/teams/{id}/plan\"{p}>Plan</a></li>\
-         <li><a href=\"/teams/{id}/partnerships\"{pa}>Partnerships</a></li>{audit}</ul></nav>",
+         <li><a href=\"/teams/{id}/partnerships\"{pa}>Partnerships</a></li>{sign_in}{audit}</ul></nav>",
         name = escape(&t.team.name),
         plan = plan_label(t.team.plan),
         m = cur(TeamTab::Members),

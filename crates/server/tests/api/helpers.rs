@@ -65,6 +65,10 @@ type Stopper = (
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The server key of test servers (every process of one test shares it, as
+/// processes of one deployment do).
+pub const TEST_SERVER_KEY: [u8; 32] = [7; 32];
+
 /// Runs the named async test functions on both backends.
 #[macro_export]
 macro_rules! on_both_backends {
@@ -152,6 +156,7 @@ impl TestApp {
             listen: "127.0.0.1:0".into(),
             app: AppConfig {
                 public_url: "http://portico.test".into(),
+                server_key: Some(TEST_SERVER_KEY),
                 ..AppConfig::default()
             },
             mail: portico_server::mail::MailConfig {
@@ -188,6 +193,7 @@ impl TestApp {
             listen: "127.0.0.1:0".into(),
             app: AppConfig {
                 public_url: "http://portico.test".into(),
+                server_key: Some(TEST_SERVER_KEY),
                 ..AppConfig::default()
             },
             // No background work here: its write transactions would wake
