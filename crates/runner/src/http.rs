@@ -17,20 +17,47 @@ pub struct HttpOptions {
     pub max_redirects: usize,
     pub insecure: bool,
     pub allow_private_targets: bool,
+    /// Internal addresses allowed even when private targets are refused.
+    pub allowed_private: Vec<IpAddr>,
+}
+
+/// Which targets a run refuses.
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    /// Refuse internal addresses.
+    pub enabled: bool,
+    pub allowed: Arc<Vec<IpAddr>>,
+}
+
+impl Guard {
+    pub fn refuses(&self, ip: IpAddr) -> bool {
+        self.enabled && is_internal(ip) && !self.allowed.contains(&ip)
+    }
+
+    /// Whether a URL names a refused IP address literally.
+    pub fn refuses_url(&self, url: &reqwest::Url) -> bool {
+        url.host_str().is_some_and(|h| {
+            h.trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+                .is_ok_and(|ip| self.refuses(ip))
+        })
+    }
 }
 
 const REFUSED: &str = "refused: the target is a private, loopback or link-local address";
 
 /// Resolves host names and drops internal addresses, so that neither a
 /// name nor a DNS answer that changes between requests reaches them.
-struct GuardResolver;
+struct GuardResolver(Guard);
 
 impl Resolve for GuardResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_owned();
+        let guard = self.0.clone();
         Box::pin(async move {
             let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
-            let allowed: Vec<SocketAddr> = found.filter(|a| !is_internal(a.ip())).collect();
+            let allowed: Vec<SocketAddr> = found.filter(|a| !guard.refuses(a.ip())).collect();
             if allowed.is_empty() {
                 return Err(format!("{host}: {REFUSED}").into());
             }
@@ -39,18 +66,18 @@ impl Resolve for GuardResolver {
     }
 }
 
-/// Whether a URL names an internal IP address literally.
-pub fn literal_internal(url: &reqwest::Url) -> bool {
-    url.host_str().is_some_and(|h| {
-        h.trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .is_ok_and(is_internal)
-    })
+impl HttpOptions {
+    pub fn guard(&self) -> Guard {
+        Guard {
+            enabled: !self.allow_private_targets,
+            allowed: Arc::new(self.allowed_private.clone()),
+        }
+    }
 }
 
 pub fn client(o: &HttpOptions) -> Result<reqwest::Client, String> {
-    let guard = !o.allow_private_targets;
+    let guard = o.guard();
+    let hop_guard = guard.clone();
     let follow = o.follow_redirects;
     let max = o.max_redirects;
     let policy = reqwest::redirect::Policy::custom(move |attempt| {
@@ -58,7 +85,7 @@ pub fn client(o: &HttpOptions) -> Result<reqwest::Client, String> {
             attempt.stop()
         } else if attempt.previous().len() > max {
             attempt.error(format!("more than {max} redirects"))
-        } else if guard && literal_internal(attempt.url()) {
+        } else if hop_guard.refuses_url(attempt.url()) {
             attempt.error(REFUSED)
         } else {
             attempt.follow()
@@ -69,8 +96,8 @@ pub fn client(o: &HttpOptions) -> Result<reqwest::Client, String> {
         .cookie_store(true)
         .danger_accept_invalid_certs(o.insecure)
         .user_agent(concat!("Portico/", env!("CARGO_PKG_VERSION")));
-    if guard {
-        b = b.dns_resolver(Arc::new(GuardResolver));
+    if guard.enabled {
+        b = b.dns_resolver(Arc::new(GuardResolver(guard)));
     }
     b.build().map_err(|e| e.to_string())
 }
@@ -80,10 +107,10 @@ pub async fn send(
     client: &reqwest::Client,
     req: &HttpRequest,
     timeout: Option<Duration>,
-    guard: bool,
+    guard: &Guard,
 ) -> Result<HttpResponse, String> {
     let url = reqwest::Url::parse(&req.url).map_err(|e| format!("invalid URL {:?}: {e}", req.url))?;
-    if guard && literal_internal(&url) {
+    if guard.refuses_url(&url) {
         return Err(REFUSED.into());
     }
     let method =

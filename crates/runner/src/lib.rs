@@ -47,6 +47,9 @@ pub struct RunOptions {
     pub max_redirects: usize,
     /// `false` refuses private, loopback and link-local targets (server runs).
     pub allow_private_targets: bool,
+    /// Internal addresses allowed even when private targets are refused
+    /// (an operator's own API, say).
+    pub allowed_private_targets: Vec<std::net::IpAddr>,
     /// Stop the run at the first failure.
     pub bail: bool,
     /// Where `formdata` and `file` bodies read files from; `None` refuses file bodies.
@@ -68,6 +71,7 @@ impl Default for RunOptions {
             follow_redirects: true,
             max_redirects: 10,
             allow_private_targets: true,
+            allowed_private_targets: Vec::new(),
             bail: false,
             working_dir: None,
             script_limits: Limits::default(),
@@ -173,6 +177,7 @@ pub struct Runner {
     options: RunOptions,
     rt: tokio::runtime::Runtime,
     client: reqwest::Client,
+    guard: http::Guard,
     engine: Option<Engine>,
     random: vars::Random,
 }
@@ -182,7 +187,7 @@ struct ClientSender<'a> {
     rt: &'a tokio::runtime::Runtime,
     client: &'a reqwest::Client,
     timeout: Option<Duration>,
-    guard: bool,
+    guard: &'a http::Guard,
 }
 
 impl Sender for ClientSender<'_> {
@@ -198,17 +203,20 @@ impl Runner {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the HTTP runtime: {e}"))?;
-        let client = http::client(&http::HttpOptions {
+        let http_options = http::HttpOptions {
             timeout: options.timeout_request,
             follow_redirects: options.follow_redirects,
             max_redirects: options.max_redirects,
             insecure: options.insecure,
             allow_private_targets: options.allow_private_targets,
-        })?;
+            allowed_private: options.allowed_private_targets.clone(),
+        };
+        let client = http::client(&http_options)?;
         Ok(Runner {
             options,
             rt,
             client,
+            guard: http_options.guard(),
             engine: None,
             random: vars::Random::new(),
         })
@@ -299,6 +307,7 @@ impl Runner {
             client,
             engine,
             options,
+            guard,
             ..
         } = self;
         let Some(engine) = engine.as_mut() else {
@@ -308,7 +317,7 @@ impl Runner {
             rt,
             client,
             timeout: options.timeout_request,
-            guard: !options.allow_private_targets,
+            guard,
         };
         for script in scripts {
             let outcome = engine.run(&script.source, info, scopes, request, response, &mut sender);
@@ -376,12 +385,11 @@ impl Runner {
             Ok(mut prepared) => {
                 execution.method = prepared.request.method.clone();
                 execution.url = prepared.request.url.clone();
-                let guard = !self.options.allow_private_targets;
                 let sent = self.rt.block_on(request::send(
                     &self.client,
                     &mut prepared,
                     self.options.timeout_request,
-                    guard,
+                    &self.guard,
                     &mut self.random,
                 ));
                 sent.map(|r| (prepared.request, r))

@@ -446,7 +446,7 @@ pub async fn send(
     client: &reqwest::Client,
     prepared: &mut Prepared,
     timeout: Option<Duration>,
-    guard: bool,
+    guard: &http::Guard,
     random: &mut Random,
 ) -> Result<HttpResponse, String> {
     let Some(a) = prepared.auth.clone() else {
