@@ -113,10 +113,10 @@ pub fn summary_text(s: &RunSummary) -> String {
     }
     t.push_str(&line('├', '┴', '┤'));
     let dur = format!("total run duration: {:.1}s", s.duration.as_secs_f64());
-    let _ = writeln!(t, "│ {dur:<51}│");
+    let _ = writeln!(t, "│ {dur:<52}│");
     t.push_str(&line('├', '─', '┤').replace('┬', "─"));
     let avg = format!("average response time: {}ms", s.average_response_ms());
-    let _ = writeln!(t, "│ {avg:<51}│");
+    let _ = writeln!(t, "│ {avg:<52}│");
     t.push_str(&line('└', '─', '┘'));
     let failures = failures(s);
     if !failures.is_empty() {
