@@ -1,5 +1,5 @@
 //! The `portico` command: serve, migrate, import, export, backup, restore,
-//! admin.
+//! run, admin.
 
 mod config;
 
@@ -89,6 +89,10 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run a collection's requests and scripts (like newman): reports on
+    /// the terminal, as JSON or JUnit XML; exit code 0 only when every
+    /// assertion passed (docs/runner.md).
+    Run(Box<RunArgs>),
     /// Operator tasks.
     Admin {
         #[command(flatten)]
@@ -96,6 +100,82 @@ enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
+}
+
+/// The options of `portico run` (docs/runner.md).
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The collection file (Collection Format v2.1).
+    collection: std::path::PathBuf,
+    /// An environment file.
+    #[arg(short = 'e', long)]
+    environment: Option<std::path::PathBuf>,
+    /// A globals file.
+    #[arg(short = 'g', long)]
+    globals: Option<std::path::PathBuf>,
+    /// A data file (CSV with a header line, or a JSON array of objects): one
+    /// iteration per row.
+    #[arg(short = 'd', long)]
+    iteration_data: Option<std::path::PathBuf>,
+    /// Number of iterations.
+    #[arg(short = 'n', long)]
+    iteration_count: Option<u32>,
+    /// Run only this folder (or request), by name or id; repeatable.
+    #[arg(long)]
+    folder: Vec<String>,
+    /// Reporters: cli, json, junit.
+    #[arg(short = 'r', long, value_delimiter = ',', default_value = "cli")]
+    reporters: Vec<String>,
+    /// Where the json reporter writes.
+    #[arg(long)]
+    reporter_json_export: Option<std::path::PathBuf>,
+    /// Where the junit reporter writes.
+    #[arg(long)]
+    reporter_junit_export: Option<std::path::PathBuf>,
+    /// Per-request timeout in milliseconds (0: none).
+    #[arg(long, value_name = "MS")]
+    timeout_request: Option<u64>,
+    /// Pause between requests in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    delay_request: u64,
+    /// Accept any TLS certificate.
+    #[arg(short = 'k', long)]
+    insecure: bool,
+    /// Do not follow redirects.
+    #[arg(long)]
+    ignore_redirects: bool,
+    /// Stop at the first failure.
+    #[arg(long)]
+    bail: bool,
+    /// An environment variable, KEY=VALUE; repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    env_var: Vec<String>,
+    /// A global variable, KEY=VALUE; repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    global_var: Vec<String>,
+}
+
+impl RunArgs {
+    fn into_runner(self) -> portico_runner::cli::RunArgs {
+        portico_runner::cli::RunArgs {
+            collection: self.collection,
+            environment: self.environment,
+            globals: self.globals,
+            iteration_data: self.iteration_data,
+            iteration_count: self.iteration_count,
+            folders: self.folder,
+            reporters: self.reporters,
+            json_export: self.reporter_json_export,
+            junit_export: self.reporter_junit_export,
+            timeout_request_ms: self.timeout_request,
+            delay_request_ms: self.delay_request,
+            insecure: self.insecure,
+            ignore_redirects: self.ignore_redirects,
+            bail: self.bail,
+            env_vars: self.env_var,
+            global_vars: self.global_var,
+        }
+    }
 }
 
 /// Whose rights an import or export uses: the account of an API key.
@@ -135,6 +215,14 @@ enum AdminTask {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The runner owns its own single-threaded runtime: it runs outside the
+    // server's.
+    let cli = match cli.command {
+        Command::Run(args) => {
+            return ExitCode::from(portico_runner::cli::run(&args.into_runner()));
+        }
+        command => Cli { command },
+    };
     init_logging();
     // Store transactions run on blocking threads, at most one per database
     // connection at a time (the store's gates); 32 leaves room for password
@@ -211,6 +299,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             output,
             key,
         } => export(load(&settings)?, &collection, output.as_deref(), &key.api_key).await,
+        Command::Run(_) => Err("`portico run` runs outside the server runtime".into()),
     }
 }
 

@@ -1,0 +1,1531 @@
+// The `pm` API of pre-request and test scripts, evaluated once per engine.
+// Everything lives inside this function; only the frozen `__portico` bridge
+// object (called by the Rust side) and the documented sandbox globals
+// (console, atob, btoa, setTimeout, clearTimeout) are put on the global object.
+(function (G) {
+  'use strict';
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  const toTag = (v) => Object.prototype.toString.call(v).slice(8, -1);
+
+  // ---------------------------------------------------------------- inspect
+  const IDENT = /^[A-Za-z_$][A-Za-z_0-9$]*$/;
+  function quote(s) {
+    return "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + "'";
+  }
+  function inspect(v, depth, seen) {
+    if (depth === undefined) depth = 2;
+    seen = seen || [];
+    switch (typeof v) {
+      case 'string': return quote(v);
+      case 'number': return Object.is(v, -0) ? '-0' : String(v);
+      case 'bigint': return String(v) + 'n';
+      case 'boolean': return String(v);
+      case 'undefined': return 'undefined';
+      case 'symbol': return v.toString();
+      case 'function': return v.name ? '[Function ' + v.name + ']' : '[Function (anonymous)]';
+    }
+    if (v === null) return 'null';
+    if (seen.indexOf(v) !== -1) return '[Circular]';
+    const tag = toTag(v);
+    if (tag === 'Date') return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+    if (tag === 'RegExp') return String(v);
+    if (tag === 'Error' || v instanceof Error) return (v.name || 'Error') + (v.message ? ': ' + v.message : '');
+    if (v instanceof Response) return 'response';
+    if (depth < 0) return Array.isArray(v) ? '[Array]' : '[Object]';
+    seen = seen.concat([v]);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return '[]';
+      return '[ ' + v.map((x) => inspect(x, depth - 1, seen)).join(', ') + ' ]';
+    }
+    if (tag === 'Map') {
+      if (v.size === 0) return 'Map{}';
+      const parts = [];
+      v.forEach((val, key) => parts.push(inspect(key, depth - 1, seen) + ' => ' + inspect(val, depth - 1, seen)));
+      return 'Map{ ' + parts.join(', ') + ' }';
+    }
+    if (tag === 'Set') {
+      if (v.size === 0) return 'Set{}';
+      const parts = [];
+      v.forEach((val) => parts.push(inspect(val, depth - 1, seen)));
+      return 'Set{ ' + parts.join(', ') + ' }';
+    }
+    const keys = Object.keys(v);
+    if (keys.length === 0) return '{}';
+    return '{ ' + keys.map((k) => (IDENT.test(k) ? k : quote(k)) + ': ' + inspect(v[k], depth - 1, seen)).join(', ') + ' }';
+  }
+  // chai's objDisplay: long arrays and objects are shortened.
+  function display(v) {
+    const s = inspect(v);
+    if (s.length >= 40) {
+      const tag = toTag(v);
+      if (typeof v === 'function') return v.name ? '[Function: ' + v.name + ']' : '[Function]';
+      if (tag === 'Array') return '[ Array(' + v.length + ') ]';
+      if (tag === 'Object' && !(v instanceof Response)) {
+        const keys = Object.keys(v);
+        const k = keys.length > 2 ? keys.slice(0, 2).join(', ') + ', ...' : keys.join(', ');
+        return '{ Object (' + k + ') }';
+      }
+    }
+    return s;
+  }
+  function typeName(v) {
+    if (v === null) return 'null';
+    if (v === undefined) return 'undefined';
+    return toTag(v).toLowerCase();
+  }
+
+  // ------------------------------------------------------------- deep equal
+  function deepEqual(a, b, seen) {
+    if (a === b) return a !== 0 || 1 / a === 1 / b;
+    if (typeof a === 'number' && typeof b === 'number') return a !== a && b !== b;
+    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+      if (typeof a === 'function' || typeof b === 'function') return false;
+      return false;
+    }
+    const ta = toTag(a);
+    if (ta !== toTag(b)) return false;
+    if (ta === 'Date') return a.getTime() === b.getTime() || (isNaN(a.getTime()) && isNaN(b.getTime()));
+    if (ta === 'RegExp') return String(a) === String(b);
+    if (ta === 'String' || ta === 'Number' || ta === 'Boolean') return deepEqual(a.valueOf(), b.valueOf());
+    seen = seen || [];
+    for (let i = 0; i < seen.length; i++) if (seen[i][0] === a && seen[i][1] === b) return true;
+    seen = seen.concat([[a, b]]);
+    if (ta === 'Array' || ArrayBuffer.isView(a)) {
+      if (a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i], seen)) return false;
+      return true;
+    }
+    if (ta === 'Set') {
+      if (a.size !== b.size) return false;
+      const bs = Array.from(b);
+      for (const x of a) if (!bs.some((y) => deepEqual(x, y, seen))) return false;
+      return true;
+    }
+    if (ta === 'Map') {
+      if (a.size !== b.size) return false;
+      for (const [k, x] of a) if (!b.has(k) || !deepEqual(x, b.get(k), seen)) return false;
+      return true;
+    }
+    const ka = [];
+    for (const k in a) ka.push(k);
+    const kb = [];
+    for (const k in b) kb.push(k);
+    if (ka.length !== kb.length) return false;
+    ka.sort();
+    kb.sort();
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
+    for (let i = 0; i < ka.length; i++) if (!deepEqual(a[ka[i]], b[ka[i]], seen)) return false;
+    return true;
+  }
+
+  // --------------------------------------------------------------- chai
+  class AssertionError extends Error {
+    constructor(message) {
+      super(message);
+      this.name = 'AssertionError';
+    }
+  }
+
+  function Assertion(obj, message) {
+    this.__flags = { object: obj, message: message };
+  }
+  const AP = Assertion.prototype;
+  function flag(a, name, value) {
+    if (arguments.length > 2) a.__flags[name] = value;
+    return a.__flags[name];
+  }
+  function fmtMsg(a, msg, exp, act) {
+    const f = a.__flags;
+    msg = msg
+      .replace(/#\{this\}/g, () => display(f.object))
+      .replace(/#\{exp\}/g, () => display(exp))
+      .replace(/#\{act\}/g, () => display(act));
+    return f.message ? f.message + ': ' + msg : msg;
+  }
+  function check(a, ok, msg, negMsg, exp, act) {
+    const neg = !!a.__flags.negate;
+    if (neg ? ok : !ok) throw new AssertionError(fmtMsg(a, neg ? negMsg : msg, exp, act));
+  }
+  function fail(a, msg) {
+    throw new AssertionError(fmtMsg(a, msg));
+  }
+  function getter(name, fn) {
+    Object.defineProperty(AP, name, { get: fn, configurable: true });
+  }
+  function method(names, fn) {
+    names.forEach((n) => Object.defineProperty(AP, n, { value: fn, configurable: true, writable: true }));
+  }
+  // A chainable method: usable as a property (sets a flag) and as a call.
+  function chainable(names, fn, onProperty) {
+    names.forEach((n) =>
+      getter(n, function () {
+        if (onProperty) onProperty.call(this);
+        const self = this;
+        const f = function () {
+          return fn.apply(self, arguments);
+        };
+        Object.setPrototypeOf(f, self);
+        return f;
+      }),
+    );
+  }
+  ['to', 'be', 'been', 'is', 'that', 'which', 'and', 'has', 'have', 'with', 'at', 'of', 'same', 'but', 'does', 'still', 'also'].forEach((n) =>
+    getter(n, function () {
+      return this;
+    }),
+  );
+  [['not', 'negate'], ['deep', 'deep'], ['nested', 'nested'], ['own', 'own'], ['ordered', 'ordered'], ['any', 'any'], ['all', 'all']].forEach(([n, f]) =>
+    getter(n, function () {
+      flag(this, f, true);
+      if (f === 'any') flag(this, 'all', false);
+      if (f === 'all') flag(this, 'any', false);
+      return this;
+    }),
+  );
+
+  const isResp = (a) => a.__flags.object instanceof Response;
+
+  getter('ok', function () {
+    if (isResp(this)) return statusIs(this, 'ok', 200);
+    check(this, !!flag(this, 'object'), 'expected #{this} to be truthy', 'expected #{this} to be falsy');
+    return this;
+  });
+  getter('true', function () {
+    check(this, flag(this, 'object') === true, 'expected #{this} to be true', 'expected #{this} to be false');
+    return this;
+  });
+  getter('false', function () {
+    check(this, flag(this, 'object') === false, 'expected #{this} to be false', 'expected #{this} to be true');
+    return this;
+  });
+  getter('null', function () {
+    check(this, flag(this, 'object') === null, 'expected #{this} to be null', 'expected #{this} not to be null');
+    return this;
+  });
+  getter('undefined', function () {
+    check(this, flag(this, 'object') === undefined, 'expected #{this} to be undefined', 'expected #{this} not to be undefined');
+    return this;
+  });
+  getter('NaN', function () {
+    check(this, Number.isNaN(flag(this, 'object')), 'expected #{this} to be NaN', 'expected #{this} not to be NaN');
+    return this;
+  });
+  getter('finite', function () {
+    const o = flag(this, 'object');
+    check(this, typeof o === 'number' && isFinite(o), 'expected #{this} to be a finite number', 'expected #{this} to not be a finite number');
+    return this;
+  });
+  function existFn() {
+    const o = flag(this, 'object');
+    check(this, o !== null && o !== undefined, 'expected #{this} to exist', 'expected #{this} to not exist');
+    return this;
+  }
+  getter('exist', existFn);
+  getter('exists', existFn);
+  getter('empty', function () {
+    const o = flag(this, 'object');
+    let n;
+    const t = typeName(o);
+    if (t === 'string' || t === 'array') n = o.length;
+    else if (t === 'map' || t === 'set') n = o.size;
+    else if (typeof o === 'function') fail(this, '.empty was passed a function ' + (o.name || ''));
+    else if (o !== null && typeof o === 'object') n = Object.keys(o).length;
+    else fail(this, '.empty was passed non-string primitive ' + inspect(o));
+    check(this, n === 0, 'expected #{this} to be empty', 'expected #{this} not to be empty');
+    return this;
+  });
+
+  chainable(['a', 'an'], function (type) {
+    type = String(type).toLowerCase();
+    const article = 'aeiou'.indexOf(type.charAt(0)) !== -1 ? 'an ' : 'a ';
+    check(this, typeName(flag(this, 'object')) === type, 'expected #{this} to be ' + article + type, 'expected #{this} not to be ' + article + type);
+    return this;
+  });
+
+  function includeFn(val) {
+    const obj = flag(this, 'object');
+    const deep = !!flag(this, 'deep');
+    const descriptor = deep ? 'deep ' : '';
+    const t = typeName(obj);
+    let included;
+    switch (t) {
+      case 'string':
+        included = obj.indexOf(val) !== -1;
+        break;
+      case 'array':
+        included = deep ? obj.some((x) => deepEqual(x, val)) : obj.indexOf(val) !== -1;
+        break;
+      case 'set':
+        included = deep ? Array.from(obj).some((x) => deepEqual(x, val)) : obj.has(val);
+        break;
+      case 'map':
+        included = Array.from(obj.values()).some((x) => (deep ? deepEqual(x, val) : x === val));
+        break;
+      default: {
+        if (val !== Object(val)) {
+          fail(this, 'the given combination of arguments (' + t + ' and ' + typeName(val) + ') is invalid for this assertion. ' +
+            'You can use an array, a map, an object, a set, a string, or a weakset instead of a ' + typeName(val));
+        }
+        const props = Object.keys(val);
+        const negate = !!flag(this, 'negate');
+        let firstErr = null;
+        let errs = 0;
+        for (const p of props) {
+          const pa = new Assertion(obj, flag(this, 'message'));
+          Object.assign(pa.__flags, this.__flags, { object: obj });
+          if (!negate || props.length === 1) {
+            pa.property(p, val[p]);
+            continue;
+          }
+          try {
+            pa.property(p, val[p]);
+          } catch (e) {
+            if (!(e instanceof AssertionError)) throw e;
+            if (firstErr === null) firstErr = e;
+            errs++;
+          }
+        }
+        if (negate && props.length > 1 && errs === props.length) throw firstErr;
+        return this;
+      }
+    }
+    check(this, included, 'expected #{this} to ' + descriptor + 'include ' + inspect(val), 'expected #{this} to not ' + descriptor + 'include ' + inspect(val));
+    return this;
+  }
+  chainable(['include', 'includes', 'contain', 'contains'], includeFn, function () {
+    flag(this, 'contains', true);
+  });
+
+  function parsePath(path) {
+    const parts = [];
+    String(path).replace(/\\([.[\]])/g, '$1').split('.').forEach((seg) => {
+      const re = /([^[\]]+)|\[(\d+)\]/g;
+      let m;
+      while ((m = re.exec(seg)) !== null) parts.push(m[1] !== undefined ? m[1] : Number(m[2]));
+    });
+    return parts;
+  }
+  function pathInfo(obj, path) {
+    const parts = parsePath(path);
+    let cur = obj;
+    for (let i = 0; i < parts.length; i++) {
+      if (cur === null || cur === undefined) return { exists: false, value: undefined };
+      const key = parts[i];
+      if (i === parts.length - 1) return { exists: key in Object(cur), value: cur[key] };
+      cur = cur[key];
+    }
+    return { exists: false, value: undefined };
+  }
+  function propertyFn(name, val) {
+    const obj = flag(this, 'object');
+    const nested = !!flag(this, 'nested');
+    const own = !!flag(this, 'own');
+    const deep = !!flag(this, 'deep');
+    const negate = !!flag(this, 'negate');
+    if (obj === null || obj === undefined) fail(this, 'Target cannot be null or undefined.');
+    let has;
+    let value;
+    if (nested) {
+      const info = pathInfo(obj, name);
+      has = info.exists;
+      value = info.value;
+    } else {
+      has = own ? hasOwn(Object(obj), name) : name in Object(obj);
+      value = obj[name];
+    }
+    const descriptor = (deep ? 'deep ' : '') + (own ? 'own ' : '') + (nested ? 'nested ' : '') + 'property ';
+    if (!negate || arguments.length === 1) {
+      check(this, has, 'expected #{this} to have ' + descriptor + inspect(name), 'expected #{this} to not have ' + descriptor + inspect(name));
+    }
+    if (arguments.length > 1) {
+      check(this, has && (deep ? deepEqual(val, value) : val === value),
+        'expected #{this} to have ' + descriptor + inspect(name) + ' of #{exp}, but got #{act}',
+        'expected #{this} to not have ' + descriptor + inspect(name) + ' of #{act}', val, value);
+    }
+    flag(this, 'object', value);
+    return this;
+  }
+  method(['property'], propertyFn);
+  method(['ownProperty', 'haveOwnProperty'], function () {
+    flag(this, 'own', true);
+    return propertyFn.apply(this, arguments);
+  });
+  method(['nestedProperty'], function () {
+    flag(this, 'nested', true);
+    return propertyFn.apply(this, arguments);
+  });
+
+  function lengthOfObj(a) {
+    const o = flag(a, 'object');
+    const t = typeName(o);
+    if (t === 'map' || t === 'set') return o.size;
+    if (o === null || o === undefined || !('length' in Object(o))) fail(a, 'expected #{this} to have property \'length\'');
+    return o.length;
+  }
+  chainable(['length', 'lengthOf'], function (n) {
+    const len = lengthOfObj(this);
+    check(this, len === n, 'expected #{this} to have a length of #{exp} but got #{act}', 'expected #{this} to not have a length of #{act}', n, len);
+    return this;
+  }, function () {
+    flag(this, 'doLength', true);
+  });
+
+  function numeric(a, n, name) {
+    if (flag(a, 'doLength')) return lengthOfObj(a);
+    const o = flag(a, 'object');
+    const isDate = toTag(o) === 'Date';
+    if (typeof o !== 'number' && !isDate) fail(a, 'expected #{this} to be a number or a date');
+    if (n !== undefined && typeof n !== 'number' && toTag(n) !== 'Date') fail(a, 'the argument to ' + name + ' must be a number');
+    return o;
+  }
+  function compare(names, test, word, negWord) {
+    method(names, function (n) {
+      const v = numeric(this, n, names[0]);
+      if (flag(this, 'doLength')) {
+        check(this, test(v, n), 'expected #{this} to have a length ' + word + ' #{exp} but got #{act}', 'expected #{this} to not have a length ' + word + ' #{exp}', n, v);
+      } else {
+        check(this, test(v, n), 'expected #{this} to be ' + word + ' ' + display(n), 'expected #{this} to be ' + negWord + ' ' + display(n));
+      }
+      return this;
+    });
+  }
+  compare(['above', 'gt', 'greaterThan'], (v, n) => v > n, 'above', 'at most');
+  compare(['least', 'gte', 'greaterThanOrEqual'], (v, n) => v >= n, 'at least', 'below');
+  compare(['below', 'lt', 'lessThan'], (v, n) => v < n, 'below', 'at least');
+  compare(['most', 'lte', 'lessThanOrEqual'], (v, n) => v <= n, 'at most', 'above');
+  method(['within'], function (start, finish) {
+    const v = numeric(this, start, 'within');
+    const range = display(start) + '..' + display(finish);
+    const what = flag(this, 'doLength') ? 'to have a length within ' : 'to be within ';
+    check(this, v >= start && v <= finish, 'expected #{this} ' + what + range, 'expected #{this} to not ' + what.slice(3) + range);
+    return this;
+  });
+  method(['closeTo', 'approximately'], function (expected, delta) {
+    const v = flag(this, 'object');
+    check(this, Math.abs(v - expected) <= delta, 'expected #{this} to be close to ' + expected + ' +/- ' + delta, 'expected #{this} not to be close to ' + expected + ' +/- ' + delta);
+    return this;
+  });
+
+  method(['equal', 'equals', 'eq'], function (val) {
+    if (flag(this, 'deep')) return this.eql(val);
+    const obj = flag(this, 'object');
+    check(this, val === obj, 'expected #{this} to equal #{exp}', 'expected #{this} to not equal #{exp}', val, obj);
+    return this;
+  });
+  method(['eql', 'eqls'], function (val) {
+    const obj = flag(this, 'object');
+    check(this, deepEqual(val, obj), 'expected #{this} to deeply equal #{exp}', 'expected #{this} to not deeply equal #{exp}', val, obj);
+    return this;
+  });
+  method(['match', 'matches'], function (re) {
+    const obj = flag(this, 'object');
+    check(this, re.exec(obj) !== null, 'expected #{this} to match ' + re, 'expected #{this} not to match ' + re);
+    return this;
+  });
+  method(['string'], function (str) {
+    const obj = flag(this, 'object');
+    if (typeof obj !== 'string') fail(this, 'expected #{this} to be a string');
+    check(this, obj.indexOf(str) !== -1, 'expected #{this} to contain ' + inspect(str), 'expected #{this} to not contain ' + inspect(str));
+    return this;
+  });
+  method(['oneOf'], function (list) {
+    const obj = flag(this, 'object');
+    const ok = flag(this, 'deep') ? list.some((x) => deepEqual(x, obj)) : list.indexOf(obj) !== -1;
+    check(this, ok, 'expected #{this} to be one of #{exp}', 'expected #{this} to not be one of #{exp}', list, obj);
+    return this;
+  });
+  method(['instanceof', 'instanceOf'], function (ctor) {
+    const obj = flag(this, 'object');
+    let ok;
+    try {
+      ok = obj instanceof ctor;
+    } catch (e) {
+      fail(this, 'The instanceof assertion needs a constructor but ' + inspect(ctor) + ' was given.');
+    }
+    const name = (ctor && ctor.name) || 'an unnamed constructor';
+    check(this, ok, 'expected #{this} to be an instance of ' + name, 'expected #{this} to not be an instance of ' + name);
+    return this;
+  });
+  method(['satisfy', 'satisfies'], function (fn) {
+    const obj = flag(this, 'object');
+    const r = fn(obj);
+    check(this, !!r, 'expected #{this} to satisfy ' + display(fn), 'expected #{this} to not satisfy' + display(fn), !flag(this, 'negate'), r);
+    return this;
+  });
+  method(['keys', 'key'], function (keys) {
+    const obj = flag(this, 'object');
+    const t = typeName(obj);
+    let actual;
+    if (t === 'map' || t === 'set') actual = Array.from(obj.keys());
+    else if (obj !== null && typeof obj === 'object') actual = Object.keys(obj);
+    else fail(this, 'expected #{this} to be an object, a map or a set');
+    let expected;
+    if (arguments.length === 1 && Array.isArray(keys)) expected = keys.slice();
+    else if (arguments.length === 1 && keys !== null && typeof keys === 'object' && t !== 'map' && t !== 'set') expected = Object.keys(keys);
+    else expected = Array.prototype.slice.call(arguments);
+    if (!expected.length) fail(this, 'keys required');
+    const deep = !!flag(this, 'deep');
+    const any = !!flag(this, 'any');
+    const all = flag(this, 'all') || !any;
+    const contains = !!flag(this, 'contains');
+    const same = (a, b) => (deep ? deepEqual(a, b) : a === b);
+    let ok;
+    if (any) ok = expected.some((k) => actual.some((x) => same(k, x)));
+    else {
+      ok = expected.every((k) => actual.some((x) => same(k, x)));
+      if (!contains) ok = ok && expected.length === actual.length;
+    }
+    const shown = expected.map((k) => inspect(k));
+    let str;
+    if (shown.length > 1) {
+      const last = shown.pop();
+      str = shown.join(', ') + (all && !any ? ', and ' : ', or ') + last;
+    } else str = shown[0];
+    str = (expected.length > 1 ? 'keys ' : 'key ') + str;
+    str = (contains ? 'contain ' : 'have ') + str;
+    const deepStr = deep ? 'deep ' : '';
+    check(this, ok, 'expected #{this} to ' + deepStr + str, 'expected #{this} to not ' + deepStr + str);
+    return this;
+  });
+  method(['members'], function (subset) {
+    const obj = flag(this, 'object');
+    if (!Array.isArray(obj)) fail(this, 'expected #{this} to be an array');
+    if (!Array.isArray(subset)) fail(this, 'expected ' + display(subset) + ' to be an array');
+    const contains = !!flag(this, 'contains');
+    const ordered = !!flag(this, 'ordered');
+    const deep = !!flag(this, 'deep');
+    const same = (a, b) => (deep ? deepEqual(a, b) : a === b);
+    let ok;
+    if (ordered) {
+      ok = (contains || subset.length === obj.length) && subset.every((x, i) => same(x, obj[i]));
+    } else if (!contains && subset.length !== obj.length) {
+      ok = false;
+    } else {
+      const pool = obj.slice();
+      ok = subset.every((x) => {
+        const i = pool.findIndex((y) => same(x, y));
+        if (i === -1) return false;
+        if (!contains) pool.splice(i, 1);
+        return true;
+      });
+    }
+    let subject = ordered ? 'ordered members' : 'members';
+    let msg;
+    let neg;
+    if (contains) {
+      subject = (ordered ? 'an ordered superset' : 'a superset');
+      subject = deep ? subject.replace('superset', 'deep superset') : subject;
+      msg = 'expected #{this} to be ' + subject + ' of #{exp}';
+      neg = 'expected #{this} to not be ' + subject + ' of #{exp}';
+    } else {
+      subject = (deep ? 'deep ' : '') + subject;
+      msg = 'expected #{this} to have the same ' + subject + ' as #{exp}';
+      neg = 'expected #{this} to not have the same ' + subject + ' as #{exp}';
+    }
+    check(this, ok, msg, neg, subset, obj);
+    return this;
+  });
+  method(['throw', 'throws', 'Throw'], function (errLike, errMsg) {
+    const fn = flag(this, 'object');
+    if (typeof fn !== 'function') fail(this, 'expected #{this} to be a function');
+    let thrown = false;
+    let err;
+    try {
+      fn();
+    } catch (e) {
+      thrown = true;
+      err = e;
+    }
+    if (errLike === undefined) {
+      check(this, thrown, 'expected #{this} to throw an error', 'expected #{this} to not throw an error but #{act} was thrown', undefined, err);
+      return this;
+    }
+    let ok = thrown;
+    const msgOf = (e) => (e && e.message !== undefined ? String(e.message) : String(e));
+    let what;
+    if (typeof errLike === 'function') {
+      ok = thrown && err instanceof errLike;
+      what = errLike.name;
+      if (ok && errMsg !== undefined) ok = errMsg instanceof RegExp ? errMsg.test(msgOf(err)) : msgOf(err).indexOf(errMsg) !== -1;
+    } else if (errLike instanceof RegExp) {
+      ok = thrown && errLike.test(msgOf(err));
+      what = 'error matching ' + errLike;
+    } else {
+      ok = thrown && msgOf(err).indexOf(String(errLike)) !== -1;
+      what = 'error including ' + inspect(errLike);
+    }
+    check(this, ok, 'expected #{this} to throw ' + what + ' but #{act} was thrown', 'expected #{this} to not throw ' + what, errLike, err);
+    return this;
+  });
+
+  // chai-postman: assertions on responses.
+  function statusIs(a, name, code) {
+    const r = flag(a, 'object');
+    check(a, r.code === code, 'expected response code to be #{exp} but found #{act}', 'expected response code to not be #{exp}', code, r.code);
+    return a;
+  }
+  [['accepted', 202], ['withoutContent', 204], ['badRequest', 400], ['unauthorized', 401], ['unauthorised', 401], ['forbidden', 403],
+    ['notFound', 404], ['notAcceptable', 406], ['rateLimited', 429]].forEach(([name, code]) =>
+    getter(name, function () {
+      return isResp(this) ? statusIs(this, name, code) : this;
+    }),
+  );
+  [['info', 1], ['success', 2], ['redirection', 3], ['clientError', 4], ['serverError', 5]].forEach(([name, cls]) =>
+    getter(name, function () {
+      if (!isResp(this)) return this;
+      const code = flag(this, 'object').code;
+      check(this, Math.floor(code / 100) === cls, 'expected response code to be ' + cls + 'XX but found #{act}', 'expected response code to not be ' + cls + 'XX', cls, code);
+      return this;
+    }),
+  );
+  getter('error', function () {
+    if (!isResp(this)) return this;
+    const code = flag(this, 'object').code;
+    const c = Math.floor(code / 100);
+    check(this, c === 4 || c === 5, 'expected response code to be 4XX or 5XX but found #{act}', 'expected response code to not be 4XX or 5XX', undefined, code);
+    return this;
+  });
+  method(['status'], function (s) {
+    const r = flag(this, 'object');
+    if (!(r instanceof Response)) fail(this, 'expected #{this} to be a response');
+    if (typeof s === 'number') {
+      check(this, r.code === s, 'expected response to have status code #{exp} but got #{act}', 'expected response to not have status code #{act}', s, r.code);
+    } else {
+      check(this, r.status === s, 'expected response to have status reason #{exp} but got #{act}', 'expected response to not have status reason #{act}', s, r.status);
+    }
+    return this;
+  });
+  method(['header'], function (name, value) {
+    const r = flag(this, 'object');
+    if (!(r instanceof Response)) return propertyFn.apply(this, arguments);
+    const has = r.headers.has(name);
+    if (arguments.length < 2 || !flag(this, 'negate')) {
+      check(this, has, "expected response to have header with key '" + name + "'", "expected response to not have header with key '" + name + "'", name, has);
+    }
+    if (arguments.length > 1) {
+      const actual = r.headers.get(name);
+      check(this, actual === value, "expected '" + name + "' response header to be #{exp} but got #{act}", "expected '" + name + "' response header to not be #{act}", value, actual);
+    }
+    return this;
+  });
+  function parsedJson(a) {
+    const r = flag(a, 'object');
+    try {
+      return { ok: true, value: jsonParse(r.text()) };
+    } catch (e) {
+      return { ok: false, error: e };
+    }
+  }
+  getter('json', function () {
+    if (!isResp(this)) return this;
+    const p = parsedJson(this);
+    check(this, p.ok, 'expected response body to be a valid json but got error #{act}', 'expected response body not to be a valid json', undefined, p.ok ? undefined : String(p.error && p.error.message));
+    return this;
+  });
+  method(['jsonBody'], function (path, value) {
+    const r = flag(this, 'object');
+    if (!(r instanceof Response)) fail(this, 'expected #{this} to be a response');
+    const p = parsedJson(this);
+    if (arguments.length === 0) {
+      check(this, p.ok, 'expected response body to be a valid json but got error #{act}', 'expected response body not to be a valid json', undefined, p.ok ? undefined : String(p.error && p.error.message));
+      return this;
+    }
+    if (!p.ok) fail(this, 'expected response body to be a valid json but got error ' + inspect(String(p.error && p.error.message)));
+    if (typeof path === 'object' && path !== null) {
+      check(this, deepEqual(path, p.value), 'expected response body json to equal #{exp} but got #{act}', 'expected response body json to not equal #{exp}', path, p.value);
+      return this;
+    }
+    const info = pathInfo(p.value, path);
+    if (arguments.length === 1) {
+      check(this, info.exists, "expected #{act} in response to contain property '" + path + "'", "expected #{act} in response to not contain property '" + path + "'", path, p.value);
+    } else {
+      check(this, info.exists && deepEqual(value, info.value), "expected response body json at '" + path + "' to contain #{exp} but got #{act}", "expected response body json at '" + path + "' to not contain #{exp}", value, info.value);
+    }
+    return this;
+  });
+  method(['body'], function (expected) {
+    const r = flag(this, 'object');
+    if (!(r instanceof Response)) fail(this, 'expected #{this} to be a response');
+    const text = r.text();
+    if (arguments.length === 0) {
+      check(this, text.length > 0, 'expected response to have content in body', 'expected response to not have content in body');
+    } else if (expected instanceof RegExp) {
+      check(this, expected.test(text), 'expected response body text to match #{exp} but got #{act}', 'expected response body text #{act} to not match #{exp}', expected, text);
+    } else if (typeof expected === 'string') {
+      check(this, text === expected, 'expected response body to equal #{exp} but got #{act}', 'expected response body to not equal #{exp}', expected, text);
+    } else {
+      const p = parsedJson(this);
+      check(this, p.ok && deepEqual(expected, p.value), 'expected response body json to equal #{exp} but got #{act}', 'expected response body json to not equal #{exp}', expected, p.ok ? p.value : text);
+    }
+    return this;
+  });
+  method(['responseTime'], function () {
+    return this;
+  });
+
+  function expect(value, message) {
+    return new Assertion(value, message);
+  }
+  expect.fail = function (actual, expected, message) {
+    if (arguments.length < 2) {
+      message = actual;
+      actual = undefined;
+    }
+    throw new AssertionError(message === undefined ? 'expect.fail()' : String(message));
+  };
+
+  // ------------------------------------------------------------ variables
+  function rand(n) {
+    return Math.floor(Math.random() * n);
+  }
+  function uuid() {
+    const h = '0123456789abcdef';
+    let s = '';
+    for (let i = 0; i < 36; i++) {
+      if (i === 8 || i === 13 || i === 18 || i === 23) s += '-';
+      else if (i === 14) s += '4';
+      else if (i === 19) s += h[8 + rand(4)];
+      else s += h[rand(16)];
+    }
+    return s;
+  }
+  function dynamic(name) {
+    switch (name) {
+      case '$guid':
+      case '$randomUUID':
+        return uuid();
+      case '$timestamp':
+        return String(Math.floor(Date.now() / 1000));
+      case '$isoTimestamp':
+        return new Date().toISOString();
+      case '$randomInt':
+        return String(rand(1001));
+      case '$randomBoolean':
+        return String(Math.random() < 0.5);
+    }
+    return undefined;
+  }
+  const VAR = /\{\{([^{}]+)\}\}/g;
+  function substitute(template, lookup) {
+    if (typeof template !== 'string') return template;
+    let out = template;
+    for (let depth = 0; depth < 20; depth++) {
+      let changed = false;
+      out = out.replace(VAR, (whole, name) => {
+        let v = lookup(name);
+        if (v === undefined && name.charAt(0) === '$') v = dynamic(name);
+        if (v === undefined) return whole;
+        changed = true;
+        return typeof v === 'string' ? v : v !== null && typeof v === 'object' ? jsonStringify(v) : String(v);
+      });
+      if (!changed || out.indexOf('{{') === -1) break;
+    }
+    return out;
+  }
+
+  class VariableScope {
+    constructor(map, readOnly) {
+      this._m = map;
+      this._ro = !!readOnly;
+      this._dirty = false;
+    }
+    get(key) {
+      return this._m.get(String(key));
+    }
+    has(key) {
+      return this._m.has(String(key));
+    }
+    set(key, value) {
+      if (key !== null && typeof key === 'object') {
+        for (const k of Object.keys(key)) this._m.set(k, key[k]);
+      } else {
+        this._m.set(String(key), value);
+      }
+      this._dirty = true;
+      return this;
+    }
+    unset(key) {
+      this._m.delete(String(key));
+      this._dirty = true;
+      return this;
+    }
+    clear() {
+      this._m.clear();
+      this._dirty = true;
+      return this;
+    }
+    toObject() {
+      const o = {};
+      this._m.forEach((v, k) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true }));
+      return o;
+    }
+    toJSON() {
+      return Array.from(this._m, ([key, value]) => ({ key, value }));
+    }
+    values() {
+      return this.toJSON();
+    }
+    replaceIn(template) {
+      return substitute(template, (n) => this._m.get(n));
+    }
+  }
+  function mapOf(obj) {
+    const m = new Map();
+    if (obj) for (const k of Object.keys(obj)) m.set(k, obj[k]);
+    return m;
+  }
+
+  // ---------------------------------------------------------- property list
+  function toItem(item, value) {
+    if (typeof item === 'string') {
+      if (value !== undefined) return { key: item, value: String(value) };
+      const i = item.indexOf(':');
+      return i === -1 ? { key: item.trim(), value: '' } : { key: item.slice(0, i).trim(), value: item.slice(i + 1).trim() };
+    }
+    if (item === null || typeof item !== 'object') return null;
+    const out = { key: String(item.key !== undefined ? item.key : item.name), value: item.value === undefined || item.value === null ? '' : item.value };
+    if (item.disabled) out.disabled = true;
+    return out;
+  }
+  class PropertyList {
+    constructor(items, caseInsensitive) {
+      this._items = items;
+      this._ci = !!caseInsensitive;
+    }
+    _k(k) {
+      return this._ci ? String(k).toLowerCase() : String(k);
+    }
+    _match(item, key) {
+      return this._k(item.key) === this._k(key);
+    }
+    one(key) {
+      let found;
+      for (const it of this._items) if (this._match(it, key)) found = it;
+      return found;
+    }
+    get(key) {
+      const it = this.one(key);
+      return it === undefined ? undefined : it.value;
+    }
+    has(key, value) {
+      if (key !== null && typeof key === 'object') {
+        value = key.value;
+        key = key.key;
+      }
+      return this._items.some((it) => this._match(it, key) && (value === undefined || it.value === value));
+    }
+    add(item) {
+      const it = toItem(item);
+      if (it) this._items.push(it);
+      return this;
+    }
+    append(item) {
+      return this.add(item);
+    }
+    prepend(item) {
+      const it = toItem(item);
+      if (it) this._items.unshift(it);
+      return this;
+    }
+    upsert(item) {
+      const it = toItem(item);
+      if (!it) return this;
+      const existing = this._items.find((x) => this._match(x, it.key));
+      if (existing) {
+        existing.value = it.value;
+        if (it.disabled) existing.disabled = true;
+        else delete existing.disabled;
+      } else this._items.push(it);
+      return this;
+    }
+    remove(pred) {
+      let test;
+      if (typeof pred === 'function') test = pred;
+      else if (pred !== null && typeof pred === 'object') test = (x) => x === pred || this._match(x, pred.key);
+      else test = (x) => this._match(x, pred);
+      this._items = this._items.filter((x) => !test(x));
+      return this;
+    }
+    clear() {
+      this._items = [];
+      return this;
+    }
+    populate(items) {
+      (items || []).forEach((x) => this.add(x));
+      return this;
+    }
+    repopulate(items) {
+      this.clear();
+      return this.populate(items);
+    }
+    all() {
+      return this._items.slice();
+    }
+    count() {
+      return this._items.length;
+    }
+    idx(i) {
+      return this._items[i];
+    }
+    indexOf(item) {
+      return this._items.indexOf(item);
+    }
+    each(fn, ctx) {
+      this._items.forEach((x) => fn.call(ctx, x));
+    }
+    forEach(fn, ctx) {
+      this.each(fn, ctx);
+    }
+    map(fn, ctx) {
+      return this._items.map((x) => fn.call(ctx, x));
+    }
+    filter(fn, ctx) {
+      return this._items.filter((x) => fn.call(ctx, x));
+    }
+    find(fn, ctx) {
+      return this._items.find((x) => fn.call(ctx, x));
+    }
+    reduce(fn, acc, ctx) {
+      return this._items.reduce((a, x) => fn.call(ctx, a, x), acc);
+    }
+    toObject(excludeDisabled, caseSensitive, multiValue) {
+      const o = {};
+      for (const it of this._items) {
+        if (excludeDisabled && it.disabled) continue;
+        const k = this._ci && !caseSensitive ? String(it.key).toLowerCase() : it.key;
+        if (multiValue && hasOwn(o, k)) o[k] = [].concat(o[k], it.value);
+        else Object.defineProperty(o, k, { value: it.value, enumerable: true, writable: true, configurable: true });
+      }
+      return o;
+    }
+    toJSON() {
+      return this._items.map((x) => Object.assign({}, x));
+    }
+    toString() {
+      return this._items.filter((x) => !x.disabled).map((x) => x.key + ': ' + x.value).join('\n');
+    }
+  }
+  class QueryList extends PropertyList {
+    toString() {
+      return this._items.filter((x) => !x.disabled).map((x) => (x.value === null || x.value === undefined ? x.key : x.key + '=' + x.value)).join('&');
+    }
+  }
+
+  // ------------------------------------------------------------------ url
+  const URL_RE = /^(?:([A-Za-z][\w+.-]*):\/\/)?(?:([^@/?#]*)@)?([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/;
+  class Url {
+    constructor(text) {
+      this.update(text);
+    }
+    update(text) {
+      if (text !== null && typeof text === 'object') text = text.raw !== undefined ? text.raw : String(text);
+      const m = URL_RE.exec(String(text === undefined || text === null ? '' : text)) || [];
+      this.protocol = m[1];
+      this.auth = m[2];
+      let hostPort = m[3] || '';
+      this.port = undefined;
+      const pm = /^(.*?):(\d+|\{\{[^{}]+\}\})$/.exec(hostPort);
+      if (pm) {
+        hostPort = pm[1];
+        this.port = pm[2];
+      }
+      this.host = hostPort ? hostPort.split('.') : [];
+      const path = m[4] || '';
+      this.path = path ? path.replace(/^\//, '').split('/') : [];
+      this._slash = path.charAt(0) === '/';
+      const items = [];
+      if (m[5] !== undefined && m[5] !== '') {
+        for (const part of m[5].split('&')) {
+          const i = part.indexOf('=');
+          items.push(i === -1 ? { key: part, value: null } : { key: part.slice(0, i), value: part.slice(i + 1) });
+        }
+      }
+      this._hasQ = m[5] !== undefined;
+      this.query = new QueryList(items, false);
+      this.hash = m[6];
+    }
+    getHost() {
+      return this.host.join('.');
+    }
+    getPath(unresolved) {
+      return '/' + this.path.join('/');
+    }
+    getQueryString() {
+      return this.query.toString();
+    }
+    getPathWithQuery() {
+      const q = this.getQueryString();
+      return this.getPath() + (q ? '?' + q : '');
+    }
+    getRemote() {
+      return this.getHost() + (this.port ? ':' + this.port : '');
+    }
+    addQueryParams(params) {
+      if (typeof params === 'string') params = params.split('&').map((p) => toItem(p.replace('=', ':')));
+      (params || []).forEach((p) => this.query.add(p));
+    }
+    removeQueryParams(params) {
+      [].concat(params).forEach((p) => this.query.remove(typeof p === 'object' && p ? p.key : p));
+    }
+    toString() {
+      let s = '';
+      if (this.protocol) s += this.protocol + '://';
+      if (this.auth) s += this.auth + '@';
+      s += this.getHost();
+      if (this.port) s += ':' + this.port;
+      if (this.path.length) s += (this._slash || s ? '/' : '') + this.path.join('/');
+      const q = this.query.toString();
+      if (q) s += '?' + q;
+      if (this.hash !== undefined) s += '#' + this.hash;
+      return s;
+    }
+    toJSON() {
+      return this.toString();
+    }
+  }
+
+  // -------------------------------------------------------------- request
+  class RequestBody {
+    constructor(raw) {
+      this.mode = 'raw';
+      this.raw = raw;
+    }
+    isEmpty() {
+      return !this.raw;
+    }
+    update(b) {
+      if (typeof b === 'string') {
+        this.mode = 'raw';
+        this.raw = b;
+      } else if (b && typeof b === 'object') {
+        if (b.mode) this.mode = b.mode;
+        if (b.raw !== undefined) this.raw = b.raw;
+        if (b.urlencoded) this.raw = encodePairs(b.urlencoded);
+      }
+    }
+    toString() {
+      return this.raw === undefined || this.raw === null ? '' : String(this.raw);
+    }
+    toJSON() {
+      return { mode: this.mode, raw: this.toString() };
+    }
+  }
+  function encodePairs(list) {
+    if (!Array.isArray(list)) list = Object.keys(list).map((k) => ({ key: k, value: list[k] }));
+    return list.filter((x) => !x.disabled).map((x) => encodeURIComponent(x.key) + '=' + encodeURIComponent(x.value === undefined ? '' : x.value)).join('&');
+  }
+  class Request {
+    constructor(r) {
+      this.id = r.id;
+      this.name = r.name;
+      this.method = r.method;
+      this._url = new Url(r.url);
+      this.headers = new PropertyList(r.headers.map((h) => ({ key: h[0], value: h[1] })), true);
+      this.body = r.body === null || r.body === undefined ? undefined : new RequestBody(r.body);
+    }
+    get url() {
+      return this._url;
+    }
+    set url(v) {
+      this._url = v instanceof Url ? v : new Url(v);
+    }
+    addHeader(h) {
+      this.headers.add(h);
+    }
+    removeHeader(h) {
+      this.headers.remove(h);
+    }
+    upsertHeader(h) {
+      this.headers.upsert(h);
+    }
+    getHeaders(opts) {
+      return this.headers.toObject(true, !(opts && opts.ignoreCase));
+    }
+    toJSON() {
+      return { method: this.method, url: this.url.toString(), header: this.headers.toJSON(), body: this.body && this.body.toJSON() };
+    }
+  }
+
+  // ------------------------------------------------------------- response
+  class Response {
+    constructor(r, body) {
+      this.code = r.code;
+      this.status = r.status;
+      this.headers = new PropertyList(r.headers.map((h) => ({ key: h[0], value: h[1] })), true);
+      this.responseTime = r.time;
+      this.responseSize = r.size;
+      this._body = body;
+      this._json = undefined;
+    }
+    text() {
+      return this._body;
+    }
+    json() {
+      if (this._json === undefined) this._json = { v: jsonParse(this._body) };
+      return this._json.v;
+    }
+    reason() {
+      return this.status;
+    }
+    size() {
+      return { body: this.responseSize, header: 0, total: this.responseSize };
+    }
+    get stream() {
+      return this._body;
+    }
+    get cookies() {
+      return cookieList(this.headers);
+    }
+    get to() {
+      return new Assertion(this).to;
+    }
+    get not() {
+      return new Assertion(this).not;
+    }
+    toJSON() {
+      return { code: this.code, status: this.status, header: this.headers.toJSON(), responseTime: this.responseTime, body: this._body };
+    }
+  }
+  function cookieList(headers) {
+    const items = [];
+    headers.each((h) => {
+      if (String(h.key).toLowerCase() !== 'set-cookie') return;
+      const first = String(h.value).split(';')[0];
+      const i = first.indexOf('=');
+      if (i > 0) items.push({ key: first.slice(0, i).trim(), value: first.slice(i + 1).trim() });
+    });
+    return new PropertyList(items, false);
+  }
+
+  // ------------------------------------------------------------- base64
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  function btoa(input) {
+    const s = String(input);
+    let out = '';
+    for (let i = 0; i < s.length; i += 3) {
+      const a = s.charCodeAt(i);
+      const b = s.charCodeAt(i + 1);
+      const c = s.charCodeAt(i + 2);
+      if (a > 255 || b > 255 || c > 255) throw new Error('InvalidCharacterError: btoa accepts only Latin-1 characters');
+      const n = (a << 16) | ((b || 0) << 8) | (c || 0);
+      out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < s.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < s.length ? B64[n & 63] : '=');
+    }
+    return out;
+  }
+  function atob(input) {
+    const s = String(input).replace(/[\t\n\f\r ]/g, '').replace(/=+$/, '');
+    if (s.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(s)) throw new Error('InvalidCharacterError: the string to be decoded is not correctly encoded');
+    let out = '';
+    let bits = 0;
+    let acc = 0;
+    for (let i = 0; i < s.length; i++) {
+      acc = (acc << 6) | B64.indexOf(s[i]);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out += String.fromCharCode((acc >> bits) & 255);
+      }
+    }
+    return out;
+  }
+
+  // --------------------------------------------------------------- run state
+  let S = null; // the state of the running script
+
+  function record(a) {
+    S.assertions.push(a);
+    return a;
+  }
+  function errMessage(e) {
+    if (e instanceof Error || (e && typeof e === 'object' && 'message' in e)) {
+      return e.message !== undefined ? String(e.message) : String(e);
+    }
+    return String(e);
+  }
+  function errText(e) {
+    if (e instanceof Error || (e && typeof e === 'object' && 'name' in e && 'message' in e)) {
+      return (e.name || 'Error') + ': ' + e.message;
+    }
+    return String(e);
+  }
+  function test(name, fn) {
+    name = String(name);
+    if (typeof fn !== 'function') {
+      record({ name, passed: true, skipped: true, error: null });
+      return pmObj();
+    }
+    if (fn.length > 0) {
+      // Asynchronous test: passes when `done()` is called, fails on `done(err)`.
+      const a = record({ name, passed: false, skipped: false, error: null, pending: true });
+      const done = (err) => {
+        if (!a.pending) return;
+        a.pending = false;
+        a.passed = !err;
+        a.error = err ? errMessage(err) : null;
+      };
+      try {
+        fn(done);
+      } catch (e) {
+        done(e || new Error(String(e)));
+      }
+      return pmObj();
+    }
+    try {
+      const r = fn();
+      if (r && typeof r.then === 'function') {
+        const a = record({ name, passed: false, skipped: false, error: null, pending: true });
+        r.then(
+          () => {
+            a.pending = false;
+            a.passed = true;
+          },
+          (e) => {
+            a.pending = false;
+            a.error = errMessage(e);
+          },
+        );
+        return pmObj();
+      }
+      record({ name, passed: true, skipped: false, error: null });
+    } catch (e) {
+      record({ name, passed: false, skipped: false, error: errMessage(e) });
+    }
+    return pmObj();
+  }
+  test.skip = function (name) {
+    record({ name: String(name), passed: true, skipped: true, error: null });
+    return pmObj();
+  };
+  function pmObj() {
+    return S.pm;
+  }
+
+  function setNext(name) {
+    if (name === null) S.next = { stop: true };
+    else if (name !== undefined) S.next = { name: String(name) };
+  }
+
+  function toHttpRequest(req) {
+    if (typeof req === 'string' || req instanceof Url) return { method: 'GET', url: String(req), headers: [], body: null };
+    if (req instanceof Request) {
+      return { method: req.method, url: req.url.toString(), headers: req.headers.all().filter((h) => !h.disabled).map((h) => [String(h.key), String(h.value)]), body: req.body ? req.body.toString() : null };
+    }
+    if (!req || typeof req !== 'object') throw new TypeError('pm.sendRequest needs a URL or a request object');
+    const headers = [];
+    const hs = req.header !== undefined ? req.header : req.headers;
+    if (Array.isArray(hs)) hs.forEach((h) => {
+      const it = toItem(h);
+      if (it && !it.disabled) headers.push([it.key, String(it.value)]);
+    });
+    else if (hs instanceof PropertyList) hs.all().forEach((h) => headers.push([String(h.key), String(h.value)]));
+    else if (hs && typeof hs === 'object') Object.keys(hs).forEach((k) => headers.push([k, String(hs[k])]));
+    let body = null;
+    const b = req.body;
+    if (typeof b === 'string') body = b;
+    else if (b && typeof b === 'object') {
+      const mode = b.mode || 'raw';
+      if (mode === 'raw') body = b.raw === undefined || b.raw === null ? '' : typeof b.raw === 'string' ? b.raw : jsonStringify(b.raw);
+      else if (mode === 'urlencoded') {
+        body = encodePairs(b.urlencoded || []);
+        if (!headers.some((h) => h[0].toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+      } else if (mode === 'graphql') {
+        const g = b.graphql || {};
+        body = jsonStringify({ query: g.query, variables: typeof g.variables === 'string' && g.variables ? jsonParse(g.variables) : g.variables });
+        if (!headers.some((h) => h[0].toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json']);
+      } else throw new TypeError('pm.sendRequest does not support body mode ' + mode);
+    }
+    const url = req.url instanceof Url ? req.url.toString() : req.url && typeof req.url === 'object' ? new Url(req.url).toString() : String(req.url);
+    return { method: String(req.method || 'GET').toUpperCase(), url, headers, body };
+  }
+  function sendRequest(req, callback) {
+    const request = toHttpRequest(req);
+    const id = ++S.sendSeq;
+    let promise;
+    if (typeof callback !== 'function') {
+      promise = new Promise((resolve, reject) => {
+        callback = (err, res) => (err ? reject(err) : resolve(res));
+      });
+    }
+    S.sends.push({ id, request });
+    S.callbacks.set(id, callback);
+    return promise;
+  }
+
+  const timers = { seq: 0 };
+  function setTimeoutFn(fn, ms) {
+    const args = Array.prototype.slice.call(arguments, 2);
+    const id = ++timers.seq;
+    if (S && typeof fn === 'function') S.timers.push({ id, at: Number(ms) || 0, seq: id, fn, args });
+    return id;
+  }
+  function clearTimeoutFn(id) {
+    if (S) S.timers = S.timers.filter((t) => t.id !== id);
+  }
+
+  function consoleLine(level) {
+    return function () {
+      if (!S) return;
+      const parts = Array.prototype.map.call(arguments, (a) => (typeof a === 'string' ? a : inspect(a)));
+      S.console.push(parts.join(' '));
+    };
+  }
+  const consoleObj = Object.freeze({
+    log: consoleLine('log'),
+    info: consoleLine('info'),
+    warn: consoleLine('warn'),
+    error: consoleLine('error'),
+    debug: consoleLine('debug'),
+    trace: consoleLine('trace'),
+  });
+
+  function unavailable(name) {
+    return function (mod) {
+      throw new Error(name + "('" + mod + "') is not available: Portico scripts cannot load modules");
+    };
+  }
+  const requireFn = unavailable('require');
+
+  // Parameters every script function receives (legacy sandbox globals).
+  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require'];
+  const compiled = new Map();
+  function compile(source) {
+    let fn = compiled.get(source);
+    if (fn === undefined) {
+      fn = Function.apply(null, PARAMS.concat([source]));
+      if (compiled.size >= 256) compiled.clear();
+      compiled.set(source, fn);
+    }
+    return fn;
+  }
+
+  let baseline = null;
+
+  function start(stateJson, responseBody, source) {
+    const st = jsonParse(stateJson);
+    const scopes = st.scopes;
+    const environment = new VariableScope(mapOf(scopes.environment));
+    const globals = new VariableScope(mapOf(scopes.globals));
+    const collectionVariables = new VariableScope(mapOf(scopes.collection));
+    const iterationData = new VariableScope(mapOf(scopes.data), true);
+    const local = new VariableScope(mapOf(scopes.local));
+    const chain = [local, iterationData, environment, collectionVariables, globals];
+    const lookup = (k) => {
+      for (const s of chain) if (s._m.has(k)) return s._m.get(k);
+      return undefined;
+    };
+    const variables = {
+      get: (k) => lookup(String(k)),
+      has: (k) => chain.some((s) => s._m.has(String(k))),
+      set: (k, v) => {
+        local.set(k, v);
+        return variables;
+      },
+      unset: (k) => {
+        local.unset(k);
+        return variables;
+      },
+      toObject: () => {
+        const o = {};
+        for (let i = chain.length - 1; i >= 0; i--) Object.assign(o, chain[i].toObject());
+        return o;
+      },
+      replaceIn: (t) => substitute(t, lookup),
+    };
+    const info = st.info;
+    const request = new Request(st.request);
+    const origRequest = jsonStringify(request.toJSON());
+    const response = st.response ? new Response(st.response, responseBody) : undefined;
+    const pm = {
+      info: Object.freeze({
+        eventName: info.event,
+        iteration: info.iteration,
+        iterationCount: info.iterationCount,
+        requestName: info.requestName,
+        requestId: info.requestId,
+      }),
+      environment,
+      globals,
+      collectionVariables,
+      iterationData,
+      variables,
+      request,
+      response,
+      cookies: response ? cookieList(response.headers) : new PropertyList([], false),
+      test,
+      expect,
+      sendRequest,
+      setNextRequest: setNext,
+      execution: {
+        skipRequest: () => {
+          S.skip = true;
+        },
+        setNextRequest: setNext,
+        location: [info.requestName],
+      },
+      visualizer: { set: () => {}, clear: () => {} },
+    };
+    if (!response) delete pm.response;
+    S = {
+      assertions: [],
+      console: [],
+      error: null,
+      next: null,
+      skip: false,
+      sends: [],
+      callbacks: new Map(),
+      sendSeq: 0,
+      timers: [],
+      pm,
+      scopes: { environment, globals, collection: collectionVariables, local },
+      request,
+      origRequest,
+      origBody: request.body === undefined ? null : request.body.toString(),
+      event: info.event,
+      tests: {},
+    };
+    const postman = {
+      setEnvironmentVariable: (k, v) => environment.set(k, v === undefined ? v : String(v)) && undefined,
+      getEnvironmentVariable: (k) => environment.get(k),
+      clearEnvironmentVariable: (k) => environment.unset(k) && undefined,
+      clearEnvironmentVariables: () => environment.clear() && undefined,
+      setGlobalVariable: (k, v) => globals.set(k, v === undefined ? v : String(v)) && undefined,
+      getGlobalVariable: (k) => globals.get(k),
+      clearGlobalVariable: (k) => globals.unset(k) && undefined,
+      clearGlobalVariables: () => globals.clear() && undefined,
+      setNextRequest: setNext,
+      getResponseHeader: (k) => (response ? response.headers.get(k) : undefined),
+      getResponseCookie: (k) => {
+        const c = response ? cookieList(response.headers).one(k) : undefined;
+        return c ? { name: c.key, value: c.value } : undefined;
+      },
+    };
+    const headersObj = {};
+    if (response) response.headers.each((h) => (headersObj[h.key] = h.value));
+    const legacyRequest = {
+      id: info.requestId,
+      name: info.requestName,
+      url: request.url.toString(),
+      method: request.method,
+      headers: request.headers.toObject(true, true),
+      data: request.body ? request.body.toString() : {},
+    };
+    const args = [
+      pm,
+      postman,
+      S.tests,
+      legacyRequest,
+      response ? response.text() : undefined,
+      response ? { code: response.code, name: response.status, detail: response.status } : undefined,
+      response ? headersObj : undefined,
+      response ? response.responseTime : undefined,
+      response ? cookieList(response.headers).all().map((c) => ({ name: c.key, value: c.value })) : undefined,
+      environment.toObject(),
+      globals.toObject(),
+      iterationData.toObject(),
+      info.iteration,
+      requireFn,
+    ];
+    let fn;
+    try {
+      fn = compile(source);
+    } catch (e) {
+      S.error = errText(e);
+      return;
+    }
+    try {
+      fn.apply(undefined, args);
+    } catch (e) {
+      S.error = errText(e);
+    }
+  }
+
+  // Runs due timers; returns the requests of pm.sendRequest waiting to be sent.
+  function pump() {
+    while (S.timers.length) {
+      let best = 0;
+      for (let i = 1; i < S.timers.length; i++) if (S.timers[i].at < S.timers[best].at) best = i;
+      const t = S.timers.splice(best, 1)[0];
+      try {
+        t.fn.apply(undefined, t.args);
+      } catch (e) {
+        if (S.error === null) S.error = errText(e);
+      }
+    }
+    const out = S.sends;
+    S.sends = [];
+    return out.length ? jsonStringify(out) : '';
+  }
+
+  function deliver(id, error, responseJson, body) {
+    const cb = S.callbacks.get(id);
+    S.callbacks.delete(id);
+    if (typeof cb !== 'function') return;
+    try {
+      if (error !== null && error !== undefined) cb(new Error(error), undefined);
+      else cb(null, new Response(jsonParse(responseJson), body));
+    } catch (e) {
+      if (S.error === null) S.error = errText(e);
+    }
+  }
+
+  function finish() {
+    const out = { assertions: [], console: S.console, error: S.error, next: S.next, skip: S.skip, scopes: {}, request: null };
+    for (const a of S.assertions) {
+      if (a.pending) out.assertions.push({ name: a.name, passed: false, skipped: false, error: 'the test did not finish (done() was not called)' });
+      else out.assertions.push({ name: a.name, passed: !!a.passed, skipped: !!a.skipped, error: a.error });
+    }
+    for (const name of Object.keys(S.tests)) {
+      out.assertions.push({ name, passed: !!S.tests[name], skipped: false, error: S.tests[name] ? null : 'expected ' + inspect(S.tests[name]) + ' to be truthy' });
+    }
+    for (const k of Object.keys(S.scopes)) {
+      const s = S.scopes[k];
+      if (s._dirty) out.scopes[k] = s.toObject();
+    }
+    if (S.event === 'prerequest') {
+      const r = S.request;
+      const now = jsonStringify(r.toJSON());
+      if (now !== S.origRequest) {
+        out.request = {
+          method: String(r.method),
+          url: r.url.toString(),
+          headers: r.headers.all().filter((h) => !h.disabled).map((h) => [String(h.key), String(h.value)]),
+        };
+        const body = r.body === undefined ? null : r.body.toString();
+        if (body !== S.origBody) out.request.body = body;
+      }
+    }
+    S = null;
+    // Globals a script created (sloppy-mode assignments) do not outlive it.
+    if (baseline) {
+      for (const name of Object.getOwnPropertyNames(G)) {
+        if (!baseline.has(name)) {
+          try {
+            delete G[name];
+          } catch (e) {
+            // non-configurable: left as is
+          }
+        }
+      }
+    }
+    return jsonStringify(out);
+  }
+
+  function define(name, value) {
+    Object.defineProperty(G, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+  define('console', consoleObj);
+  define('atob', atob);
+  define('btoa', btoa);
+  define('setTimeout', setTimeoutFn);
+  define('clearTimeout', clearTimeoutFn);
+  define('setImmediate', (fn) => setTimeoutFn(fn, 0));
+  Object.defineProperty(G, '__portico', {
+    value: Object.freeze({ start, pump, deliver, finish, baseline: () => (baseline = new Set(Object.getOwnPropertyNames(G))) }),
+    writable: false,
+    configurable: false,
+    enumerable: false,
+  });
+})(globalThis);
+__portico.baseline();

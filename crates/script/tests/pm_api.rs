@@ -1,0 +1,428 @@
+//! Issue 11: the `pm` API of pre-request and test scripts — variables,
+//! request, response, info, setNextRequest, sendRequest, console, timers.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use portico_script::{Event, NextRequest, Scopes};
+use serde_json::json;
+
+fn scopes() -> Scopes {
+    let mut s = Scopes::default();
+    s.globals.insert("who".into(), json!("global"));
+    s.globals.insert("g".into(), json!("G"));
+    s.collection.insert("who".into(), json!("collection"));
+    s.collection.insert("c".into(), json!("C"));
+    s.environment.insert("who".into(), json!("environment"));
+    s.environment.insert("baseUrl".into(), json!("https://api.example.com"));
+    s.data.insert("who".into(), json!("data"));
+    s.data.insert("d".into(), json!("D"));
+    s
+}
+
+fn all_pass(out: &portico_script::Outcome) {
+    assert!(out.error.is_none(), "script error: {:?}", out.error);
+    assert!(!out.assertions.is_empty());
+    for a in &out.assertions {
+        assert!(a.passed, "{} failed: {:?}", a.name, a.error);
+    }
+}
+
+/// Issue 11: pm.environment/globals/collectionVariables get, set, unset, has, clear, toObject; changes reach the scopes.
+#[test]
+fn scope_get_set_unset_clear() {
+    let mut s = scopes();
+    let out = test_script_with(
+        &mut engine(),
+        "pm.test('get', () => pm.expect(pm.environment.get('who')).to.equal('environment'));\n\
+         pm.test('has', () => { pm.expect(pm.globals.has('g')).to.be.true; pm.expect(pm.globals.has('nope')).to.be.false; });\n\
+         pm.environment.set('token', 'abc');\n\
+         pm.environment.set('count', 3);\n\
+         pm.environment.unset('baseUrl');\n\
+         pm.collectionVariables.set('c2', 'C2');\n\
+         pm.globals.clear();\n\
+         pm.test('toObject', () => pm.expect(pm.environment.toObject()).to.eql({who: 'environment', token: 'abc', count: 3}));\n\
+         pm.test('get after set', () => pm.expect(pm.environment.get('token')).to.equal('abc'));",
+        &mut s,
+    );
+    all_pass(&out);
+    assert_eq!(s.environment.get("token"), Some(&json!("abc")));
+    assert_eq!(s.environment.get("count"), Some(&json!(3)));
+    assert!(!s.environment.contains_key("baseUrl"));
+    assert_eq!(s.collection.get("c2"), Some(&json!("C2")));
+    assert_eq!(s.collection.get("c"), Some(&json!("C")));
+    assert!(s.globals.is_empty());
+    // Data (pm.iterationData) is read-only for the run.
+    assert_eq!(s.data.get("d"), Some(&json!("D")));
+}
+
+/// Issue 11: pm.variables resolves local > data > environment > collection > globals; set writes local.
+#[test]
+fn variable_precedence() {
+    let mut s = scopes();
+    let mut e = engine();
+    let out = test_script_with(
+        &mut e,
+        "pm.test('data wins over env', () => pm.expect(pm.variables.get('who')).to.equal('data'));\n\
+         pm.test('collection', () => pm.expect(pm.variables.get('c')).to.equal('C'));\n\
+         pm.test('globals', () => pm.expect(pm.variables.get('g')).to.equal('G'));\n\
+         pm.test('has', () => pm.expect(pm.variables.has('d')).to.be.true);\n\
+         pm.variables.set('who', 'local');\n\
+         pm.test('local wins', () => pm.expect(pm.variables.get('who')).to.equal('local'));\n\
+         pm.test('toObject', () => pm.expect(pm.variables.toObject()).to.include({who: 'local', g: 'G', c: 'C', d: 'D'}));\n\
+         pm.test('iterationData', () => pm.expect(pm.iterationData.get('d')).to.equal('D'));",
+        &mut s,
+    );
+    all_pass(&out);
+    assert_eq!(s.local.get("who"), Some(&json!("local")));
+    assert_eq!(s.environment.get("who"), Some(&json!("environment")));
+    // Local variables live for the rest of the run: the next script sees them.
+    let out = test_script_with(
+        &mut e,
+        "pm.test('still local', () => pm.expect(pm.variables.get('who')).to.equal('local'));",
+        &mut s,
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: replaceIn substitutes {{name}} through the scopes, leaves unknown names, nests.
+#[test]
+fn replace_in() {
+    let mut s = scopes();
+    s.environment.insert("path".into(), json!("{{baseUrl}}/v1"));
+    let out = test_script_with(
+        &mut engine(),
+        "pm.test('variables', () => pm.expect(pm.variables.replaceIn('{{who}}-{{c}}-{{missing}}')).to.equal('data-C-{{missing}}'));\n\
+         pm.test('nested', () => pm.expect(pm.variables.replaceIn('{{path}}/x')).to.equal('https://api.example.com/v1/x'));\n\
+         pm.test('scope', () => pm.expect(pm.globals.replaceIn('{{who}}')).to.equal('global'));\n\
+         pm.test('guid', () => pm.expect(pm.variables.replaceIn('{{$guid}}')).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/));\n\
+         pm.test('timestamp', () => pm.expect(Number(pm.variables.replaceIn('{{$timestamp}}'))).to.be.above(1600000000));",
+        &mut s,
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: pm.response code, status, headers, json(), text(), responseTime, responseSize.
+#[test]
+fn response_object() {
+    let out = test_script(
+        "pm.test('code', () => pm.expect(pm.response.code).to.equal(200));\n\
+         pm.test('status', () => pm.expect(pm.response.status).to.equal('OK'));\n\
+         pm.test('header get is case-insensitive', () => pm.expect(pm.response.headers.get('content-type')).to.equal('application/json; charset=utf-8'));\n\
+         pm.test('header has', () => { pm.expect(pm.response.headers.has('X-COUNT')).to.be.true; pm.expect(pm.response.headers.has('nope')).to.be.false; });\n\
+         pm.test('header toObject', () => pm.expect(pm.response.headers.toObject()).to.have.property('x-count', '3'));\n\
+         pm.test('header each', () => { const keys = []; pm.response.headers.each(h => keys.push(h.key)); pm.expect(keys).to.eql(['Content-Type', 'Set-Cookie', 'X-Count']); });\n\
+         pm.test('json', () => pm.expect(pm.response.json().profile.langs[1]).to.equal('fr'));\n\
+         pm.test('text', () => pm.expect(pm.response.text()).to.match(/^\\{\"id\":7/));\n\
+         pm.test('time', () => pm.expect(pm.response.responseTime).to.equal(42));\n\
+         pm.test('size', () => pm.expect(pm.response.responseSize).to.equal(pm.response.text().length));\n\
+         pm.test('cookies', () => pm.expect(pm.cookies.get('session')).to.equal('s3cr3t'));",
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: pm.response.to.have.status/header/jsonBody/body, to.be.ok/success/json and `.not` forms.
+#[test]
+fn response_assertions() {
+    let ok = [
+        "pm.response.to.have.status(200)",
+        "pm.response.to.have.status('OK')",
+        "pm.response.to.be.ok",
+        "pm.response.to.be.success",
+        "pm.response.to.not.be.error",
+        "pm.response.to.not.be.clientError",
+        "pm.response.to.not.be.serverError",
+        "pm.response.to.not.be.notFound",
+        "pm.response.to.have.header('X-Count')",
+        "pm.response.to.have.header('x-count', '3')",
+        "pm.response.to.not.have.header('X-Missing')",
+        "pm.response.to.be.json",
+        "pm.response.to.have.jsonBody()",
+        "pm.response.to.have.jsonBody('profile.age')",
+        "pm.response.to.have.jsonBody('name', 'Ada')",
+        "pm.response.to.have.body()",
+        "pm.response.to.not.have.body('x')",
+        "pm.response.to.not.have.status(404)",
+        "pm.expect(pm.response).to.have.status(200)",
+    ];
+    for expr in ok {
+        passes(expr);
+    }
+    fails_with(
+        "pm.response.to.have.status(201)",
+        "expected response to have status code 201 but got 200",
+    );
+    fails_with(
+        "pm.response.to.have.status('Created')",
+        "expected response to have status reason 'Created' but got 'OK'",
+    );
+    fails_with(
+        "pm.response.to.not.have.status(200)",
+        "expected response to not have status code 200",
+    );
+    fails_with(
+        "pm.response.to.be.error",
+        "expected response code to be 4XX or 5XX but found 200",
+    );
+    fails_with(
+        "pm.response.to.be.notFound",
+        "expected response code to be 404 but found 200",
+    );
+    fails_with(
+        "pm.response.to.be.clientError",
+        "expected response code to be 4XX but found 200",
+    );
+    fails_with(
+        "pm.response.to.be.serverError",
+        "expected response code to be 5XX but found 200",
+    );
+    fails_with("pm.response.to.not.be.ok", "expected response code to not be 200");
+    fails_with(
+        "pm.response.to.have.header('X-Missing')",
+        "expected response to have header with key 'X-Missing'",
+    );
+    fails_with(
+        "pm.response.to.have.header('X-Count', '4')",
+        "expected 'X-Count' response header to be '4' but got '3'",
+    );
+    fails_with(
+        "pm.response.to.have.body('nope')",
+        "expected response body to equal 'nope' but got { Object (id, name, ...) }"
+            .replace(
+                "{ Object (id, name, ...) }",
+                &format!("'{}'", String::from_utf8_lossy(&response().body)),
+            )
+            .as_str(),
+    );
+    fails_with(
+        "pm.response.to.have.jsonBody('profile.height')",
+        "expected { Object (id, name, ...) } in response to contain property 'profile.height'",
+    );
+}
+
+/// Issue 11: pm.request in a pre-request script — URL, query, headers, body, method changes reach the request.
+#[test]
+fn pre_request_changes_reach_the_request() {
+    let mut s = scopes();
+    let (out, req) = pre_request(
+        "pm.test('url', () => { pm.expect(pm.request.url.toString()).to.equal('https://api.example.com/v1/users?page=2&limit=10'); pm.expect(pm.request.url.getHost()).to.equal('api.example.com'); pm.expect(pm.request.url.getPath()).to.equal('/v1/users'); pm.expect(pm.request.url.query.get('page')).to.equal('2'); pm.expect(pm.request.url.query.toObject()).to.eql({page: '2', limit: '10'}); });\n\
+         pm.test('method', () => pm.expect(pm.request.method).to.equal('POST'));\n\
+         pm.test('headers', () => { pm.expect(pm.request.headers.get('content-type')).to.equal('application/json'); pm.expect(pm.request.headers.has('X-Trace')).to.be.true; });\n\
+         pm.test('body', () => { pm.expect(pm.request.body.mode).to.equal('raw'); pm.expect(JSON.parse(pm.request.body.raw).name).to.equal('Ada'); });\n\
+         pm.test('info', () => { pm.expect(pm.info.eventName).to.equal('prerequest'); pm.expect(pm.info.requestName).to.equal('Get user'); pm.expect(pm.info.requestId).to.equal('req-1'); pm.expect(pm.info.iteration).to.equal(0); pm.expect(pm.info.iterationCount).to.equal(1); });\n\
+         pm.request.url.query.upsert({key: 'page', value: '3'});\n\
+         pm.request.url.query.add({key: 'sort', value: 'name'});\n\
+         pm.request.url.query.remove('limit');\n\
+         pm.request.headers.add({key: 'Authorization', value: 'Bearer t'});\n\
+         pm.request.headers.upsert({key: 'x-trace', value: 'xyz'});\n\
+         pm.request.headers.remove('Content-Type');\n\
+         pm.request.body.raw = JSON.stringify({name: 'Grace'});\n\
+         pm.request.method = 'PUT';",
+        &mut s,
+    );
+    all_pass(&out);
+    assert_eq!(req.method, "PUT");
+    assert_eq!(req.url, "https://api.example.com/v1/users?page=3&sort=name");
+    assert_eq!(
+        req.headers,
+        vec![
+            ("X-Trace".to_string(), "xyz".to_string()),
+            ("Authorization".to_string(), "Bearer t".to_string()),
+        ]
+    );
+    assert_eq!(req.body.as_deref(), Some(br#"{"name":"Grace"}"#.as_slice()));
+}
+
+/// Issue 11: assigning a new URL string, and an untouched request staying byte-for-byte as it was.
+#[test]
+fn request_url_assignment_and_untouched_request() {
+    let mut s = scopes();
+    let (out, req) = pre_request("pm.request.url = '{{baseUrl}}/health';", &mut s);
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(req.url, "{{baseUrl}}/health");
+    let (out, req) = pre_request("pm.environment.set('a', pm.request.url.toString());", &mut s);
+    assert!(out.error.is_none());
+    assert_eq!(req, request());
+    assert_eq!(s.environment.get("a"), Some(&json!(request().url)));
+}
+
+/// Issue 11: pm.setNextRequest(name | null) and legacy postman.setNextRequest.
+#[test]
+fn set_next_request() {
+    let out = test_script("pm.setNextRequest('Delete user');");
+    assert_eq!(out.next_request, NextRequest::Named("Delete user".into()));
+    let out = test_script("pm.setNextRequest(null);");
+    assert_eq!(out.next_request, NextRequest::Stop);
+    let out = test_script("postman.setNextRequest('Login');");
+    assert_eq!(out.next_request, NextRequest::Named("Login".into()));
+    let out = test_script("pm.execution.setNextRequest('A'); pm.setNextRequest('B');");
+    assert_eq!(out.next_request, NextRequest::Named("B".into()));
+    let out = test_script("pm.test('x', () => {});");
+    assert_eq!(out.next_request, NextRequest::Unchanged);
+}
+
+/// Issue 11: pm.execution.skipRequest() in a pre-request script.
+#[test]
+fn skip_request() {
+    let (out, _) = pre_request("pm.execution.skipRequest();", &mut Scopes::default());
+    assert!(out.skip_request);
+    let (out, _) = pre_request("pm.environment.set('a', 1);", &mut Scopes::default());
+    assert!(!out.skip_request);
+}
+
+/// Issue 11: pm.test.skip records a skipped assertion; legacy tests[...] record assertions.
+#[test]
+fn skipped_and_legacy_tests() {
+    let out = test_script(
+        "pm.test.skip('later', () => { throw new Error('not run'); });\n\
+         tests['Status code is 200'] = responseCode.code === 200;\n\
+         tests['Body has Bob'] = responseBody.has ? false : responseBody.indexOf('Bob') !== -1;",
+    );
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(out.assertions.len(), 3);
+    assert!(out.assertions[0].skipped);
+    assert_eq!(out.assertions[0].name, "later");
+    assert_eq!(out.assertions[1].name, "Status code is 200");
+    assert!(out.assertions[1].passed);
+    assert_eq!(out.assertions[2].name, "Body has Bob");
+    assert!(!out.assertions[2].passed);
+}
+
+/// Issue 11: legacy sandbox globals (responseBody, responseCode, responseHeaders, responseTime,
+/// postman.*Variable, environment, globals, data, iteration).
+#[test]
+fn legacy_globals() {
+    let mut s = scopes();
+    let out = test_script_with(
+        &mut engine(),
+        "pm.test('responseBody', () => pm.expect(JSON.parse(responseBody).id).to.equal(7));\n\
+         pm.test('responseCode', () => pm.expect(responseCode).to.eql({code: 200, name: 'OK', detail: 'OK'}));\n\
+         pm.test('responseHeaders', () => pm.expect(responseHeaders['X-Count']).to.equal('3'));\n\
+         pm.test('responseTime', () => pm.expect(responseTime).to.equal(42));\n\
+         pm.test('environment', () => pm.expect(environment.who).to.equal('environment'));\n\
+         pm.test('globals', () => pm.expect(globals.g).to.equal('G'));\n\
+         pm.test('data', () => pm.expect(data.d).to.equal('D'));\n\
+         pm.test('iteration', () => pm.expect(iteration).to.equal(0));\n\
+         pm.test('request', () => { pm.expect(request.method).to.equal('POST'); pm.expect(request.headers['X-Trace']).to.equal('abc'); });\n\
+         pm.test('getEnvironmentVariable', () => pm.expect(postman.getEnvironmentVariable('who')).to.equal('environment'));\n\
+         pm.test('getGlobalVariable', () => pm.expect(postman.getGlobalVariable('g')).to.equal('G'));\n\
+         pm.test('getResponseHeader', () => pm.expect(postman.getResponseHeader('x-count')).to.equal('3'));\n\
+         postman.setEnvironmentVariable('legacy', 5);\n\
+         postman.setGlobalVariable('lg', 'x');\n\
+         postman.clearEnvironmentVariable('who');",
+        &mut s,
+    );
+    all_pass(&out);
+    assert_eq!(s.environment.get("legacy"), Some(&json!("5")));
+    assert_eq!(s.globals.get("lg"), Some(&json!("x")));
+    assert!(!s.environment.contains_key("who"));
+}
+
+/// Issue 11: pm.sendRequest goes through the Sender and calls back with a pm.response-like object.
+#[test]
+fn send_request_calls_back() {
+    let mut s = scopes();
+    let mut sender = FakeSender::default();
+    let mut req = request();
+    let resp = response();
+    let out = engine().run(
+        "pm.sendRequest('https://auth.example.com/token', function (err, res) {\n\
+           pm.test('no error', () => pm.expect(err).to.be.null);\n\
+           pm.test('code', () => pm.expect(res.code).to.equal(201));\n\
+           pm.test('json', () => pm.expect(res.json().echo).to.equal('https://auth.example.com/token'));\n\
+           pm.test('assert', () => res.to.have.status(201));\n\
+           pm.environment.set('token', 'from-' + res.json().n);\n\
+           pm.sendRequest({url: 'https://auth.example.com/second', method: 'POST', header: [{key: 'X-A', value: '1'}], body: {mode: 'raw', raw: 'hello'}}, function (err2, res2) {\n\
+             pm.test('second', () => pm.expect(res2.code).to.equal(201));\n\
+           });\n\
+         });",
+        &info(Event::Test),
+        &mut s,
+        &mut req,
+        Some(&resp),
+        &mut sender,
+    );
+    all_pass(&out);
+    assert_eq!(out.assertions.len(), 5);
+    assert_eq!(s.environment.get("token"), Some(&json!("from-1")));
+    assert_eq!(sender.sent.len(), 2);
+    assert_eq!(sender.sent[0].method, "GET");
+    assert_eq!(sender.sent[1].method, "POST");
+    assert_eq!(sender.sent[1].headers, vec![("X-A".to_string(), "1".to_string())]);
+    assert_eq!(sender.sent[1].body.as_deref(), Some(b"hello".as_slice()));
+}
+
+/// Issue 11: a failing pm.sendRequest passes an error to the callback.
+#[test]
+fn send_request_error() {
+    let mut sender = FakeSender {
+        fail: Some("connection refused".into()),
+        ..FakeSender::default()
+    };
+    let mut req = request();
+    let out = engine().run(
+        "pm.sendRequest('https://down.example.com/', (err, res) => {\n\
+           pm.test('error', () => { pm.expect(err.message).to.equal('connection refused'); pm.expect(res).to.be.undefined; });\n\
+         });",
+        &info(Event::PreRequest),
+        &mut Scopes::default(),
+        &mut req,
+        None,
+        &mut sender,
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: setTimeout callbacks run before the script's outcome is returned, in delay order;
+/// promises settle too.
+#[test]
+fn timers_and_promises_run_before_returning() {
+    let out = test_script(
+        "const order = [];\n\
+         setTimeout(() => order.push('late'), 50);\n\
+         setTimeout((x) => order.push(x), 10, 'early');\n\
+         const id = setTimeout(() => order.push('cancelled'), 5); clearTimeout(id);\n\
+         Promise.resolve().then(() => order.push('promise'));\n\
+         setTimeout(() => pm.test('order', () => pm.expect(order).to.eql(['promise', 'early', 'late'])), 100);",
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: console.log/info/warn/error lines land in the outcome.
+#[test]
+fn console_output() {
+    let out = test_script(
+        "console.log('hello', 42, {a: [1, 'x']}); console.info('i'); console.warn('w'); console.error(new Error('bad'));",
+    );
+    assert!(out.error.is_none());
+    assert_eq!(out.console, vec!["hello 42 { a: [ 1, 'x' ] }", "i", "w", "Error: bad"]);
+}
+
+/// Issue 11: atob/btoa round trip.
+#[test]
+fn base64() {
+    let out = test_script(
+        "pm.test('btoa', () => pm.expect(btoa('user:pass')).to.equal('dXNlcjpwYXNz'));\n\
+         pm.test('atob', () => pm.expect(atob('dXNlcjpwYXNz')).to.equal('user:pass'));\n\
+         pm.test('padding', () => pm.expect(atob(btoa('ab'))).to.equal('ab'));",
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: a script that throws outside pm.test reports the error and keeps the assertions before it.
+#[test]
+fn script_errors_are_reported() {
+    let out = test_script("pm.test('before', () => {}); undefinedFunction();");
+    assert_eq!(out.assertions.len(), 1);
+    assert_eq!(
+        out.error.as_deref(),
+        Some("ReferenceError: undefinedFunction is not defined")
+    );
+    let out = test_script("pm.test('x', () => {");
+    assert!(
+        out.error.as_deref().unwrap_or_default().starts_with("SyntaxError"),
+        "{:?}",
+        out.error
+    );
+}
