@@ -6,9 +6,11 @@ use utoipa::ToSchema;
 
 mod collections;
 mod forks;
+mod runs;
 mod workspaces;
 pub use collections::*;
 pub use forks::*;
+pub use runs::*;
 pub use workspaces::*;
 
 /// Every error answer: `{"error": {"name": "snake_case_code", "message": "…"}}`.

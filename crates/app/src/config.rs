@@ -30,6 +30,11 @@ pub struct AppConfig {
     pub invites_per_hour: u32,
     pub forks_per_hour: u32,
     pub exports_per_hour: u32,
+    /// Collection runs inside the app, per account and hour.
+    pub runs_per_hour: u32,
+    /// Let collection runs inside the app reach loopback, private and
+    /// link-local addresses (issue 11); off by default.
+    pub allow_private_run_targets: bool,
     /// The key that seals secrets kept for later use (teams' OpenID Connect
     /// client secrets, PKCE verifiers). Every process of one deployment
     /// needs the same key. `None`: team sign-in cannot be configured.
@@ -54,6 +59,8 @@ impl Default for AppConfig {
             invites_per_hour: 1_000,
             forks_per_hour: 200,
             exports_per_hour: 1_000,
+            runs_per_hour: 100,
+            allow_private_run_targets: false,
             server_key: None,
             allow_private_identity_providers: false,
         }

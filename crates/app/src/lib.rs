@@ -23,6 +23,7 @@ pub mod partners;
 pub mod partnerships;
 mod passwords;
 pub mod rate_limit;
+pub mod runs;
 pub mod sign_in;
 pub mod teams;
 pub mod updates;

@@ -73,6 +73,8 @@ pub enum Quota {
     Invites,
     Forks,
     Exports,
+    /// Collection runs inside the app.
+    Runs,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -83,6 +85,7 @@ pub struct Quotas {
     invites: RateLimiter,
     forks: RateLimiter,
     exports: RateLimiter,
+    runs: RateLimiter,
 }
 
 impl Quotas {
@@ -91,6 +94,7 @@ impl Quotas {
             invites: RateLimiter::new(config.invites_per_hour, HOUR_MS),
             forks: RateLimiter::new(config.forks_per_hour, HOUR_MS),
             exports: RateLimiter::new(config.exports_per_hour, HOUR_MS),
+            runs: RateLimiter::new(config.runs_per_hour, HOUR_MS),
         }
     }
 
@@ -100,6 +104,7 @@ impl Quotas {
             Quota::Invites => (&self.invites, "invitation emails"),
             Quota::Forks => (&self.forks, "forks"),
             Quota::Exports => (&self.exports, "exports"),
+            Quota::Runs => (&self.runs, "collection runs"),
         };
         limiter.try_take(&user.to_string(), n, now).map_err(|ms| {
             // The first number of the sentence is the wait (Retry-After).

@@ -62,6 +62,10 @@ pub struct SettingsArgs {
     /// link-local addresses [default: false].
     #[arg(long, global = true, env = "PORTICO_IDENTITY_PROVIDERS_ALLOW_PRIVATE")]
     pub identity_providers_allow_private: Option<bool>,
+    /// Let collection runs inside the app reach loopback, private and
+    /// link-local addresses [default: false].
+    #[arg(long, global = true, env = "PORTICO_RUNS_ALLOW_PRIVATE")]
+    pub runs_allow_private: Option<bool>,
 }
 
 /// Per-plan limits in the file; leave a field out for the default, or set
@@ -93,6 +97,8 @@ pub struct FileConfig {
     pub trusted_proxies: Option<Vec<String>>,
     pub server_key_file: Option<PathBuf>,
     pub identity_providers_allow_private: Option<bool>,
+    pub runs_allow_private: Option<bool>,
+    pub runs_per_hour: Option<u32>,
     #[serde(default)]
     pub plans: HashMap<String, FilePlan>,
 }
@@ -171,6 +177,10 @@ impl Settings {
         }
         if let Some(h) = file.invitation_ttl_hours {
             app.invitation_ttl_ms = i64::from(h) * 3_600_000;
+        }
+        app.allow_private_run_targets = args.runs_allow_private.or(file.runs_allow_private).unwrap_or(false);
+        if let Some(n) = file.runs_per_hour {
+            app.runs_per_hour = n;
         }
         app.allow_private_identity_providers = args
             .identity_providers_allow_private
@@ -285,6 +295,7 @@ mod tests {
             trusted_proxies: None,
             server_key_file: None,
             identity_providers_allow_private: None,
+            runs_allow_private: None,
         }
     }
 

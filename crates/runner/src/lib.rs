@@ -55,6 +55,11 @@ pub struct RunOptions {
     /// Where `formdata` and `file` bodies read files from; `None` refuses file bodies.
     pub working_dir: Option<PathBuf>,
     pub script_limits: Limits,
+    /// Stop the run after this many requests (a server's bound on a run;
+    /// `pm.setNextRequest` loops included).
+    pub max_requests: Option<u64>,
+    /// Stop the run once it has taken this long.
+    pub max_duration: Option<Duration>,
 }
 
 impl Default for RunOptions {
@@ -75,6 +80,8 @@ impl Default for RunOptions {
             bail: false,
             working_dir: None,
             script_limits: Limits::default(),
+            max_requests: None,
+            max_duration: None,
         }
     }
 }
@@ -145,6 +152,8 @@ pub struct RunSummary {
     pub executions: Vec<Execution>,
     /// Set when `--bail` ended the run early.
     pub bailed: bool,
+    /// Why the run stopped before its end (`max_requests`, `max_duration`).
+    pub stopped: Option<String>,
 }
 
 impl RunSummary {
@@ -262,6 +271,10 @@ impl Runner {
             let mut i = 0;
             let mut first = true;
             while let Some(planned) = plan.get(i) {
+                if let Some(reason) = self.limit_reached(summary.executions.len(), started) {
+                    summary.stopped = Some(reason);
+                    break 'run;
+                }
                 if !first && !self.options.delay_request.is_zero() {
                     std::thread::sleep(self.options.delay_request);
                 }
@@ -291,6 +304,17 @@ impl Runner {
         }
         summary.duration = started.elapsed();
         Ok(summary)
+    }
+
+    /// Whether a bound of the options ends the run here.
+    fn limit_reached(&self, executed: usize, started: Instant) -> Option<String> {
+        if let Some(max) = self.options.max_requests.filter(|m| executed as u64 >= *m) {
+            return Some(format!("the run reached its limit of {max} requests"));
+        }
+        if let Some(max) = self.options.max_duration.filter(|d| started.elapsed() >= *d) {
+            return Some(format!("the run reached its time limit of {} s", max.as_secs()));
+        }
+        None
     }
 
     fn run_scripts(

@@ -441,3 +441,29 @@ pub fn team_sign_in(
         updated_at: time(c.updated_at),
     }
 }
+
+/// A run as the API answers it; the report only when `with_report`.
+pub fn run(r: &portico_store::RunRecord, with_report: bool) -> RunView {
+    RunView {
+        id: r.id.clone(),
+        collection_id: r.collection_id.to_string(),
+        environment_id: r.environment_id.map(|e| e.to_string()),
+        environment_name: r.environment_name.clone(),
+        started_at: time(r.started_at),
+        duration_ms: r.duration_ms,
+        passed: r.passed,
+        requests: RunCount {
+            total: r.requests,
+            failed: r.failed_requests,
+        },
+        assertions: RunCount {
+            total: r.assertions,
+            failed: r.failed_assertions,
+        },
+        report: if with_report {
+            serde_json::from_str(&r.report).ok()
+        } else {
+            None
+        },
+    }
+}

@@ -731,6 +731,66 @@ impl Tx for SqlTx<'_> {
         .transpose()
     }
 
+    fn insert_run(&mut self, r: &RunRecord) -> R<()> {
+        self.exec(
+            "INSERT INTO runs (id, user_id, collection_id, environment_id, environment_name, started_at, duration_ms, \
+             passed, requests, failed_requests, assertions, failed_assertions, report) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            &[
+                r.id.as_str().into(),
+                r.user_id.to_string().into(),
+                r.collection_id.to_string().into(),
+                r.environment_id.map(|e| e.to_string()).into(),
+                r.environment_name.clone().into(),
+                r.started_at.into(),
+                r.duration_ms.into(),
+                r.passed.into(),
+                r.requests.into(),
+                r.failed_requests.into(),
+                r.assertions.into(),
+                r.failed_assertions.into(),
+                r.report.as_str().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn runs_of(&mut self, collection: CollectionId, user: UserId, limit: u32) -> R<Vec<RunRecord>> {
+        self.rows(
+            "SELECT id, user_id, collection_id, environment_id, environment_name, started_at, duration_ms, passed, \
+             requests, failed_requests, assertions, failed_assertions, '' FROM runs \
+             WHERE collection_id = $1 AND user_id = $2 ORDER BY started_at DESC, id DESC LIMIT $3",
+            &[
+                collection.to_string().into(),
+                user.to_string().into(),
+                i64::from(limit).into(),
+            ],
+        )?
+        .iter()
+        .map(run_at)
+        .collect()
+    }
+
+    fn run(&mut self, id: &str) -> R<Option<RunRecord>> {
+        self.row(
+            "SELECT id, user_id, collection_id, environment_id, environment_name, started_at, duration_ms, passed, \
+             requests, failed_requests, assertions, failed_assertions, report FROM runs WHERE id = $1",
+            &[id.into()],
+        )?
+        .as_ref()
+        .map(run_at)
+        .transpose()
+    }
+
+    fn prune_runs(&mut self, collection: CollectionId, user: UserId, keep: u32) -> R<()> {
+        self.exec(
+            "DELETE FROM runs WHERE collection_id = $1 AND user_id = $2 AND id NOT IN \
+             (SELECT id FROM runs WHERE collection_id = $1 AND user_id = $2 ORDER BY started_at DESC, id DESC LIMIT $3)",
+            &[collection.to_string().into(), user.to_string().into(), i64::from(keep).into()],
+        )?;
+        Ok(())
+    }
+
     fn team_sign_in(&mut self, team: TeamId) -> R<Option<TeamSignInRecord>> {
         self.row(
             "SELECT team_id, issuer, client_id, client_secret_sealed, enforce, updated_at \
@@ -2882,6 +2942,24 @@ fn node_with_body_at(r: &Row) -> R<NodeWithBody> {
     Ok(NodeWithBody {
         node: node_at(r)?,
         body: r.text(5)?.to_string(),
+    })
+}
+
+fn run_at(r: &Row) -> R<RunRecord> {
+    Ok(RunRecord {
+        id: r.text(0)?.to_string(),
+        user_id: user_id(r.text(1)?)?,
+        collection_id: collection_id(r.text(2)?)?,
+        environment_id: r.opt_text(3)?.map(environment_id).transpose()?,
+        environment_name: r.opt_text(4)?.map(str::to_string),
+        started_at: r.int(5)?,
+        duration_ms: r.int(6)?,
+        passed: r.bool(7)?,
+        requests: r.int(8)?,
+        failed_requests: r.int(9)?,
+        assertions: r.int(10)?,
+        failed_assertions: r.int(11)?,
+        report: r.text(12)?.to_string(),
     })
 }
 

@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (18, include_str!("../migrations/0018_pull_requests.sql")),
     (19, include_str!("../migrations/0019_merge_checks.sql")),
     (20, include_str!("../migrations/0020_team_sign_in.sql")),
+    (21, include_str!("../migrations/0021_runs.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

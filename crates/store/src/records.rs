@@ -351,6 +351,27 @@ pub struct SignInAttemptRecord {
     pub expires_at: Millis,
 }
 
+/// A collection run kept in its runner's history (issue 11): the counts
+/// and the JSON report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRecord {
+    pub id: String,
+    pub user_id: UserId,
+    pub collection_id: CollectionId,
+    pub environment_id: Option<EnvironmentId>,
+    pub environment_name: Option<String>,
+    pub started_at: Millis,
+    pub duration_ms: i64,
+    pub passed: bool,
+    pub requests: i64,
+    pub failed_requests: i64,
+    pub assertions: i64,
+    pub failed_assertions: i64,
+    /// The run's JSON report (every request and assertion).
+    pub report: String,
+}
+
+/// A comment on a pull request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PullRequestCommentRecord {
     pub id: String,

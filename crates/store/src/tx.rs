@@ -73,6 +73,14 @@ pub trait Tx {
     fn domains_of(&mut self, team: TeamId) -> R<Vec<Domain>>;
     fn team_capturing(&mut self, domain: &Domain) -> R<Option<TeamId>>;
 
+    // collection runs, private to who ran them
+    fn insert_run(&mut self, r: &RunRecord) -> R<()>;
+    /// The user's runs of a collection, newest first, without their report.
+    fn runs_of(&mut self, collection: CollectionId, user: UserId, limit: u32) -> R<Vec<RunRecord>>;
+    fn run(&mut self, id: &str) -> R<Option<RunRecord>>;
+    /// Keeps the user's newest `keep` runs of the collection.
+    fn prune_runs(&mut self, collection: CollectionId, user: UserId, keep: u32) -> R<()>;
+
     // team sign-in with OpenID Connect
     fn team_sign_in(&mut self, team: TeamId) -> R<Option<TeamSignInRecord>>;
     /// Creates or replaces the team's provider.

@@ -16,6 +16,7 @@ pub mod me;
 pub mod notifications;
 pub mod partners;
 pub mod pull_requests;
+pub mod runs;
 pub mod teams;
 pub mod updates;
 pub mod workspaces;
@@ -143,6 +144,8 @@ fn collection_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(c::changelog))
         .routes(routes!(forks::create_fork))
+        .routes(routes!(runs::start_run, runs::list_runs))
+        .routes(routes!(runs::get_run))
         .routes(routes!(forks::list_forks))
         .routes(routes!(forks::my_forks))
         .routes(routes!(forks::source_status))

@@ -270,10 +270,11 @@ pub async fn page(State(s): State<AppState>, v: Viewer, Path(id): Path<String>) 
         "<section class=\"card\" aria-labelledby=\"coll-h\"><h2 id=\"coll-h\">About this collection</h2>{about}\
          <dl class=\"facts\"><dt>Requests</dt><dd>{n}</dd><dt>Revision</dt><dd>{rev}</dd>\
          <dt>Updated</dt><dd>{at}</dd></dl>\
-         <p class=\"muted\">Choose a request in the tree to see it{edit}.</p></section>{forks}",
+         <p class=\"muted\">Choose a request in the tree to see it{edit}.</p></section>{run}{forks}",
         n = count_requests(items_of(&c.doc)),
         rev = c.record.revision,
         at = when(c.record.updated_at),
+        run = super::runs::section(&s, &v, &c).await?,
         forks = super::forks::sections(&s, &v, &c).await?,
         edit = if c.ws.allows(&v.who, Action::EditElements) {
             " and edit it"

@@ -22,6 +22,7 @@ mod partnerships;
 mod pull_requests;
 mod request;
 mod request_fields;
+mod runs;
 mod session;
 mod settings;
 mod sso;
@@ -79,6 +80,8 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(MAX_COLLECTION_BYTES)),
         )
         .route("/collections/{id}/fork", post(forks::fork))
+        .route("/collections/{id}/runs", post(runs::start))
+        .route("/runs/{id}", get(runs::page))
         .route("/collections/{id}/pull", post(forks::pull))
         .route("/collections/{id}/changelog", get(changelog::page))
         .route("/collections/{id}/restore", post(changelog::restore))

@@ -23,6 +23,7 @@ mod properties;
 mod quotas;
 mod real_clients;
 mod revocation;
+mod runs;
 mod sign_in;
 mod ssrf;
 mod sweep;

@@ -20,6 +20,7 @@ on_both_backends!(
     r_sec_3_the_audit_log_is_for_team_admins_not_partner_managers_or_developers,
     r_inv_5_partnerships_show_partner_teams_as_publisher_and_publishers_as_partner,
     the_account_page_links_to_each_team_of_the_viewer,
+    issue_12_the_sign_in_tab_is_for_team_admins_and_checks_the_provider,
 );
 
 /// The operator Olive (first account), then Alice with her team Acme.
@@ -433,4 +434,62 @@ async fn the_account_page_links_to_each_team_of_the_viewer(app: TestApp) {
     );
     assert!(page.contains(&format!("href=\"/teams/{other}\"")), "{page}");
     assert!(page.contains("Free plan · Admin"), "{page}");
+}
+
+/// Issue 12: the Sign-in tab shows team admins the redirect URI and the
+/// provider form; a provider that cannot be used is refused on the page and
+/// nothing is kept; developers get no tab and no page; the sign-in form
+/// links to single sign-on, which says so when no team's provider covers
+/// an email.
+async fn issue_12_the_sign_in_tab_is_for_team_admins_and_checks_the_provider(app: TestApp) {
+    let (_, alice, team) = acme(&app).await;
+    app.user("dev@acme.example", "Dev").await;
+    add(&alice, &team, "dev@acme.example", &["developer"]).await;
+    let b = Browser::new(&app.base);
+    b.sign_in("alice@acme.example").await;
+    let (_, _, members) = b.get(&format!("/teams/{team}")).await;
+    assert!(
+        members.contains(&format!("href=\"/teams/{team}/sign-in\"")),
+        "{members}"
+    );
+    let path = format!("/teams/{team}/sign-in");
+    let (status, _, page) = b.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("data-sign-in=\"password\""), "{page}");
+    assert!(page.contains("http://portico.test/sso/callback"), "{page}");
+    let csrf = b.csrf(&path).await;
+    // A provider on loopback, which this server does not allow.
+    let (_, _, page) = b
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("issuer", "http://127.0.0.1:9"),
+                ("client_id", "portico"),
+                ("client_secret", "s3cret-value"),
+            ],
+        )
+        .await;
+    assert!(page.contains("role=\"alert\""), "{page}");
+    assert!(
+        page.contains("value=\"http://127.0.0.1:9\""),
+        "what was typed stays: {page}"
+    );
+    assert!(!page.contains("s3cret-value"), "the secret is not echoed");
+    let (_, _, page) = b.get(&path).await;
+    assert!(page.contains("data-sign-in=\"password\""), "nothing kept: {page}");
+
+    let d = Browser::new(&app.base);
+    d.sign_in("dev@acme.example").await;
+    let (_, _, members) = d.get(&format!("/teams/{team}")).await;
+    assert!(!members.contains(&format!("/teams/{team}/sign-in")), "{members}");
+    let (status, _, _) = d.get(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let anon = Browser::new(&app.base);
+    let (_, _, form) = anon.get("/sign-in").await;
+    assert!(form.contains("href=\"/sso\""), "{form}");
+    let (status, _, page) = anon.post_form("/sso", &[("email", "someone@nowhere.example")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+    assert!(page.contains("No team signs in"), "{page}");
 }
