@@ -157,8 +157,8 @@ pub async fn configure(
     client_secret: Option<&str>,
     enforce: bool,
 ) -> Result<portico_app::sign_in::TeamSignIn, Error> {
-    let settings = portico_domain::sign_in::ProviderSettings::parse(issuer, client_id, enforce)?;
     app.team_sign_in(who, team).await?;
+    let settings = portico_domain::sign_in::ProviderSettings::parse(issuer, client_id, enforce)?;
     check_issuer(&settings.issuer, app.config.allow_private_identity_providers).await?;
     app.set_team_sign_in(who, team, settings, client_secret).await
 }

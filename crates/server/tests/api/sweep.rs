@@ -33,6 +33,10 @@ fn body_for(method: &Method, path: &str, someone: &str) -> Option<Value> {
             json!({ "name": "Chat", "url": "https://93.184.216.34/hook", "events": ["comment_posted"] })
         }
         ("POST", "/api/collections/fork/{collectionId}") => json!({ "label": "Mine" }),
+        ("POST", "/api/collections/{collectionId}/runs") => json!({}),
+        ("PUT", "/api/teams/{teamId}/sign-in") => {
+            json!({ "issuer": "https://idp.example", "clientId": "c", "clientSecret": "s" })
+        }
         ("POST", "/api/collections/{collectionId}/pull-requests") => {
             json!({ "title": "T", "reviewers": [someone], "destinationId": MISSING })
         }

@@ -15,6 +15,7 @@ on_both_backends!(
     r_upd_2_a_save_in_a_partner_workspace_offers_the_update_prefilled_with_the_changes,
     r_col_3_the_changelog_restores_an_earlier_revision,
     an_openapi_yaml_document_pasted_into_the_import_form_becomes_a_collection,
+    issue_11_a_partner_viewer_runs_a_collection_and_only_they_see_the_run,
 );
 
 async fn an_openapi_yaml_document_pasted_into_the_import_form_becomes_a_collection(app: TestApp) {
@@ -357,4 +358,49 @@ async fn r_col_3_the_changelog_restores_an_earlier_revision(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(request_json(&alice, &coll).await["revision"], 3);
+}
+
+/// Issue 11: a partner viewer runs a collection from its page; the run's
+/// page lists each request and says why it failed (this server refuses
+/// internal targets by default); nobody else sees the run.
+async fn issue_11_a_partner_viewer_runs_a_collection_and_only_they_see_the_run(app: TestApp) {
+    let p = app.partnership("4").await;
+    let coll = crate::import(&p.alice, &p.pw, users_api()).await;
+    let b = Browser::new(&app.base);
+    b.sign_in("gina@globex.example").await;
+    let path = format!("/collections/{coll}");
+    let (_, _, page) = b.get(&path).await;
+    assert!(page.contains("data-run-form"), "{page}");
+    assert!(page.contains("data-no-runs"), "{page}");
+    let csrf = b.csrf(&path).await;
+    let (status, location, body) = b
+        .post_form(
+            &format!("{path}/runs"),
+            &[("csrf", &csrf), ("environment", ""), ("iterations", "1")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert!(location.starts_with("/runs/"), "{location}");
+    let (status, _, run) = b.get(&location).await;
+    assert_eq!(status, StatusCode::OK, "{run}");
+    assert!(run.contains("Get user"), "{run}");
+    assert!(run.contains("data-run-passed=\"false\""), "{run}");
+    assert!(run.contains("No response"), "{run}");
+    let (_, _, page) = b.get(&path).await;
+    assert!(
+        page.contains(&format!("href=\"{location}\"")),
+        "the run is listed: {page}"
+    );
+    // Bad iterations: a clear refusal.
+    let (status, _, _) = b
+        .post_form(&format!("{path}/runs"), &[("csrf", &csrf), ("iterations", "50")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let a = Browser::new(&app.base);
+    a.sign_in("alice@acme.example").await;
+    let (status, _, _) = a.get(&location).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "Alice does not see Gina's run");
+    let (_, _, page) = a.get(&path).await;
+    assert!(!page.contains(&location), "{page}");
 }
