@@ -135,6 +135,9 @@ const PRELUDE: &str = include_str!("prelude.js");
 /// "stack overflow" error instead of crashing the thread).
 const MAX_STACK_BYTES: usize = 512 * 1024;
 
+/// Garbage allowed to pile up between two cycle collections.
+const GC_BATCH_BYTES: usize = 8 * 1024 * 1024;
+
 /// No deadline (between scripts).
 const NO_DEADLINE: u64 = u64::MAX;
 
@@ -190,6 +193,9 @@ fn boot(
     // against a script, but everything a script allocates is.
     let base = usize::try_from(runtime.memory_usage().memory_used_size).unwrap_or(0);
     runtime.set_memory_limit(limits.memory_bytes.saturating_add(base));
+    // Each script leaves a little cyclic garbage (its pm objects); collecting
+    // it in larger batches keeps the per-script cost low.
+    runtime.set_gc_threshold(base.saturating_add(GC_BATCH_BYTES.min(limits.memory_bytes / 4)));
     Ok((runtime, context))
 }
 

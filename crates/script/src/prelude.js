@@ -1249,6 +1249,7 @@
       });
     }
     S.sends.push({ id, request });
+    if (S.callbacks === null) S.callbacks = new Map();
     S.callbacks.set(id, callback);
     return promise;
   }
@@ -1290,102 +1291,113 @@
   // Parameters every script function receives (legacy sandbox globals).
   const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require'];
   const compiled = new Map();
+  // A script compiled once per distinct source, with the legacy globals it
+  // mentions (the others are not built for it).
   function compile(source) {
-    let fn = compiled.get(source);
-    if (fn === undefined) {
-      fn = Function.apply(null, PARAMS.concat([source]));
+    let c = compiled.get(source);
+    if (c === undefined) {
+      const fn = Function.apply(null, PARAMS.concat([source]));
+      const uses = {};
+      for (const p of PARAMS) uses[p] = source.indexOf(p) !== -1;
+      c = { fn, uses };
       if (compiled.size >= 256) compiled.clear();
-      compiled.set(source, fn);
+      compiled.set(source, c);
     }
-    return fn;
+    return c;
   }
 
-  let baseline = null;
+  let baseline = new Set();
 
-  function start(stateJson, responseBody, source) {
-    const st = jsonParse(stateJson);
-    const scopes = st.scopes;
-    const environment = new VariableScope(mapOf(scopes.environment));
-    const globals = new VariableScope(mapOf(scopes.globals));
-    const collectionVariables = new VariableScope(mapOf(scopes.collection));
-    const iterationData = new VariableScope(mapOf(scopes.data), true);
-    const local = new VariableScope(mapOf(scopes.local));
-    const chain = [local, iterationData, environment, collectionVariables, globals];
-    const lookup = (k) => {
-      for (const s of chain) if (s._m.has(k)) return s._m.get(k);
+  // pm.variables: local > data > environment > collection > globals.
+  class Variables {
+    constructor(chain) {
+      this._chain = chain;
+    }
+    _lookup(k) {
+      const chain = this._chain;
+      for (let i = 0; i < chain.length; i++) if (chain[i]._m.has(k)) return chain[i]._m.get(k);
       return undefined;
-    };
-    const variables = {
-      get: (k) => lookup(String(k)),
-      has: (k) => chain.some((s) => s._m.has(String(k))),
-      set: (k, v) => {
-        local.set(k, v);
-        return variables;
-      },
-      unset: (k) => {
-        local.unset(k);
-        return variables;
-      },
-      toObject: () => {
-        const o = {};
-        for (let i = chain.length - 1; i >= 0; i--) Object.assign(o, chain[i].toObject());
-        return o;
-      },
-      replaceIn: (t) => substitute(t, lookup),
-    };
-    const info = st.info;
-    const request = new Request(st.request);
-    const origRequest = jsonStringify(request.toJSON());
-    const response = st.response ? new Response(st.response, responseBody) : undefined;
-    const pm = {
-      info: Object.freeze({
+    }
+    get(k) {
+      return this._lookup(String(k));
+    }
+    has(k) {
+      k = String(k);
+      return this._chain.some((s) => s._m.has(k));
+    }
+    set(k, v) {
+      this._chain[0].set(k, v);
+      return this;
+    }
+    unset(k) {
+      this._chain[0].unset(k);
+      return this;
+    }
+    toObject() {
+      const o = {};
+      for (let i = this._chain.length - 1; i >= 0; i--) Object.assign(o, this._chain[i].toObject());
+      return o;
+    }
+    replaceIn(t) {
+      return substitute(t, (n) => this._lookup(n));
+    }
+  }
+
+  const execution = Object.freeze({
+    skipRequest() {
+      S.skip = true;
+    },
+    setNextRequest: setNext,
+    get location() {
+      return [S.info.requestName];
+    },
+  });
+  const visualizer = Object.freeze({ set() {}, clear() {} });
+
+  // The `pm` object of one script.
+  class Pm {
+    constructor(st, scopes, response) {
+      const info = st.info;
+      this.info = {
         eventName: info.event,
         iteration: info.iteration,
         iterationCount: info.iterationCount,
         requestName: info.requestName,
         requestId: info.requestId,
-      }),
-      environment,
-      globals,
-      collectionVariables,
-      iterationData,
-      variables,
-      request,
-      response,
-      cookies: response ? cookieList(response.headers) : new PropertyList([], false),
-      test,
-      expect,
-      sendRequest,
-      setNextRequest: setNext,
-      execution: {
-        skipRequest: () => {
-          S.skip = true;
-        },
-        setNextRequest: setNext,
-        location: [info.requestName],
-      },
-      visualizer: { set: () => {}, clear: () => {} },
-    };
-    if (!response) delete pm.response;
-    S = {
-      assertions: [],
-      console: [],
-      error: null,
-      next: null,
-      skip: false,
-      sends: [],
-      callbacks: new Map(),
-      sendSeq: 0,
-      timers: [],
-      pm,
-      scopes: { environment, globals, collection: collectionVariables, local },
-      request,
-      origRequest,
-      origBody: request.body === undefined ? null : request.body.toString(),
-      event: info.event,
-      tests: {},
-    };
-    const postman = {
+      };
+      this.environment = scopes.environment;
+      this.globals = scopes.globals;
+      this.collectionVariables = scopes.collection;
+      this.iterationData = scopes.data;
+      this.variables = new Variables([scopes.local, scopes.data, scopes.environment, scopes.collection, scopes.globals]);
+      if (response) this.response = response;
+      this.test = test;
+      this.expect = expect;
+      this.sendRequest = sendRequest;
+      this.setNextRequest = setNext;
+      this.execution = execution;
+      this.visualizer = visualizer;
+      this._st = st;
+      this._cookies = null;
+    }
+    // Built when a script first looks at it.
+    get request() {
+      if (S.request === null) {
+        const request = new Request(this._st.request);
+        S.request = request;
+        S.origRequest = jsonStringify(request.toJSON());
+        S.origBody = request.body === undefined ? null : request.body.toString();
+      }
+      return S.request;
+    }
+    get cookies() {
+      if (this._cookies === null) this._cookies = this.response ? cookieList(this.response.headers) : new PropertyList([], false);
+      return this._cookies;
+    }
+  }
+
+  function legacyPostman(environment, globals, response) {
+    return {
       setEnvironmentVariable: (k, v) => environment.set(k, v === undefined ? v : String(v)) && undefined,
       getEnvironmentVariable: (k) => environment.get(k),
       clearEnvironmentVariable: (k) => environment.unset(k) && undefined,
@@ -1397,45 +1409,84 @@
       setNextRequest: setNext,
       getResponseHeader: (k) => (response ? response.headers.get(k) : undefined),
       getResponseCookie: (k) => {
-        const c = response ? cookieList(response.headers).one(k) : undefined;
-        return c ? { name: c.key, value: c.value } : undefined;
+        const ck = response ? cookieList(response.headers).one(k) : undefined;
+        return ck ? { name: ck.key, value: ck.value } : undefined;
       },
     };
-    const headersObj = {};
-    if (response) response.headers.each((h) => (headersObj[h.key] = h.value));
-    const legacyRequest = {
-      id: info.requestId,
-      name: info.requestName,
-      url: request.url.toString(),
-      method: request.method,
-      headers: request.headers.toObject(true, true),
-      data: request.body ? request.body.toString() : {},
+  }
+
+  function start(stateJson, responseBody, source) {
+    const st = jsonParse(stateJson);
+    const sc = st.scopes;
+    const scopes = {
+      environment: new VariableScope(mapOf(sc.environment)),
+      globals: new VariableScope(mapOf(sc.globals)),
+      collection: new VariableScope(mapOf(sc.collection)),
+      local: new VariableScope(mapOf(sc.local)),
+      data: new VariableScope(mapOf(sc.data), true),
     };
-    const args = [
-      pm,
-      postman,
-      S.tests,
-      legacyRequest,
-      response ? response.text() : undefined,
-      response ? { code: response.code, name: response.status, detail: response.status } : undefined,
-      response ? headersObj : undefined,
-      response ? response.responseTime : undefined,
-      response ? cookieList(response.headers).all().map((c) => ({ name: c.key, value: c.value })) : undefined,
-      environment.toObject(),
-      globals.toObject(),
-      iterationData.toObject(),
-      info.iteration,
-      requireFn,
-    ];
-    let fn;
+    const info = st.info;
+    const response = st.response ? new Response(st.response, responseBody) : undefined;
+    S = {
+      assertions: [],
+      console: [],
+      error: null,
+      next: null,
+      skip: false,
+      sends: [],
+      callbacks: null,
+      sendSeq: 0,
+      timers: [],
+      pm: null,
+      scopes,
+      request: null,
+      origRequest: null,
+      origBody: null,
+      event: info.event,
+      info,
+      tests: {},
+    };
+    const pm = new Pm(st, scopes, response);
+    S.pm = pm;
+    let c;
     try {
-      fn = compile(source);
+      c = compile(source);
     } catch (e) {
       S.error = errText(e);
       return;
     }
+    const u = c.uses;
+    const args = [pm, undefined, S.tests];
+    if (u.postman) args[1] = legacyPostman(scopes.environment, scopes.globals, response);
+    if (u.request) {
+      const request = pm.request;
+      args[3] = {
+        id: info.requestId,
+        name: info.requestName,
+        url: request.url.toString(),
+        method: request.method,
+        headers: request.headers.toObject(true, true),
+        data: request.body ? request.body.toString() : {},
+      };
+    }
+    if (response) {
+      if (u.responseBody) args[4] = response.text();
+      if (u.responseCode) args[5] = { code: response.code, name: response.status, detail: response.status };
+      if (u.responseHeaders) {
+        const headersObj = {};
+        response.headers.each((h) => (headersObj[h.key] = h.value));
+        args[6] = headersObj;
+      }
+      args[7] = response.responseTime;
+      if (u.responseCookies) args[8] = cookieList(response.headers).all().map((ck) => ({ name: ck.key, value: ck.value }));
+    }
+    if (u.environment) args[9] = scopes.environment.toObject();
+    if (u.globals) args[10] = scopes.globals.toObject();
+    if (u.data) args[11] = scopes.data.toObject();
+    args[12] = info.iteration;
+    args[13] = requireFn;
     try {
-      fn.apply(undefined, args);
+      c.fn.apply(undefined, args);
     } catch (e) {
       S.error = errText(e);
     }
@@ -1470,46 +1521,70 @@
     }
   }
 
+  // The outcome as JSON, written by hand: JSON.stringify of a whole object
+  // costs more than the rest of a small script.
+  const str = (v) => (v === null || v === undefined ? 'null' : jsonStringify(String(v)));
+  function assertionJson(name, passed, skipped, error) {
+    return '{"name":' + str(name) + ',"passed":' + (passed ? 'true' : 'false') + ',"skipped":' + (skipped ? 'true' : 'false') + ',"error":' + str(error) + '}';
+  }
   function finish() {
-    const out = { assertions: [], console: S.console, error: S.error, next: S.next, skip: S.skip, scopes: {}, request: null };
+    const parts = [];
     for (const a of S.assertions) {
-      if (a.pending) out.assertions.push({ name: a.name, passed: false, skipped: false, error: 'the test did not finish (done() was not called)' });
-      else out.assertions.push({ name: a.name, passed: !!a.passed, skipped: !!a.skipped, error: a.error });
+      if (a.pending) parts.push(assertionJson(a.name, false, false, 'the test did not finish (done() was not called)'));
+      else parts.push(assertionJson(a.name, !!a.passed, !!a.skipped, a.error));
     }
     for (const name of Object.keys(S.tests)) {
-      out.assertions.push({ name, passed: !!S.tests[name], skipped: false, error: S.tests[name] ? null : 'expected ' + inspect(S.tests[name]) + ' to be truthy' });
+      const v = S.tests[name];
+      parts.push(assertionJson(name, !!v, false, v ? null : 'expected ' + inspect(v) + ' to be truthy'));
     }
-    for (const k of Object.keys(S.scopes)) {
+    let out = '{"assertions":[' + parts.join(',') + ']';
+    if (S.console.length) out += ',"console":[' + S.console.map(str).join(',') + ']';
+    if (S.error !== null) out += ',"error":' + str(S.error);
+    if (S.next !== null) out += ',"next":' + jsonStringify(S.next);
+    if (S.skip) out += ',"skip":true';
+    let scopes = '';
+    for (const k of ['environment', 'globals', 'collection', 'local']) {
       const s = S.scopes[k];
-      if (s._dirty) out.scopes[k] = s.toObject();
+      if (s._dirty) {
+        let text;
+        try {
+          text = jsonStringify(s.toObject());
+        } catch (e) {
+          text = '{}';
+          if (S.error === null) out += ',"error":' + str('the ' + k + ' variables could not be saved: ' + errText(e));
+        }
+        scopes += (scopes ? ',' : '') + '"' + k + '":' + text;
+      }
     }
-    if (S.event === 'prerequest') {
+    if (scopes) out += ',"scopes":{' + scopes + '}';
+    if (S.event === 'prerequest' && S.request !== null) {
       const r = S.request;
       const now = jsonStringify(r.toJSON());
       if (now !== S.origRequest) {
-        out.request = {
+        const req = {
           method: String(r.method),
           url: r.url.toString(),
           headers: r.headers.all().filter((h) => !h.disabled).map((h) => [String(h.key), String(h.value)]),
         };
         const body = r.body === undefined ? null : r.body.toString();
-        if (body !== S.origBody) out.request.body = body;
+        if (body !== S.origBody) req.body = body;
+        out += ',"request":' + jsonStringify(req);
       }
     }
+    out += '}';
     S = null;
-    // Globals a script created (sloppy-mode assignments) do not outlive it.
-    if (baseline) {
-      for (const name of Object.getOwnPropertyNames(G)) {
-        if (!baseline.has(name)) {
-          try {
-            delete G[name];
-          } catch (e) {
-            // non-configurable: left as is
-          }
+    // Globals a script created (sloppy-mode assignments, enumerable unlike
+    // the built-ins) do not outlive it.
+    for (const name of Object.keys(G)) {
+      if (!baseline.has(name)) {
+        try {
+          delete G[name];
+        } catch (e) {
+          // non-configurable: left as is
         }
       }
     }
-    return jsonStringify(out);
+    return out;
   }
 
   function define(name, value) {
@@ -1522,7 +1597,7 @@
   define('clearTimeout', clearTimeoutFn);
   define('setImmediate', (fn) => setTimeoutFn(fn, 0));
   Object.defineProperty(G, '__portico', {
-    value: Object.freeze({ start, pump, deliver, finish, baseline: () => (baseline = new Set(Object.getOwnPropertyNames(G))) }),
+    value: Object.freeze({ start, pump, deliver, finish, baseline: () => (baseline = new Set(Object.keys(G))) }),
     writable: false,
     configurable: false,
     enumerable: false,
