@@ -1,0 +1,134 @@
+//! Issue 11: `{{name}}` substitution through the engine (`pm.variables.replaceIn`)
+//! with arbitrary templates, names and values: no panic, no engine error, and
+//! for brace-free values exactly the one-pass substitution newman does.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{engine, test_script_with};
+use portico_script::Scopes;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(128),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// The reference: `/\{\{([^{}]+)\}\}/g` replaced once, unknown names kept.
+fn substitute(template: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("{{") {
+            let name_len = after.find(['{', '}']).unwrap_or(after.len());
+            if name_len > 0 && after[name_len..].starts_with("}}") {
+                let name = &after[..name_len];
+                match vars.get(name) {
+                    Some(v) => out.push_str(v),
+                    None => {
+                        out.push_str("{{");
+                        out.push_str(name);
+                        out.push_str("}}");
+                    }
+                }
+                rest = &after[name_len + 2..];
+                continue;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+fn name() -> impl Strategy<Value = String> {
+    "[a-zA-Z_][a-zA-Z0-9_. -]{0,8}"
+}
+
+fn fragment(names: Vec<String>) -> impl Strategy<Value = String> {
+    let known = proptest::sample::select(names).prop_map(|n| format!("{{{{{n}}}}}"));
+    prop_oneof![
+        3 => known,
+        1 => name().prop_map(|n| format!("{{{{{n}}}}}")),
+        2 => "[^{}]{0,6}",
+        1 => Just("{{".to_string()),
+        1 => Just("}}".to_string()),
+        1 => Just("{".to_string()),
+        1 => Just("{{}}".to_string()),
+    ]
+}
+
+fn case() -> impl Strategy<Value = (BTreeMap<String, String>, String)> {
+    prop::collection::btree_map(name(), "[^{}]{0,10}", 1..5).prop_flat_map(|vars| {
+        let names: Vec<String> = vars.keys().cloned().collect();
+        let template = prop::collection::vec(fragment(names), 0..8).prop_map(|p| p.concat());
+        (Just(vars), template)
+    })
+}
+
+fn replace_in(vars: &BTreeMap<String, String>, template: &str) -> Result<String, String> {
+    let mut scopes = Scopes::default();
+    for (k, v) in vars {
+        scopes.environment.insert(k.clone(), json!(v));
+    }
+    scopes.globals.insert("__tpl".into(), json!(template));
+    let out = test_script_with(
+        &mut engine(),
+        "pm.globals.set('__out', pm.variables.replaceIn(pm.globals.get('__tpl')));",
+        &mut scopes,
+    );
+    if let Some(e) = out.error {
+        return Err(e);
+    }
+    match scopes.globals.get("__out") {
+        Some(Value::String(s)) => Ok(s.clone()),
+        other => Err(format!("no string result: {other:?}")),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Issue 11: brace-free values substitute exactly like newman's one pass.
+    #[test]
+    fn replace_in_matches_one_pass_substitution((vars, template) in case()) {
+        let got = replace_in(&vars, &template);
+        prop_assert_eq!(got, Ok(substitute(&template, &vars)), "template {:?}", template);
+    }
+
+    /// Issue 11: any template and any values (braces, unicode, nesting) come back
+    /// as a string, with no engine error.
+    #[test]
+    fn replace_in_never_fails(
+        vars in prop::collection::btree_map("\\PC{0,6}", "\\PC{0,12}", 0..5),
+        template in "\\PC{0,40}",
+    ) {
+        let got = replace_in(&vars, &template);
+        prop_assert!(got.is_ok(), "{:?}", got);
+    }
+}
+
+/// Issue 11: values that point at each other resolve in turn, and a cycle stops.
+#[test]
+fn nested_and_cyclic_values() {
+    let mut vars = BTreeMap::new();
+    vars.insert("a".to_string(), "{{b}}!".to_string());
+    vars.insert("b".to_string(), "B".to_string());
+    vars.insert("x".to_string(), "{{y}}".to_string());
+    vars.insert("y".to_string(), "{{x}}".to_string());
+    assert_eq!(replace_in(&vars, "{{a}}").as_deref(), Ok("B!"));
+    let cyclic = replace_in(&vars, "{{x}}").unwrap();
+    assert!(cyclic == "{{x}}" || cyclic == "{{y}}", "{cyclic}");
+}
