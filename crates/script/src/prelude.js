@@ -665,6 +665,186 @@
     return this;
   });
 
+  // ----------------------------------------------------------- JSON Schema
+  // The common keywords of drafts 4 to 2020-12 (local $ref only, formats
+  // not checked, as tv4 does by default). Returns the first error or null.
+  function schemaType(v) {
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'array';
+    return typeof v;
+  }
+  function typeMatches(v, t) {
+    if (t === 'integer') return typeof v === 'number' && Number.isInteger(v);
+    if (t === 'number') return typeof v === 'number' && isFinite(v);
+    if (t === 'any') return true;
+    return schemaType(v) === t;
+  }
+  function resolveRef(root, ref) {
+    if (ref === '#') return root;
+    if (typeof ref !== 'string' || ref.indexOf('#/') !== 0) return undefined;
+    let cur = root;
+    for (const raw of ref.slice(2).split('/')) {
+      const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      if (cur === null || typeof cur !== 'object' || !hasOwn(cur, key)) return undefined;
+      cur = cur[key];
+    }
+    return cur;
+  }
+  function schemaError(data, schema, root, path, depth) {
+    if (schema === true || schema === undefined || schema === null) return null;
+    if (schema === false) return { path, message: 'boolean schema is false' };
+    if (typeof schema !== 'object') return null;
+    if (depth > 64) return { path, message: 'schema nesting too deep' };
+    if (typeof schema.$ref === 'string') {
+      const target = resolveRef(root, schema.$ref);
+      if (target === undefined) return { path, message: "can't resolve reference " + schema.$ref };
+      const e = schemaError(data, target, root, path, depth + 1);
+      if (e) return e;
+    }
+    const t = schema.type;
+    if (t !== undefined) {
+      const types = Array.isArray(t) ? t : [t];
+      if (!types.some((x) => typeMatches(data, x))) return { path, message: 'must be ' + types.join(','), keyword: 'type' };
+    }
+    if (schema.enum !== undefined && !schema.enum.some((x) => deepEqual(x, data))) return { path, message: 'must be equal to one of the allowed values' };
+    if (hasOwn(schema, 'const') && !deepEqual(schema.const, data)) return { path, message: 'must be equal to constant' };
+    if (typeof data === 'number') {
+      if (typeof schema.minimum === 'number' && (schema.exclusiveMinimum === true ? data <= schema.minimum : data < schema.minimum)) return { path, message: 'must be ' + (schema.exclusiveMinimum === true ? '> ' : '>= ') + schema.minimum };
+      if (typeof schema.maximum === 'number' && (schema.exclusiveMaximum === true ? data >= schema.maximum : data > schema.maximum)) return { path, message: 'must be ' + (schema.exclusiveMaximum === true ? '< ' : '<= ') + schema.maximum };
+      if (typeof schema.exclusiveMinimum === 'number' && data <= schema.exclusiveMinimum) return { path, message: 'must be > ' + schema.exclusiveMinimum };
+      if (typeof schema.exclusiveMaximum === 'number' && data >= schema.exclusiveMaximum) return { path, message: 'must be < ' + schema.exclusiveMaximum };
+      if (typeof schema.multipleOf === 'number' && schema.multipleOf > 0) {
+        const q = data / schema.multipleOf;
+        if (Math.abs(q - Math.round(q)) > 1e-9) return { path, message: 'must be multiple of ' + schema.multipleOf };
+      }
+    }
+    if (typeof data === 'string') {
+      const len = Array.from(data).length;
+      if (typeof schema.minLength === 'number' && len < schema.minLength) return { path, message: 'must NOT have fewer than ' + schema.minLength + ' characters' };
+      if (typeof schema.maxLength === 'number' && len > schema.maxLength) return { path, message: 'must NOT have more than ' + schema.maxLength + ' characters' };
+      if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(data)) return { path, message: 'must match pattern "' + schema.pattern + '"' };
+    }
+    if (Array.isArray(data)) {
+      if (typeof schema.minItems === 'number' && data.length < schema.minItems) return { path, message: 'must NOT have fewer than ' + schema.minItems + ' items' };
+      if (typeof schema.maxItems === 'number' && data.length > schema.maxItems) return { path, message: 'must NOT have more than ' + schema.maxItems + ' items' };
+      if (schema.uniqueItems === true) {
+        for (let i = 0; i < data.length; i++) for (let j = i + 1; j < data.length; j++) if (deepEqual(data[i], data[j])) return { path, message: 'must NOT have duplicate items (items ## ' + j + ' and ' + i + ' are identical)' };
+      }
+      const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : null;
+      const rest = tuple ? (Array.isArray(schema.items) ? schema.additionalItems : schema.items) : schema.items;
+      for (let i = 0; i < data.length; i++) {
+        const sub = tuple && i < tuple.length ? tuple[i] : rest;
+        if (tuple && i >= tuple.length && sub === false) return { path, message: 'must NOT have more than ' + tuple.length + ' items' };
+        const e = schemaError(data[i], sub, root, path + '/' + i, depth + 1);
+        if (e) return e;
+      }
+      if (schema.contains !== undefined && !data.some((x) => !schemaError(x, schema.contains, root, path, depth + 1))) return { path, message: 'must contain at least 1 valid item(s)' };
+    }
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+      const keys = Object.keys(data);
+      if (Array.isArray(schema.required)) {
+        for (const k of schema.required) if (!hasOwn(data, k)) return { path, message: "must have required property '" + k + "'", missing: k };
+      }
+      if (typeof schema.minProperties === 'number' && keys.length < schema.minProperties) return { path, message: 'must NOT have fewer than ' + schema.minProperties + ' properties' };
+      if (typeof schema.maxProperties === 'number' && keys.length > schema.maxProperties) return { path, message: 'must NOT have more than ' + schema.maxProperties + ' properties' };
+      const props = schema.properties || {};
+      const patterns = schema.patternProperties ? Object.keys(schema.patternProperties) : [];
+      for (const k of keys) {
+        let matched = false;
+        if (hasOwn(props, k)) {
+          matched = true;
+          const e = schemaError(data[k], props[k], root, path + '/' + k, depth + 1);
+          if (e) return e;
+        }
+        for (const p of patterns) {
+          if (new RegExp(p, 'u').test(k)) {
+            matched = true;
+            const e = schemaError(data[k], schema.patternProperties[p], root, path + '/' + k, depth + 1);
+            if (e) return e;
+          }
+        }
+        if (!matched && schema.additionalProperties !== undefined) {
+          if (schema.additionalProperties === false) return { path, message: 'must NOT have additional properties (' + k + ')' };
+          const e = schemaError(data[k], schema.additionalProperties, root, path + '/' + k, depth + 1);
+          if (e) return e;
+        }
+      }
+      if (schema.dependencies && typeof schema.dependencies === 'object') {
+        for (const k of Object.keys(schema.dependencies)) {
+          if (!hasOwn(data, k)) continue;
+          const dep = schema.dependencies[k];
+          if (Array.isArray(dep)) {
+            for (const d of dep) if (!hasOwn(data, d)) return { path, message: "must have property '" + d + "' when property '" + k + "' is present" };
+          } else {
+            const e = schemaError(data, dep, root, path, depth + 1);
+            if (e) return e;
+          }
+        }
+      }
+    }
+    if (Array.isArray(schema.allOf)) {
+      for (const sub of schema.allOf) {
+        const e = schemaError(data, sub, root, path, depth + 1);
+        if (e) return e;
+      }
+    }
+    if (Array.isArray(schema.anyOf) && !schema.anyOf.some((sub) => !schemaError(data, sub, root, path, depth + 1))) return { path, message: 'must match a schema in anyOf' };
+    if (Array.isArray(schema.oneOf)) {
+      const n = schema.oneOf.filter((sub) => !schemaError(data, sub, root, path, depth + 1)).length;
+      if (n !== 1) return { path, message: 'must match exactly one schema in oneOf' };
+    }
+    if (schema.not !== undefined && !schemaError(data, schema.not, root, path, depth + 1)) return { path, message: 'must NOT be valid' };
+    if (schema.if !== undefined) {
+      const branch = schemaError(data, schema.if, root, path, depth + 1) ? schema.else : schema.then;
+      const e = schemaError(data, branch, root, path, depth + 1);
+      if (e) return e;
+    }
+    return null;
+  }
+  function validateSchema(data, schema) {
+    return schemaError(data, schema, schema, '', 0);
+  }
+  function schemaText(e) {
+    return 'data' + e.path + ' ' + e.message;
+  }
+  method(['jsonSchema'], function (schema) {
+    const obj = flag(this, 'object');
+    let data = obj;
+    if (obj instanceof Response) {
+      const p = parsedJson(this);
+      if (!p.ok) fail(this, 'expected response body to be a valid json but got error ' + inspect(String(p.error && p.error.message)));
+      data = p.value;
+    }
+    const e = validateSchema(data, schema);
+    check(this, e === null, 'expected data to satisfy schema but found following errors: \n' + (e ? schemaText(e) : ''), 'expected data to not satisfy schema');
+    return this;
+  });
+
+  // The legacy `tv4` global (draft-4 validation).
+  const tv4 = {
+    error: null,
+    missing: [],
+    validate(data, schema) {
+      const e = validateSchema(data, schema);
+      this.error = e ? { message: e.message, dataPath: e.path, schemaPath: '', code: 0 } : null;
+      this.missing = [];
+      return e === null;
+    },
+    validateResult(data, schema) {
+      const valid = this.validate(data, schema);
+      return { valid, error: this.error, missing: [] };
+    },
+    validateMultiple(data, schema) {
+      const valid = this.validate(data, schema);
+      return { valid, errors: valid ? [] : [this.error], missing: [] };
+    },
+    addSchema() {},
+    addFormat() {},
+    getSchema() {
+      return undefined;
+    },
+  };
+
   function expect(value, message) {
     return new Assertion(value, message);
   }
@@ -1255,11 +1435,21 @@
   }
 
   const timers = { seq: 0 };
-  function setTimeoutFn(fn, ms) {
-    const args = Array.prototype.slice.call(arguments, 2);
+  // Timers run on a virtual clock: in order of when they are due, without
+  // waiting for the delay.
+  function addTimer(fn, ms, args, repeat) {
     const id = ++timers.seq;
-    if (S && typeof fn === 'function') S.timers.push({ id, at: Number(ms) || 0, seq: id, fn, args });
+    if (S && typeof fn === 'function') {
+      const delay = Math.max(0, Number(ms) || 0);
+      S.timers.push({ id, at: S.now + delay, seq: id, fn, args, every: repeat ? Math.max(1, delay) : 0 });
+    }
     return id;
+  }
+  function setTimeoutFn(fn, ms) {
+    return addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), false);
+  }
+  function setIntervalFn(fn, ms) {
+    return addTimer(fn, ms, Array.prototype.slice.call(arguments, 2), true);
   }
   function clearTimeoutFn(id) {
     if (S) S.timers = S.timers.filter((t) => t.id !== id);
@@ -1289,14 +1479,22 @@
   const requireFn = unavailable('require');
 
   // Parameters every script function receives (legacy sandbox globals).
-  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require'];
+  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require', 'tv4'];
   const compiled = new Map();
+  const AsyncFunction = async function () {}.constructor;
   // A script compiled once per distinct source, with the legacy globals it
   // mentions (the others are not built for it).
   function compile(source) {
     let c = compiled.get(source);
     if (c === undefined) {
-      const fn = Function.apply(null, PARAMS.concat([source]));
+      let fn;
+      try {
+        fn = Function.apply(null, PARAMS.concat([source]));
+      } catch (e) {
+        // Top-level `await`: the script becomes an async function.
+        if (!(e instanceof SyntaxError) || !/\bawait\b/.test(source)) throw e;
+        fn = AsyncFunction.apply(null, PARAMS.concat([source]));
+      }
       const uses = {};
       for (const p of PARAMS) uses[p] = source.indexOf(p) !== -1;
       c = { fn, uses };
@@ -1437,6 +1635,7 @@
       callbacks: null,
       sendSeq: 0,
       timers: [],
+      now: 0,
       pm: null,
       scopes,
       request: null,
@@ -1485,28 +1684,50 @@
     if (u.data) args[11] = scopes.data.toObject();
     args[12] = info.iteration;
     args[13] = requireFn;
+    args[14] = tv4;
     try {
-      c.fn.apply(undefined, args);
+      const r = c.fn.apply(undefined, args);
+      if (r instanceof Promise) {
+        const run = S;
+        r.then(undefined, (e) => {
+          if (S === run && S.error === null) S.error = errText(e);
+        });
+      }
     } catch (e) {
       S.error = errText(e);
     }
   }
 
-  // Runs due timers; returns the requests of pm.sendRequest waiting to be sent.
+  // One step after the script body: hands out the requests of
+  // pm.sendRequest waiting to be sent (their answers come before timers),
+  // or runs the next timer ('[]'), or says that nothing is left ('').
   function pump() {
-    while (S.timers.length) {
-      let best = 0;
-      for (let i = 1; i < S.timers.length; i++) if (S.timers[i].at < S.timers[best].at) best = i;
-      const t = S.timers.splice(best, 1)[0];
-      try {
-        t.fn.apply(undefined, t.args);
-      } catch (e) {
-        if (S.error === null) S.error = errText(e);
-      }
+    if (S.sends.length) {
+      const out = S.sends;
+      S.sends = [];
+      return jsonStringify(out);
     }
-    const out = S.sends;
-    S.sends = [];
-    return out.length ? jsonStringify(out) : '';
+    if (!S.timers.length) return '';
+    let best = 0;
+    for (let i = 1; i < S.timers.length; i++) {
+      const t = S.timers[i];
+      const b = S.timers[best];
+      if (t.at < b.at || (t.at === b.at && t.seq < b.seq)) best = i;
+    }
+    const t = S.timers[best];
+    S.now = t.at;
+    if (t.every) {
+      t.at += t.every;
+      t.seq = ++timers.seq;
+    } else {
+      S.timers.splice(best, 1);
+    }
+    try {
+      t.fn.apply(undefined, t.args);
+    } catch (e) {
+      if (S.error === null) S.error = errText(e);
+    }
+    return '[]';
   }
 
   function deliver(id, error, responseJson, body) {
@@ -1597,6 +1818,8 @@
   define('setTimeout', setTimeoutFn);
   define('clearTimeout', clearTimeoutFn);
   define('setImmediate', (fn) => setTimeoutFn(fn, 0));
+  define('setInterval', setIntervalFn);
+  define('clearInterval', clearTimeoutFn);
   Object.defineProperty(G, '__portico', {
     value: Object.freeze({ start, pump, deliver, finish, baseline: () => (baseline = new Set(Object.keys(G))) }),
     writable: false,

@@ -426,3 +426,106 @@ fn script_errors_are_reported() {
         out.error
     );
 }
+
+/// Issue 11: setInterval runs until cleared (on the virtual clock, interleaved with timeouts);
+/// promise callbacks run between timers.
+#[test]
+fn intervals_and_microtasks_between_timers() {
+    let out = test_script(
+        "const seen = [];\n\
+         let n = 0;\n\
+         const id = setInterval(() => { n++; seen.push('tick' + n); if (n === 3) clearInterval(id); }, 10);\n\
+         setTimeout(() => { seen.push('t15'); Promise.resolve().then(() => seen.push('micro')); }, 15);\n\
+         setTimeout(() => seen.push('t16'), 16);\n\
+         setTimeout(() => pm.test('order', () => pm.expect(seen).to.eql(['tick1', 't15', 'micro', 't16', 'tick2', 'tick3'])), 100);",
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: top-level await (with pm.sendRequest's promise form) and async test functions.
+#[test]
+fn top_level_await_and_async_tests() {
+    let mut sender = FakeSender::default();
+    let mut req = request();
+    let resp = response();
+    let out = engine().run(
+        "const res = await pm.sendRequest('https://auth.example.com/token');\n\
+         pm.test('awaited', () => pm.expect(res.code).to.equal(201));\n\
+         pm.test('async fn', async () => { const r = await pm.sendRequest('https://x.example.com/'); pm.expect(r.json().n).to.equal(1); });\n\
+         pm.test('async failure', async () => { await null; pm.expect(1).to.equal(2); });\n\
+         pm.test('done callback', (done) => { setTimeout(() => { pm.expect(true).to.be.true; done(); }, 5); });",
+        &info(Event::Test),
+        &mut Scopes::default(),
+        &mut req,
+        Some(&resp),
+        &mut sender,
+    );
+    assert!(out.error.is_none(), "{:?}", out.error);
+    let results: Vec<(&str, bool)> = out.assertions.iter().map(|a| (a.name.as_str(), a.passed)).collect();
+    assert_eq!(
+        results,
+        vec![
+            ("awaited", true),
+            ("async fn", true),
+            ("async failure", false),
+            ("done callback", true)
+        ]
+    );
+    assert_eq!(out.assertions[2].error.as_deref(), Some("expected 1 to equal 2"));
+    assert_eq!(sender.sent.len(), 2);
+    // A rejected top-level await is the script's error.
+    let out = test_script("await Promise.reject(new TypeError('nope'));");
+    assert_eq!(out.error.as_deref(), Some("TypeError: nope"));
+}
+
+/// Issue 11: JSON Schema checks as public collections write them — chai-postman's
+/// jsonSchema on a response or a value, and the legacy tv4.validate.
+#[test]
+fn json_schema_checks() {
+    let out = test_script(
+        "const schema = {\n\
+           type: 'object', required: ['id', 'name'],\n\
+           properties: {\n\
+             id: {type: 'integer', minimum: 1},\n\
+             name: {type: 'string', minLength: 1, pattern: '^[A-Z]'},\n\
+             tags: {type: 'array', items: {type: 'string'}, uniqueItems: true},\n\
+             profile: {$ref: '#/definitions/profile'}\n\
+           },\n\
+           definitions: {profile: {type: 'object', properties: {age: {type: 'number', maximum: 150}, langs: {type: 'array', minItems: 1}}, additionalProperties: false}}\n\
+         };\n\
+         pm.test('response', () => pm.response.to.have.jsonSchema(schema));\n\
+         pm.test('value', () => pm.expect(pm.response.json().profile).to.have.jsonSchema(schema.definitions.profile));\n\
+         pm.test('tv4', () => pm.expect(tv4.validate(pm.response.json(), schema)).to.be.true);\n\
+         tests['legacy tv4'] = tv4.validate(JSON.parse(responseBody), schema);\n\
+         const strict = {type: 'object', required: ['email'], properties: {id: {type: 'string'}}};\n\
+         pm.test('missing property', () => pm.response.to.have.jsonSchema({type: 'object', required: ['email']}));\n\
+         pm.test('wrong type', () => pm.expect({id: 7}).to.have.jsonSchema({properties: {id: {type: 'string'}}}));\n\
+         pm.test('oneOf / anyOf / not', () => { pm.expect(5).to.have.jsonSchema({anyOf: [{type: 'string'}, {type: 'integer'}]}); pm.expect(5).to.not.have.jsonSchema({not: {type: 'integer'}}); pm.expect(5).to.have.jsonSchema({oneOf: [{minimum: 1}, {maximum: 3}]}); });\n\
+         pm.test('tv4 error', () => { pm.expect(tv4.validate({a: 1}, strict)).to.be.false; pm.expect(tv4.error.message).to.equal(\"must have required property 'email'\"); });",
+    );
+    assert!(out.error.is_none(), "{:?}", out.error);
+    let results: Vec<(&str, bool)> = out.assertions.iter().map(|a| (a.name.as_str(), a.passed)).collect();
+    assert_eq!(
+        results,
+        vec![
+            ("response", true),
+            ("value", true),
+            ("tv4", true),
+            ("missing property", false),
+            ("wrong type", false),
+            ("oneOf / anyOf / not", true),
+            ("tv4 error", true),
+            ("legacy tv4", true),
+        ],
+        "{:?}",
+        out.assertions
+    );
+    assert_eq!(
+        out.assertions[3].error.as_deref(),
+        Some("expected data to satisfy schema but found following errors: \ndata must have required property 'email'")
+    );
+    assert_eq!(
+        out.assertions[4].error.as_deref(),
+        Some("expected data to satisfy schema but found following errors: \ndata/id must be string")
+    );
+}
