@@ -14,7 +14,7 @@
   function quote(s) {
     return "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + "'";
   }
-  function inspect(v, depth, seen) {
+  function consoleInspect(v, depth, seen) {
     if (depth === undefined) depth = 2;
     seen = seen || [];
     switch (typeof v) {
@@ -37,35 +37,212 @@
     seen = seen.concat([v]);
     if (Array.isArray(v)) {
       if (v.length === 0) return '[]';
-      return '[ ' + v.map((x) => inspect(x, depth - 1, seen)).join(', ') + ' ]';
+      return '[ ' + v.map((x) => consoleInspect(x, depth - 1, seen)).join(', ') + ' ]';
     }
     if (tag === 'Map') {
       if (v.size === 0) return 'Map{}';
       const parts = [];
-      v.forEach((val, key) => parts.push(inspect(key, depth - 1, seen) + ' => ' + inspect(val, depth - 1, seen)));
+      v.forEach((val, key) => parts.push(consoleInspect(key, depth - 1, seen) + ' => ' + consoleInspect(val, depth - 1, seen)));
       return 'Map{ ' + parts.join(', ') + ' }';
     }
     if (tag === 'Set') {
       if (v.size === 0) return 'Set{}';
       const parts = [];
-      v.forEach((val) => parts.push(inspect(val, depth - 1, seen)));
+      v.forEach((val) => parts.push(consoleInspect(val, depth - 1, seen)));
       return 'Set{ ' + parts.join(', ') + ' }';
     }
     const keys = Object.keys(v);
     if (keys.length === 0) return '{}';
-    return '{ ' + keys.map((k) => (IDENT.test(k) ? k : quote(k)) + ': ' + inspect(v[k], depth - 1, seen)).join(', ') + ' }';
+    return '{ ' + keys.map((k) => (IDENT.test(k) ? k : quote(k)) + ': ' + consoleInspect(v[k], depth - 1, seen)).join(', ') + ' }';
   }
-  // chai's objDisplay: long arrays and objects are shortened.
+  // chai's inspect (loupe 2 with chai's truncate threshold of 40), so that
+  // failure messages read as newman prints them.
+  const ELL = '\u2026';
+  const TRUNCATE = 40;
+  function truncate(string, length) {
+    string = String(string);
+    const tl = ELL.length;
+    const sl = string.length;
+    if (tl > length && sl > tl) return ELL;
+    if (sl > length && sl > tl) return string.slice(0, length - tl) + ELL;
+    return string;
+  }
+  function inspectList(list, options, inspectItem, separator) {
+    if (separator === undefined) separator = ', ';
+    inspectItem = inspectItem || loupe;
+    const size = list.length;
+    if (size === 0) return '';
+    const originalLength = options.truncate;
+    let output = '';
+    let peek = '';
+    let truncated = '';
+    for (let i = 0; i < size; i += 1) {
+      const last = i + 1 === list.length;
+      const secondToLast = i + 2 === list.length;
+      truncated = ELL + '(' + (list.length - i) + ')';
+      const value = list[i];
+      options.truncate = originalLength - output.length - (last ? 0 : separator.length);
+      const string = peek || inspectItem(value, options) + (last ? '' : separator);
+      const nextLength = output.length + string.length;
+      const truncatedLength = nextLength + truncated.length;
+      if (last && nextLength > originalLength && output.length + truncated.length <= originalLength) break;
+      if (!last && !secondToLast && truncatedLength > originalLength) break;
+      peek = last ? '' : inspectItem(list[i + 1], options) + (secondToLast ? '' : separator);
+      if (!last && secondToLast && truncatedLength > originalLength && nextLength + peek.length > originalLength) break;
+      output += string;
+      if (!last && !secondToLast && nextLength + peek.length >= originalLength) {
+        truncated = ELL + '(' + (list.length - i - 1) + ')';
+        break;
+      }
+      truncated = '';
+    }
+    return output + truncated;
+  }
+  function quoteComplexKey(key) {
+    if (/^[a-zA-Z_][a-zA-Z_0-9]*$/.test(key)) return key;
+    return jsonStringify(key).replace(/'/g, "\\'").replace(/\\"/g, '"').replace(/(^"|"$)/g, "'");
+  }
+  function inspectProperty(pair, options) {
+    let key = pair[0];
+    options.truncate -= 2;
+    if (typeof key === 'string') key = quoteComplexKey(key);
+    else if (typeof key !== 'number') key = '[' + loupe(key, options) + ']';
+    options.truncate -= key.length;
+    return key + ': ' + loupe(pair[1], options);
+  }
+  function inspectObjectBody(object, options) {
+    const properties = Object.getOwnPropertyNames(object);
+    const symbols = Object.getOwnPropertySymbols(object);
+    if (properties.length === 0 && symbols.length === 0) return '{}';
+    options.truncate -= 4;
+    if (options.seen.indexOf(object) >= 0) return '[Circular]';
+    options.seen.push(object);
+    const props = inspectList(properties.map((k) => [k, object[k]]), options, inspectProperty);
+    const syms = inspectList(symbols.map((k) => [k, object[k]]), options, inspectProperty);
+    options.seen.pop();
+    return '{ ' + props + (props && syms ? ', ' : '') + syms + ' }';
+  }
+  const STRING_ESCAPES = /['\u0000-\u001f\u007f-\u009f\u00ad\u0600-\u0604\u070f\u17b4\u17b5\u200c-\u200f\u2028-\u202f\u2060-\u206f\ufeff\ufff0-\uffff]/g;
+  const ESCAPE_MAP = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r', "'": "\\'", '\\': '\\\\' };
+  const ERROR_KEYS = ['stack', 'line', 'column', 'name', 'message', 'fileName', 'lineNumber', 'columnNumber', 'number', 'description'];
+  const INSPECTORS = {
+    undefined: () => 'undefined',
+    null: () => 'null',
+    boolean: (v) => String(v),
+    Boolean: (v) => String(v),
+    number: inspectNumber,
+    Number: inspectNumber,
+    bigint: (v, o) => {
+      const t = truncate(v.toString(), o.truncate - 1);
+      return t !== ELL ? t + 'n' : t;
+    },
+    string: inspectString,
+    String: inspectString,
+    function: inspectFunction,
+    Function: inspectFunction,
+    symbol: (v) => (v.description ? 'Symbol(' + v.description + ')' : 'Symbol()'),
+    Array: (array, options) => {
+      const extra = Object.keys(array).slice(array.length);
+      if (!array.length && !extra.length) return '[]';
+      options.truncate -= 4;
+      const items = inspectList(array, options);
+      options.truncate -= items.length;
+      const props = extra.length ? inspectList(extra.map((k) => [k, array[k]]), options, inspectProperty) : '';
+      return '[ ' + items + (props ? ', ' + props : '') + ' ]';
+    },
+    Date: (d, options) => {
+      const json = d.toJSON();
+      if (json === null) return 'Invalid Date';
+      const parts = json.split('T');
+      return parts[0] + 'T' + truncate(parts[1], options.truncate - parts[0].length - 1);
+    },
+    Map: (map, options) => {
+      if (map.size - 1 <= 0) return 'Map{}';
+      options.truncate -= 7;
+      const entries = [];
+      map.forEach((v, k) => entries.push([k, v]));
+      return 'Map{ ' + inspectList(entries, options, (e, o) => {
+        o.truncate -= 4;
+        const k = loupe(e[0], o);
+        o.truncate -= k.length;
+        return k + ' => ' + loupe(e[1], o);
+      }) + ' }';
+    },
+    Set: (set, options) => {
+      if (set.size === 0) return 'Set{}';
+      options.truncate -= 7;
+      return 'Set{ ' + inspectList(Array.from(set), options) + ' }';
+    },
+    RegExp: (re, options) => {
+      const flags = re.toString().split('/')[2];
+      return '/' + truncate(re.source, options.truncate - (2 + flags.length)) + '/' + flags;
+    },
+    WeakSet: () => 'WeakSet{…}',
+    WeakMap: () => 'WeakMap{…}',
+    Arguments: (args, options) => {
+      if (args.length === 0) return 'Arguments[]';
+      options.truncate -= 13;
+      return 'Arguments[ ' + inspectList(args, options) + ' ]';
+    },
+    Error: (e, options) => {
+      const props = Object.getOwnPropertyNames(e).filter((k) => ERROR_KEYS.indexOf(k) === -1);
+      const name = e.name;
+      options.truncate -= name.length;
+      let message = '';
+      if (typeof e.message === 'string') message = truncate(e.message, options.truncate);
+      else props.unshift('message');
+      message = message ? ': ' + message : '';
+      options.truncate -= message.length + 5;
+      const body = inspectList(props.map((k) => [k, e[k]]), options, inspectProperty);
+      return name + message + (body ? ' { ' + body + ' }' : '');
+    },
+  };
+  function inspectNumber(n, options) {
+    if (Number.isNaN(n)) return 'NaN';
+    if (n === Infinity) return 'Infinity';
+    if (n === -Infinity) return '-Infinity';
+    if (n === 0) return 1 / n === Infinity ? '+0' : '-0';
+    return truncate(n, options.truncate);
+  }
+  function inspectString(s, options) {
+    s = String(s).replace(STRING_ESCAPES, (c) => ESCAPE_MAP[c] || '\\u' + ('0000' + c.charCodeAt(0).toString(16)).slice(-4));
+    return "'" + truncate(s, options.truncate - 2) + "'";
+  }
+  function inspectFunction(f, options) {
+    const name = f.name;
+    return name ? '[Function ' + truncate(name, options.truncate - 11) + ']' : '[Function]';
+  }
+  function loupe(v, options) {
+    let type = v === null ? 'null' : typeof v;
+    if (type === 'object') type = toTag(v);
+    if (hasOwn(INSPECTORS, type)) return INSPECTORS[type](v, options);
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) return inspectObjectBody(v, options);
+    if ('constructor' in v && v.constructor !== Object) {
+      let name = (Symbol.toStringTag in v && v[Symbol.toStringTag]) || (typeof v.constructor === 'function' && v.constructor.name) || '';
+      if (!name || name === '_class') name = '<Anonymous Class>';
+      options.truncate -= name.length;
+      return name + inspectObjectBody(v, options);
+    }
+    return inspectObjectBody(v, options);
+  }
+  function inspect(v) {
+    try {
+      return loupe(v, { truncate: TRUNCATE, seen: [] });
+    } catch (e) {
+      return String(typeof v);
+    }
+  }
+  // chai's objDisplay: shortens what is still long after inspect.
   function display(v) {
     const s = inspect(v);
-    if (s.length >= 40) {
-      const tag = toTag(v);
-      if (typeof v === 'function') return v.name ? '[Function: ' + v.name + ']' : '[Function]';
-      if (tag === 'Array') return '[ Array(' + v.length + ') ]';
-      if (tag === 'Object' && !(v instanceof Response)) {
+    if (s.length >= TRUNCATE) {
+      const tag = Object.prototype.toString.call(v);
+      if (tag === '[object Function]') return v.name ? '[Function: ' + v.name + ']' : '[Function]';
+      if (tag === '[object Array]') return '[ Array(' + v.length + ') ]';
+      if (tag === '[object Object]') {
         const keys = Object.keys(v);
-        const k = keys.length > 2 ? keys.slice(0, 2).join(', ') + ', ...' : keys.join(', ');
-        return '{ Object (' + k + ') }';
+        return '{ Object (' + (keys.length > 2 ? keys.slice(0, 2).join(', ') + ', ...' : keys.join(', ')) + ') }';
       }
     }
     return s;
@@ -128,8 +305,57 @@
     }
   }
 
+  // Like chai, an assertion is wrapped in a Proxy: a misspelt property
+  // (`to.be.undefinedd`) throws instead of passing silently.
   function Assertion(obj, message) {
     this.__flags = { object: obj, message: message };
+    return new Proxy(this, proxyHandler);
+  }
+  const PROXY_EXCLUDED = ['then', 'catch', 'inspect', 'toJSON'];
+  const proxyHandler = {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && PROXY_EXCLUDED.indexOf(property) === -1 && !Reflect.has(target, property)) {
+        throw Error(invalidProperty(target, property));
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  };
+  function stringDistanceCapped(a, b, cap) {
+    if (Math.abs(a.length - b.length) >= cap) return cap;
+    const memo = [];
+    for (let i = 0; i <= a.length; i++) {
+      memo[i] = Array(b.length + 1).fill(0);
+      memo[i][0] = i;
+    }
+    for (let j = 0; j < b.length; j++) memo[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      const ch = a.charCodeAt(i - 1);
+      for (let j = 1; j <= b.length; j++) {
+        if (Math.abs(i - j) >= cap) {
+          memo[i][j] = cap;
+          continue;
+        }
+        memo[i][j] = Math.min(memo[i - 1][j] + 1, memo[i][j - 1] + 1, memo[i - 1][j - 1] + (ch === b.charCodeAt(j - 1) ? 0 : 1));
+      }
+    }
+    return memo[a.length][b.length];
+  }
+  function invalidProperty(target, property) {
+    let suggestion = null;
+    let distance = 4;
+    const names = Object.getOwnPropertyNames(target);
+    for (let proto = Object.getPrototypeOf(target); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      for (const n of Object.getOwnPropertyNames(proto)) if (names.indexOf(n) === -1) names.push(n);
+    }
+    for (const n of names) {
+      if (hasOwn(Object.prototype, n) || n === '__flags') continue;
+      const d = stringDistanceCapped(property, n, distance);
+      if (d < distance) {
+        suggestion = n;
+        distance = d;
+      }
+    }
+    return suggestion !== null ? 'Invalid Chai property: ' + property + '. Did you mean "' + suggestion + '"?' : 'Invalid Chai property: ' + property;
   }
   const AP = Assertion.prototype;
   function flag(a, name, value) {
@@ -138,18 +364,21 @@
   }
   function fmtMsg(a, msg, exp, act) {
     const f = a.__flags;
+    if (act === NO_ACTUAL) act = f.object;
     msg = msg
       .replace(/#\{this\}/g, () => display(f.object))
       .replace(/#\{exp\}/g, () => display(exp))
       .replace(/#\{act\}/g, () => display(act));
     return f.message ? f.message + ': ' + msg : msg;
   }
+  // chai's assert: `#{act}` is the object under test unless an actual value is given.
+  const NO_ACTUAL = {};
   function check(a, ok, msg, negMsg, exp, act) {
     const neg = !!a.__flags.negate;
-    if (neg ? ok : !ok) throw new AssertionError(fmtMsg(a, neg ? negMsg : msg, exp, act));
+    if (neg ? ok : !ok) throw new AssertionError(fmtMsg(a, neg ? negMsg : msg, exp, arguments.length > 5 ? act : NO_ACTUAL));
   }
   function fail(a, msg) {
-    throw new AssertionError(fmtMsg(a, msg));
+    throw new AssertionError(fmtMsg(a, msg, undefined, NO_ACTUAL));
   }
   function getter(name, fn) {
     Object.defineProperty(AP, name, { get: fn, configurable: true });
@@ -188,7 +417,7 @@
   const isResp = (a) => a.__flags.object instanceof Response;
 
   getter('ok', function () {
-    if (isResp(this)) return statusIs(this, 'ok', 200);
+    if (isResp(this)) return statusIs(this);
     check(this, !!flag(this, 'object'), 'expected #{this} to be truthy', 'expected #{this} to be falsy');
     return this;
   });
@@ -357,36 +586,56 @@
     return propertyFn.apply(this, arguments);
   });
 
-  function lengthOfObj(a) {
+  // The length (or size, for maps and sets) of the object under test; like
+  // chai, anything else must have a `length` property.
+  function measure(a) {
     const o = flag(a, 'object');
     const t = typeName(o);
-    if (t === 'map' || t === 'set') return o.size;
-    if (o === null || o === undefined || !('length' in Object(o))) fail(a, 'expected #{this} to have property \'length\'');
-    return o.length;
+    if (t === 'map' || t === 'set') return { descriptor: 'size', count: o.size };
+    const pa = new Assertion(o, flag(a, 'message'));
+    pa.to.have.property('length');
+    return { descriptor: 'length', count: o.length };
   }
   chainable(['length', 'lengthOf'], function (n) {
-    const len = lengthOfObj(this);
-    check(this, len === n, 'expected #{this} to have a length of #{exp} but got #{act}', 'expected #{this} to not have a length of #{act}', n, len);
+    const m = measure(this);
+    // chai compares with ==
+    check(this, m.count == n, 'expected #{this} to have a ' + m.descriptor + ' of #{exp} but got #{act}', 'expected #{this} to not have a ' + m.descriptor + ' of #{act}', n, m.count);
     return this;
   }, function () {
     flag(this, 'doLength', true);
   });
 
-  function numeric(a, n, name) {
-    if (flag(a, 'doLength')) return lengthOfObj(a);
-    const o = flag(a, 'object');
-    const isDate = toTag(o) === 'Date';
-    if (typeof o !== 'number' && !isDate) fail(a, 'expected #{this} to be a number or a date');
-    if (n !== undefined && typeof n !== 'number' && toTag(n) !== 'Date') fail(a, 'the argument to ' + name + ' must be a number');
-    return o;
+  function msgPrefix(a) {
+    const m = flag(a, 'message');
+    return m ? m + ': ' : '';
+  }
+  function printObj(o) {
+    return typeof o === 'string' ? "'" + o + "'" : String(o);
+  }
+  // chai's argument checks of above/least/below/most.
+  function checkOrder(a, n, name) {
+    const obj = flag(a, 'object');
+    const doLength = flag(a, 'doLength');
+    const objType = typeName(obj);
+    const nType = typeName(n);
+    if (doLength && objType !== 'map' && objType !== 'set') new Assertion(obj, flag(a, 'message')).to.have.property('length');
+    let error = null;
+    if (!doLength && objType === 'date' && nType !== 'date') error = 'the argument to ' + name + ' must be a date';
+    else if (nType !== 'number' && (doLength || objType === 'number')) error = 'the argument to ' + name + ' must be a number';
+    else if (!doLength && objType !== 'date' && objType !== 'number') error = 'expected ' + printObj(obj) + ' to be a number or a date';
+    if (error !== null) throw new AssertionError(msgPrefix(a) + error);
   }
   function compare(names, test, word, negWord) {
     method(names, function (n) {
-      const v = numeric(this, n, names[0]);
+      checkOrder(this, n, names[0] === 'greaterThan' ? 'above' : names[0]);
       if (flag(this, 'doLength')) {
-        check(this, test(v, n), 'expected #{this} to have a length ' + word + ' #{exp} but got #{act}', 'expected #{this} to not have a length ' + word + ' #{exp}', n, v);
+        const obj = flag(this, 'object');
+        const t = typeName(obj);
+        const descriptor = t === 'map' || t === 'set' ? 'size' : 'length';
+        const count = descriptor === 'size' ? obj.size : obj.length;
+        check(this, test(count, n), 'expected #{this} to have a ' + descriptor + ' ' + word + ' #{exp} but got #{act}', 'expected #{this} to not have a ' + descriptor + ' ' + word + ' #{exp}', n, count);
       } else {
-        check(this, test(v, n), 'expected #{this} to be ' + word + ' ' + display(n), 'expected #{this} to be ' + negWord + ' ' + display(n));
+        check(this, test(flag(this, 'object'), n), 'expected #{this} to be ' + word + ' #{exp}', 'expected #{this} to be ' + negWord + ' #{exp}', n);
       }
       return this;
     });
@@ -396,14 +645,33 @@
   compare(['below', 'lt', 'lessThan'], (v, n) => v < n, 'below', 'at least');
   compare(['most', 'lte', 'lessThanOrEqual'], (v, n) => v <= n, 'at most', 'above');
   method(['within'], function (start, finish) {
-    const v = numeric(this, start, 'within');
-    const range = display(start) + '..' + display(finish);
-    const what = flag(this, 'doLength') ? 'to have a length within ' : 'to be within ';
-    check(this, v >= start && v <= finish, 'expected #{this} ' + what + range, 'expected #{this} to not ' + what.slice(3) + range);
+    const obj = flag(this, 'object');
+    const doLength = flag(this, 'doLength');
+    const objType = typeName(obj);
+    const startType = typeName(start);
+    const finishType = typeName(finish);
+    if (doLength && objType !== 'map' && objType !== 'set') new Assertion(obj, flag(this, 'message')).to.have.property('length');
+    let error = null;
+    if (!doLength && objType === 'date' && (startType !== 'date' || finishType !== 'date')) error = 'the arguments to within must be dates';
+    else if ((startType !== 'number' || finishType !== 'number') && (doLength || objType === 'number')) error = 'the arguments to within must be numbers';
+    else if (!doLength && objType !== 'date' && objType !== 'number') error = 'expected ' + printObj(obj) + ' to be a number or a date';
+    if (error !== null) throw new AssertionError(msgPrefix(this) + error);
+    const range = objType === 'date' ? start.toISOString() + '..' + finish.toISOString() : start + '..' + finish;
+    if (doLength) {
+      const descriptor = objType === 'map' || objType === 'set' ? 'size' : 'length';
+      const count = descriptor === 'size' ? obj.size : obj.length;
+      check(this, count >= start && count <= finish, 'expected #{this} to have a ' + descriptor + ' within ' + range, 'expected #{this} to not have a ' + descriptor + ' within ' + range);
+    } else {
+      check(this, obj >= start && obj <= finish, 'expected #{this} to be within ' + range, 'expected #{this} to not be within ' + range);
+    }
     return this;
   });
   method(['closeTo', 'approximately'], function (expected, delta) {
     const v = flag(this, 'object');
+    new Assertion(v, flag(this, 'message')).is.a('number');
+    if (typeof expected !== 'number' || typeof delta !== 'number') {
+      throw new AssertionError(msgPrefix(this) + 'the arguments to closeTo or approximately must be numbers' + (delta === undefined ? ', and a delta is required' : ''));
+    }
     check(this, Math.abs(v - expected) <= delta, 'expected #{this} to be close to ' + expected + ' +/- ' + delta, 'expected #{this} not to be close to ' + expected + ' +/- ' + delta);
     return this;
   });
@@ -456,36 +724,47 @@
   });
   method(['keys', 'key'], function (keys) {
     const obj = flag(this, 'object');
-    const t = typeName(obj);
-    let actual;
-    if (t === 'map' || t === 'set') actual = Array.from(obj.keys());
-    else if (obj !== null && typeof obj === 'object') actual = Object.keys(obj);
-    else fail(this, 'expected #{this} to be an object, a map or a set');
-    let expected;
-    if (arguments.length === 1 && Array.isArray(keys)) expected = keys.slice();
-    else if (arguments.length === 1 && keys !== null && typeof keys === 'object' && t !== 'map' && t !== 'set') expected = Object.keys(keys);
-    else expected = Array.prototype.slice.call(arguments);
-    if (!expected.length) fail(this, 'keys required');
+    const objType = toTag(obj);
+    const keysType = toTag(keys);
     const deep = !!flag(this, 'deep');
+    const mixed = msgPrefix(this) + 'when testing keys against an object or an array you must give a single Array|Object|String argument or multiple String arguments';
+    let actual;
+    let deepStr = '';
+    if (objType === 'Map' || objType === 'Set') {
+      deepStr = deep ? 'deeply ' : '';
+      actual = [];
+      obj.forEach((v, k) => actual.push(k));
+      if (keysType !== 'Array') keys = Array.prototype.slice.call(arguments);
+    } else {
+      actual = Object.keys(obj).concat(Object.getOwnPropertySymbols(Object(obj)).filter((sym) => Object.getOwnPropertyDescriptor(obj, sym).enumerable));
+      if (keysType === 'Array') {
+        if (arguments.length > 1) throw new AssertionError(mixed);
+      } else if (keysType === 'Object') {
+        if (arguments.length > 1) throw new AssertionError(mixed);
+        keys = Object.keys(keys);
+      } else {
+        keys = Array.prototype.slice.call(arguments);
+      }
+      keys = keys.map((k) => (typeof k === 'symbol' ? k : String(k)));
+    }
+    if (!keys.length) throw new AssertionError(msgPrefix(this) + 'keys required');
     const any = !!flag(this, 'any');
     const all = flag(this, 'all') || !any;
-    const contains = !!flag(this, 'contains');
     const same = (a, b) => (deep ? deepEqual(a, b) : a === b);
-    let ok;
-    if (any) ok = expected.some((k) => actual.some((x) => same(k, x)));
-    else {
-      ok = expected.every((k) => actual.some((x) => same(k, x)));
-      if (!contains) ok = ok && expected.length === actual.length;
+    let ok = true;
+    if (any) ok = keys.some((k) => actual.some((x) => same(k, x)));
+    if (all && !any) {
+      ok = keys.every((k) => actual.some((x) => same(k, x)));
+      if (!flag(this, 'contains')) ok = ok && keys.length === actual.length;
     }
-    const shown = expected.map((k) => inspect(k));
     let str;
-    if (shown.length > 1) {
+    if (keys.length > 1) {
+      const shown = keys.map((k) => inspect(k));
       const last = shown.pop();
-      str = shown.join(', ') + (all && !any ? ', and ' : ', or ') + last;
-    } else str = shown[0];
-    str = (expected.length > 1 ? 'keys ' : 'key ') + str;
-    str = (contains ? 'contain ' : 'have ') + str;
-    const deepStr = deep ? 'deep ' : '';
+      str = shown.join(', ') + (any ? ', or ' : ', and ') + last;
+    } else str = inspect(keys[0]);
+    str = (keys.length > 1 ? 'keys ' : 'key ') + str;
+    str = (flag(this, 'contains') ? 'contain ' : 'have ') + str;
     check(this, ok, 'expected #{this} to ' + deepStr + str, 'expected #{this} to not ' + deepStr + str);
     return this;
   });
@@ -560,109 +839,182 @@
     return this;
   });
 
-  // chai-postman: assertions on responses.
-  function statusIs(a, name, code) {
+  // chai-postman (the assertions Postman adds for responses), as the
+  // Postman sandbox defines them.
+  function postmanResponse(a) {
+    const o = flag(a, 'object');
+    if (!(o instanceof Response)) {
+      throw new AssertionError(fmtMsg(a, 'expecting a postman response object but got #{this}', undefined, NO_ACTUAL));
+    }
+    return o;
+  }
+  const NAMED_STATUSES = {
+    accepted: [202, 'Accepted'],
+    withoutContent: [204, 'No Content'],
+    badRequest: [400, 'Bad Request'],
+    unauthorised: [401, 'Unauthorised'],
+    unauthorized: [401, 'Unauthorized'],
+    forbidden: [403, 'Forbidden'],
+    notFound: [404, 'Not Found'],
+    notAcceptable: [406, 'Acceptable'],
+    rateLimited: [429, 'Too Many Requests'],
+  };
+  function reasonAndCode(a, reason, code) {
     const r = flag(a, 'object');
-    check(a, r.code === code, 'expected response code to be #{exp} but found #{act}', 'expected response code to not be #{exp}', code, r.code);
+    const actualReason = String(r.reason()).toUpperCase();
+    check(a, actualReason === reason, 'expected response to have status reason #{exp} but got #{act}', 'expected response to not have status reason #{act}', reason, actualReason);
+    check(a, r.code === code, 'expected response to have status code #{exp} but got #{act}', 'expected response to not have status code #{act}', code, r.code);
     return a;
   }
-  [['accepted', 202], ['withoutContent', 204], ['badRequest', 400], ['unauthorized', 401], ['unauthorised', 401], ['forbidden', 403],
-    ['notFound', 404], ['notAcceptable', 406], ['rateLimited', 429]].forEach(([name, code]) =>
+  function statusIs(a) {
+    return reasonAndCode(a, 'OK', 200);
+  }
+  Object.keys(NAMED_STATUSES).forEach((name) =>
     getter(name, function () {
-      return isResp(this) ? statusIs(this, name, code) : this;
+      postmanResponse(this);
+      const [code, reason] = NAMED_STATUSES[name];
+      return reasonAndCode(this, reason.toUpperCase(), code);
     }),
   );
   [['info', 1], ['success', 2], ['redirection', 3], ['clientError', 4], ['serverError', 5]].forEach(([name, cls]) =>
     getter(name, function () {
-      if (!isResp(this)) return this;
-      const code = flag(this, 'object').code;
-      check(this, Math.floor(code / 100) === cls, 'expected response code to be ' + cls + 'XX but found #{act}', 'expected response code to not be ' + cls + 'XX', cls, code);
+      const code = postmanResponse(this).code;
+      check(this, Math.floor(code / 100) === cls, 'expected response code to be #{exp}XX but found #{act}', 'expected response code to not be #{exp}XX', cls, code);
       return this;
     }),
   );
+  method(['statusCodeClass'], function (cls) {
+    const code = postmanResponse(this).code;
+    check(this, Math.floor(code / 100) === cls, 'expected response code to be #{exp}XX but found #{act}', 'expected response code to not be #{exp}XX', cls, code);
+    return this;
+  });
   getter('error', function () {
-    if (!isResp(this)) return this;
-    const code = flag(this, 'object').code;
+    const code = postmanResponse(this).code;
     const c = Math.floor(code / 100);
-    check(this, c === 4 || c === 5, 'expected response code to be 4XX or 5XX but found #{act}', 'expected response code to not be 4XX or 5XX', undefined, code);
+    check(this, c === 4 || c === 5, 'expected response code to be 4XX or 5XX but found #{act}', 'expected response code to not be 4XX or 5XX', null, code);
+    return this;
+  });
+  method(['statusCode'], function (n) {
+    const r = postmanResponse(this);
+    check(this, r.code === Number(n), 'expected response to have status code #{exp} but got #{act}', 'expected response to not have status code #{act}', Number(n), r.code);
+    return this;
+  });
+  method(['statusReason'], function (reason) {
+    const r = postmanResponse(this);
+    reason = String(reason);
+    check(this, r.reason() === reason, 'expected response to have status reason #{exp} but got #{act}', 'expected response to not have status reason #{act}', reason, r.reason());
     return this;
   });
   method(['status'], function (s) {
-    const r = flag(this, 'object');
-    if (!(r instanceof Response)) fail(this, 'expected #{this} to be a response');
+    const r = postmanResponse(this);
     if (typeof s === 'number') {
       check(this, r.code === s, 'expected response to have status code #{exp} but got #{act}', 'expected response to not have status code #{act}', s, r.code);
     } else {
-      check(this, r.status === s, 'expected response to have status reason #{exp} but got #{act}', 'expected response to not have status reason #{act}', s, r.status);
+      check(this, r.reason() === s, 'expected response to have status reason #{exp} but got #{act}', 'expected response to not have status reason #{act}', s, r.reason());
     }
     return this;
   });
   method(['header'], function (name, value) {
     const r = flag(this, 'object');
-    if (!(r instanceof Response)) return propertyFn.apply(this, arguments);
+    const kind = r instanceof Request ? 'request' : r instanceof Response ? 'response' : null;
+    if (kind === null) fail(this, 'expecting a postman request or response object but got #{this}');
     const has = r.headers.has(name);
-    if (arguments.length < 2 || !flag(this, 'negate')) {
-      check(this, has, "expected response to have header with key '" + name + "'", "expected response to not have header with key '" + name + "'", name, has);
-    }
-    if (arguments.length > 1) {
-      const actual = r.headers.get(name);
-      check(this, actual === value, "expected '" + name + "' response header to be #{exp} but got #{act}", "expected '" + name + "' response header to not be #{act}", value, actual);
+    check(this, has, 'expected ' + kind + " to have header with key '" + String(name) + "'", 'expected ' + kind + " to not have header with key '" + String(name) + "'", true, has);
+    if (arguments.length >= 2) {
+      const one = r.headers.one(name);
+      const actual = one ? one.value : undefined;
+      check(this, actual === value, "expected '" + String(name) + "' " + kind + ' header to be #{exp} but got #{act}', "expected '" + String(name) + "' " + kind + ' header to not be #{act}', value, actual);
     }
     return this;
   });
-  function parsedJson(a) {
-    const r = flag(a, 'object');
+  getter('withBody', function () {
+    const text = postmanResponse(this).text();
+    check(this, typeof text === 'string' && text.length > 0, 'expected response to have content in body', 'expected response to not have content in body');
+    return this;
+  });
+  // The JSON error as chai-postman words it.
+  function jsonError(r) {
     try {
-      return { ok: true, value: jsonParse(r.text()) };
+      return { value: r.json(), error: undefined };
     } catch (e) {
-      return { ok: false, error: e };
+      return { value: undefined, error: (e && e.name) + ': ' + (e && e.message) };
     }
   }
   getter('json', function () {
-    if (!isResp(this)) return this;
-    const p = parsedJson(this);
-    check(this, p.ok, 'expected response body to be a valid json but got error #{act}', 'expected response body not to be a valid json', undefined, p.ok ? undefined : String(p.error && p.error.message));
+    const p = jsonError(postmanResponse(this));
+    check(this, !p.error, 'expected response body to be a valid json but got error ' + p.error, 'expected response body not to be a valid json');
     return this;
   });
+  // lodash's path syntax for `_.has`/`_.get`: a.b[0].c
+  function lodashPath(obj, path) {
+    const parts = [];
+    String(path).replace(/[^.[\]]+|\[(?:(-?\d+(?:\.\d+)?)|(["'])((?:(?!\2)[^\\]|\\.)*?)\2)\]|(?=(?:\.|\[\])(?:\.|\[\]|$))/g, (m, num, q, str) => {
+      parts.push(q ? str : num !== undefined ? num : m);
+      return m;
+    });
+    let cur = obj;
+    for (let i = 0; i < parts.length; i++) {
+      if (cur === null || cur === undefined || (typeof cur !== 'object' && typeof cur !== 'function') || !hasOwn(cur, parts[i])) {
+        return { exists: false, value: undefined };
+      }
+      cur = cur[parts[i]];
+    }
+    return { exists: parts.length > 0, value: cur };
+  }
   method(['jsonBody'], function (path, value) {
-    const r = flag(this, 'object');
-    if (!(r instanceof Response)) fail(this, 'expected #{this} to be a response');
-    const p = parsedJson(this);
+    const r = postmanResponse(this);
+    const p = jsonError(r);
     if (arguments.length === 0) {
-      check(this, p.ok, 'expected response body to be a valid json but got error #{act}', 'expected response body not to be a valid json', undefined, p.ok ? undefined : String(p.error && p.error.message));
+      check(this, !p.error, 'expected response body to be a valid json but got error ' + p.error, 'expected response body not to be a valid json');
       return this;
     }
-    if (!p.ok) fail(this, 'expected response body to be a valid json but got error ' + inspect(String(p.error && p.error.message)));
-    if (typeof path === 'object' && path !== null) {
-      check(this, deepEqual(path, p.value), 'expected response body json to equal #{exp} but got #{act}', 'expected response body json to not equal #{exp}', path, p.value);
-      return this;
-    }
-    const info = pathInfo(p.value, path);
-    if (arguments.length === 1) {
-      check(this, info.exists, "expected #{act} in response to contain property '" + path + "'", "expected #{act} in response to not contain property '" + path + "'", path, p.value);
-    } else {
-      check(this, info.exists && deepEqual(value, info.value), "expected response body json at '" + path + "' to contain #{exp} but got #{act}", "expected response body json at '" + path + "' to not contain #{exp}", value, info.value);
+    if (typeof path !== 'string') return this;
+    const info = lodashPath(p.value, path);
+    check(this, info.exists, 'expected #{act} in response to contain property #{exp}', 'expected #{act} in response to not contain property #{exp}', path, p.value);
+    if (arguments.length > 1) {
+      check(this, deepEqual(info.value, value), 'expected response body json at "' + path + '" to contain #{exp} but got #{act}', 'expected response body json at "' + path + '" to not contain #{exp} but got #{act}', value, info.value);
     }
     return this;
   });
+  const isPlainObject = (v) => v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
   method(['body'], function (expected) {
-    const r = flag(this, 'object');
-    if (!(r instanceof Response)) fail(this, 'expected #{this} to be a response');
+    const r = postmanResponse(this);
+    if (isPlainObject(expected)) {
+      const p = jsonError(r);
+      check(this, deepEqual(p.value, expected), 'expected response body json to equal #{exp} but got #{act}', 'expected response body json to not equal #{exp} but got #{act}', expected, p.value);
+      return this;
+    }
     const text = r.text();
     if (arguments.length === 0) {
-      check(this, text.length > 0, 'expected response to have content in body', 'expected response to not have content in body');
+      check(this, typeof text === 'string' && text.length > 0, 'expected response to have content in body', 'expected response to not have content in body');
     } else if (expected instanceof RegExp) {
-      check(this, expected.test(text), 'expected response body text to match #{exp} but got #{act}', 'expected response body text #{act} to not match #{exp}', expected, text);
-    } else if (typeof expected === 'string') {
-      check(this, text === expected, 'expected response body to equal #{exp} but got #{act}', 'expected response body to not equal #{exp}', expected, text);
+      check(this, expected.exec(text) !== null, 'expected response body text to match #{exp} but got #{act}', 'expected response body text #{act} to not match #{exp}', expected, text);
     } else {
-      const p = parsedJson(this);
-      check(this, p.ok && deepEqual(expected, p.value), 'expected response body json to equal #{exp} but got #{act}', 'expected response body json to not equal #{exp}', expected, p.ok ? p.value : text);
+      check(this, deepEqual(text, expected), 'expected response body to equal #{exp} but got #{act}', 'expected response body to not equal #{exp}', expected, text);
     }
     return this;
   });
-  method(['responseTime'], function () {
+  chainable(['responseTime'], function (n) {
+    const t = flag(this, 'number');
+    check(this, typeof t === 'number', 'expected response to have a valid response time but got #{act}', 'expected response to not have a valid response time but got #{act}', null, t);
+    if (arguments.length) check(this, deepEqual(t, n), 'expected response to have a valid response time but got #{act}', 'expected response to not have a valid response time but got #{act}', null, t);
     return this;
+  }, function () {
+    const r = postmanResponse(this);
+    flag(this, 'number', r.responseTime);
+    flag(this, 'object', r.responseTime);
+  });
+  chainable(['responseSize'], function (n) {
+    const t = flag(this, 'number');
+    check(this, typeof t === 'number', 'expected response to have a valid response size but got #{act}', 'expected response to not have a valid response size but got #{act}', null, t);
+    if (arguments.length) check(this, deepEqual(t, n), 'expected response size to equal #{act} but got #{exp}', 'expected response size to not equal #{act} but got #{exp}', n, t);
+    return this;
+  }, function () {
+    const r = postmanResponse(this);
+    const size = r.size();
+    const total = (size.header || 0) + (size.body || 0);
+    flag(this, 'number', total);
+    flag(this, 'object', total);
   });
 
   // ----------------------------------------------------------- JSON Schema
@@ -808,13 +1160,9 @@
     return 'data' + e.path + ' ' + e.message;
   }
   method(['jsonSchema'], function (schema) {
+    expect(schema).to.be.an('object');
     const obj = flag(this, 'object');
-    let data = obj;
-    if (obj instanceof Response) {
-      const p = parsedJson(this);
-      if (!p.ok) fail(this, 'expected response body to be a valid json but got error ' + inspect(String(p.error && p.error.message)));
-      data = p.value;
-    }
+    const data = obj instanceof Response ? obj.json() : obj;
     const e = validateSchema(data, schema);
     check(this, e === null, 'expected data to satisfy schema but found following errors: \n' + (e ? schemaText(e) : ''), 'expected data to not satisfy schema');
     return this;
@@ -1458,7 +1806,7 @@
   function consoleLine(level) {
     return function () {
       if (!S) return;
-      const parts = Array.prototype.map.call(arguments, (a) => (typeof a === 'string' ? a : inspect(a)));
+      const parts = Array.prototype.map.call(arguments, (a) => (typeof a === 'string' ? a : consoleInspect(a)));
       S.console.push(parts.join(' '));
     };
   }
