@@ -1018,8 +1018,9 @@
   });
 
   // ----------------------------------------------------------- JSON Schema
-  // The common keywords of drafts 4 to 2020-12 (local $ref only, formats
-  // not checked, as tv4 does by default). Returns the first error or null.
+  // What Postman's sandbox checks with ajv 6 (all errors, formats checked,
+  // local $ref): the common keywords of drafts 4 to 7, ajv's keyword order
+  // and wording, so that pass/fail and the error list read the same.
   function schemaType(v) {
     if (v === null) return 'null';
     if (Array.isArray(v)) return 'array';
@@ -1027,8 +1028,7 @@
   }
   function typeMatches(v, t) {
     if (t === 'integer') return typeof v === 'number' && Number.isInteger(v);
-    if (t === 'number') return typeof v === 'number' && isFinite(v);
-    if (t === 'any') return true;
+    if (t === 'number') return typeof v === 'number';
     return schemaType(v) === t;
   }
   function resolveRef(root, ref) {
@@ -1042,149 +1042,252 @@
     }
     return cur;
   }
-  function schemaError(data, schema, root, path, depth) {
-    if (schema === true || schema === undefined || schema === null) return null;
-    if (schema === false) return { path, message: 'boolean schema is false' };
-    if (typeof schema !== 'object') return null;
-    if (depth > 64) return { path, message: 'schema nesting too deep' };
+  // ajv 6's "fast" formats.
+  const FORMATS = {
+    date: /^\d\d\d\d-[0-1]\d-[0-3]\d$/,
+    time: /^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i,
+    'date-time': /^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i,
+    uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+    'uri-reference': /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
+    'uri-template': /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+    url: /^(?:(?:https?|ftp):\/\/)(?:\S+(?::\S*)?@)?(?:(?!10(?:\.\d{1,3}){3})(?!127(?:\.\d{1,3}){3})(?!169\.254(?:\.\d{1,3}){2})(?!192\.168(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z\u00a1-\uffff0-9]+-?)*[a-z\u00a1-\uffff0-9]+)(?:\.(?:[a-z\u00a1-\uffff0-9]+-?)*[a-z\u00a1-\uffff0-9]+)*(?:\.(?:[a-z\u00a1-\uffff]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/i,
+    email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i,
+    hostname: /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*$/i,
+    ipv4: /^(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)$/,
+    ipv6: /^\s*(?:(?:(?:[0-9a-f]{1,4}:){7}(?:[0-9a-f]{1,4}|:))|(?:(?:[0-9a-f]{1,4}:){6}(?::[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(?:(?:[0-9a-f]{1,4}:){5}(?:(?:(?::[0-9a-f]{1,4}){1,2})|:(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(?:(?:[0-9a-f]{1,4}:){4}(?:(?:(?::[0-9a-f]{1,4}){1,3})|(?:(?::[0-9a-f]{1,4})?:(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(?:(?:[0-9a-f]{1,4}:){3}(?:(?:(?::[0-9a-f]{1,4}){1,4})|(?:(?::[0-9a-f]{1,4}){0,2}:(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(?:(?:[0-9a-f]{1,4}:){2}(?:(?:(?::[0-9a-f]{1,4}){1,5})|(?:(?::[0-9a-f]{1,4}){0,3}:(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(?:(?:[0-9a-f]{1,4}:){1}(?:(?:(?::[0-9a-f]{1,4}){1,6})|(?:(?::[0-9a-f]{1,4}){0,4}:(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(?::(?:(?:(?::[0-9a-f]{1,4}){1,7})|(?:(?::[0-9a-f]{1,4}){0,5}:(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))(?:%.+)?\s*$/i,
+    uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+    'json-pointer': /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+    'json-pointer-uri-fragment': /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+    'relative-json-pointer': /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+  };
+  function formatOk(name, v) {
+    if (name === 'regex') {
+      try {
+        new RegExp(v);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+    return FORMATS[name].test(v);
+  }
+  function propPath(path, key) {
+    if (typeof key === 'number') return path + '[' + key + ']';
+    return /^[a-z$_][a-z$_0-9]*$/i.test(key) ? path + '.' + key : path + "['" + String(key).replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "']";
+  }
+  class SchemaError extends Error {}
+  // Pushes the errors of `data` against `schema` onto `errs` (ajv's order).
+  function schemaErrors(data, schema, root, path, errs, depth) {
+    if (schema === true || schema === undefined) return;
+    if (schema === false) {
+      errs.push({ path, message: 'boolean schema is false' });
+      return;
+    }
+    if (schema === null || typeof schema !== 'object') return;
+    if (depth > 64) throw new SchemaError('schema nesting too deep');
     if (typeof schema.$ref === 'string') {
       const target = resolveRef(root, schema.$ref);
-      if (target === undefined) return { path, message: "can't resolve reference " + schema.$ref };
-      const e = schemaError(data, target, root, path, depth + 1);
-      if (e) return e;
+      if (target === undefined) throw new SchemaError("can't resolve reference " + schema.$ref + ' from id #');
+      // ajv 6 ignores the keywords next to $ref.
+      schemaErrors(data, target, root, path, errs, depth + 1);
+      return;
     }
+    const push = (message) => errs.push({ path, message });
     const t = schema.type;
+    let typeOk = true;
     if (t !== undefined) {
       const types = Array.isArray(t) ? t : [t];
-      if (!types.some((x) => typeMatches(data, x))) return { path, message: 'must be ' + types.join(','), keyword: 'type' };
+      if (!types.some((x) => typeMatches(data, x))) {
+        typeOk = false;
+        push('should be ' + types.join(','));
+      }
     }
-    if (schema.enum !== undefined && !schema.enum.some((x) => deepEqual(x, data))) return { path, message: 'must be equal to one of the allowed values' };
-    if (hasOwn(schema, 'const') && !deepEqual(schema.const, data)) return { path, message: 'must be equal to constant' };
     if (typeof data === 'number') {
-      if (typeof schema.minimum === 'number' && (schema.exclusiveMinimum === true ? data <= schema.minimum : data < schema.minimum)) return { path, message: 'must be ' + (schema.exclusiveMinimum === true ? '> ' : '>= ') + schema.minimum };
-      if (typeof schema.maximum === 'number' && (schema.exclusiveMaximum === true ? data >= schema.maximum : data > schema.maximum)) return { path, message: 'must be ' + (schema.exclusiveMaximum === true ? '< ' : '<= ') + schema.maximum };
-      if (typeof schema.exclusiveMinimum === 'number' && data <= schema.exclusiveMinimum) return { path, message: 'must be > ' + schema.exclusiveMinimum };
-      if (typeof schema.exclusiveMaximum === 'number' && data >= schema.exclusiveMaximum) return { path, message: 'must be < ' + schema.exclusiveMaximum };
+      if (typeof schema.maximum === 'number') {
+        const excl = schema.exclusiveMaximum === true;
+        if (excl ? data >= schema.maximum : data > schema.maximum) push('should be ' + (excl ? '<' : '<=') + ' ' + schema.maximum);
+      }
+      if (typeof schema.minimum === 'number') {
+        const excl = schema.exclusiveMinimum === true;
+        if (excl ? data <= schema.minimum : data < schema.minimum) push('should be ' + (excl ? '>' : '>=') + ' ' + schema.minimum);
+      }
       if (typeof schema.multipleOf === 'number' && schema.multipleOf > 0) {
         const q = data / schema.multipleOf;
-        if (Math.abs(q - Math.round(q)) > 1e-9) return { path, message: 'must be multiple of ' + schema.multipleOf };
+        if (q !== Math.floor(q) && Math.abs(q - Math.round(q)) > 1e-9) push('should be multiple of ' + schema.multipleOf);
       }
+      if (typeof schema.exclusiveMaximum === 'number' && data >= schema.exclusiveMaximum) push('should be < ' + schema.exclusiveMaximum);
+      if (typeof schema.exclusiveMinimum === 'number' && data <= schema.exclusiveMinimum) push('should be > ' + schema.exclusiveMinimum);
     }
     if (typeof data === 'string') {
       const len = Array.from(data).length;
-      if (typeof schema.minLength === 'number' && len < schema.minLength) return { path, message: 'must NOT have fewer than ' + schema.minLength + ' characters' };
-      if (typeof schema.maxLength === 'number' && len > schema.maxLength) return { path, message: 'must NOT have more than ' + schema.maxLength + ' characters' };
-      if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(data)) return { path, message: 'must match pattern "' + schema.pattern + '"' };
+      if (typeof schema.maxLength === 'number' && len > schema.maxLength) push('should NOT be longer than ' + schema.maxLength + ' characters');
+      if (typeof schema.minLength === 'number' && len < schema.minLength) push('should NOT be shorter than ' + schema.minLength + ' characters');
+      if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(data)) push('should match pattern "' + schema.pattern + '"');
+      if (typeof schema.format === 'string') {
+        if (schema.format !== 'regex' && !hasOwn(FORMATS, schema.format)) throw new SchemaError('unknown format "' + schema.format + '" is used in schema at path "#' + path + '"');
+        if (!formatOk(schema.format, data)) push('should match format "' + schema.format + '"');
+      }
+    } else if (typeof schema.format === 'string' && schema.format !== 'regex' && !hasOwn(FORMATS, schema.format)) {
+      throw new SchemaError('unknown format "' + schema.format + '" is used in schema');
     }
     if (Array.isArray(data)) {
-      if (typeof schema.minItems === 'number' && data.length < schema.minItems) return { path, message: 'must NOT have fewer than ' + schema.minItems + ' items' };
-      if (typeof schema.maxItems === 'number' && data.length > schema.maxItems) return { path, message: 'must NOT have more than ' + schema.maxItems + ' items' };
+      if (typeof schema.maxItems === 'number' && data.length > schema.maxItems) push('should NOT have more than ' + schema.maxItems + ' items');
+      if (typeof schema.minItems === 'number' && data.length < schema.minItems) push('should NOT have fewer than ' + schema.minItems + ' items');
+      if (Array.isArray(schema.items)) {
+        const tuple = schema.items;
+        if (schema.additionalItems === false && data.length > tuple.length) push('should NOT have more than ' + tuple.length + ' items');
+        for (let i = 0; i < data.length; i++) {
+          const sub = i < tuple.length ? tuple[i] : schema.additionalItems;
+          if (sub !== false) schemaErrors(data[i], sub, root, propPath(path, i), errs, depth + 1);
+        }
+      } else if (schema.items !== undefined) {
+        for (let i = 0; i < data.length; i++) schemaErrors(data[i], schema.items, root, propPath(path, i), errs, depth + 1);
+      }
+      if (schema.contains !== undefined && !data.some((x) => valid(x, schema.contains, root, depth))) push('should contain a valid item');
       if (schema.uniqueItems === true) {
-        for (let i = 0; i < data.length; i++) for (let j = i + 1; j < data.length; j++) if (deepEqual(data[i], data[j])) return { path, message: 'must NOT have duplicate items (items ## ' + j + ' and ' + i + ' are identical)' };
+        outer: for (let i = data.length - 1; i > 0; i--) {
+          for (let j = i - 1; j >= 0; j--) {
+            if (deepEqual(data[i], data[j])) {
+              push('should NOT have duplicate items (items ## ' + i + ' and ' + j + ' are identical)');
+              break outer;
+            }
+          }
+        }
       }
-      const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : null;
-      const rest = tuple ? (Array.isArray(schema.items) ? schema.additionalItems : schema.items) : schema.items;
-      for (let i = 0; i < data.length; i++) {
-        const sub = tuple && i < tuple.length ? tuple[i] : rest;
-        if (tuple && i >= tuple.length && sub === false) return { path, message: 'must NOT have more than ' + tuple.length + ' items' };
-        const e = schemaError(data[i], sub, root, path + '/' + i, depth + 1);
-        if (e) return e;
-      }
-      if (schema.contains !== undefined && !data.some((x) => !schemaError(x, schema.contains, root, path, depth + 1))) return { path, message: 'must contain at least 1 valid item(s)' };
     }
     if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
       const keys = Object.keys(data);
+      if (typeof schema.maxProperties === 'number' && keys.length > schema.maxProperties) push('should NOT have more than ' + schema.maxProperties + ' properties');
+      if (typeof schema.minProperties === 'number' && keys.length < schema.minProperties) push('should NOT have fewer than ' + schema.minProperties + ' properties');
       if (Array.isArray(schema.required)) {
-        for (const k of schema.required) if (!hasOwn(data, k)) return { path, message: "must have required property '" + k + "'", missing: k };
-      }
-      if (typeof schema.minProperties === 'number' && keys.length < schema.minProperties) return { path, message: 'must NOT have fewer than ' + schema.minProperties + ' properties' };
-      if (typeof schema.maxProperties === 'number' && keys.length > schema.maxProperties) return { path, message: 'must NOT have more than ' + schema.maxProperties + ' properties' };
-      const props = schema.properties || {};
-      const patterns = schema.patternProperties ? Object.keys(schema.patternProperties) : [];
-      for (const k of keys) {
-        let matched = false;
-        if (hasOwn(props, k)) {
-          matched = true;
-          const e = schemaError(data[k], props[k], root, path + '/' + k, depth + 1);
-          if (e) return e;
-        }
-        for (const p of patterns) {
-          if (new RegExp(p, 'u').test(k)) {
-            matched = true;
-            const e = schemaError(data[k], schema.patternProperties[p], root, path + '/' + k, depth + 1);
-            if (e) return e;
-          }
-        }
-        if (!matched && schema.additionalProperties !== undefined) {
-          if (schema.additionalProperties === false) return { path, message: 'must NOT have additional properties (' + k + ')' };
-          const e = schemaError(data[k], schema.additionalProperties, root, path + '/' + k, depth + 1);
-          if (e) return e;
-        }
+        for (const k of schema.required) if (!hasOwn(data, k)) push("should have required property '" + k + "'");
       }
       if (schema.dependencies && typeof schema.dependencies === 'object') {
         for (const k of Object.keys(schema.dependencies)) {
           if (!hasOwn(data, k)) continue;
           const dep = schema.dependencies[k];
           if (Array.isArray(dep)) {
-            for (const d of dep) if (!hasOwn(data, d)) return { path, message: "must have property '" + d + "' when property '" + k + "' is present" };
+            const missing = dep.filter((d) => !hasOwn(data, d));
+            if (missing.length) push('should have ' + (dep.length === 1 ? 'property ' : 'properties ') + dep.join(', ') + ' when property ' + k + ' is present');
           } else {
-            const e = schemaError(data, dep, root, path, depth + 1);
-            if (e) return e;
+            schemaErrors(data, dep, root, path, errs, depth + 1);
           }
         }
       }
-    }
-    if (Array.isArray(schema.allOf)) {
-      for (const sub of schema.allOf) {
-        const e = schemaError(data, sub, root, path, depth + 1);
-        if (e) return e;
+      if (schema.propertyNames !== undefined) {
+        for (const k of keys) if (!valid(k, schema.propertyNames, root, depth)) push("property name '" + k + "' is invalid");
+      }
+      const props = schema.properties && typeof schema.properties === 'object' ? schema.properties : {};
+      const patterns = schema.patternProperties ? Object.keys(schema.patternProperties) : [];
+      if (schema.additionalProperties !== undefined && schema.additionalProperties !== true) {
+        for (const k of keys) {
+          if (hasOwn(props, k) || patterns.some((p) => new RegExp(p, 'u').test(k))) continue;
+          if (schema.additionalProperties === false) push('should NOT have additional properties');
+          else schemaErrors(data[k], schema.additionalProperties, root, propPath(path, k), errs, depth + 1);
+        }
+      }
+      for (const k of Object.keys(props)) {
+        if (hasOwn(data, k)) schemaErrors(data[k], props[k], root, propPath(path, k), errs, depth + 1);
+      }
+      for (const p of patterns) {
+        const re = new RegExp(p, 'u');
+        for (const k of keys) if (re.test(k)) schemaErrors(data[k], schema.patternProperties[p], root, propPath(path, k), errs, depth + 1);
       }
     }
-    if (Array.isArray(schema.anyOf) && !schema.anyOf.some((sub) => !schemaError(data, sub, root, path, depth + 1))) return { path, message: 'must match a schema in anyOf' };
+    if (hasOwn(schema, 'const') && !deepEqual(schema.const, data)) push('should be equal to constant');
+    if (Array.isArray(schema.enum) && !schema.enum.some((x) => deepEqual(x, data))) push('should be equal to one of the allowed values');
+    if (schema.not !== undefined && valid(data, schema.not, root, depth)) push('should NOT be valid');
+    if (Array.isArray(schema.anyOf)) {
+      const sub = [];
+      let ok = false;
+      for (const s of schema.anyOf) {
+        const before = sub.length;
+        schemaErrors(data, s, root, path, sub, depth + 1);
+        if (sub.length === before) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) {
+        for (const e of sub) errs.push(e);
+        push('should match some schema in anyOf');
+      }
+    }
     if (Array.isArray(schema.oneOf)) {
-      const n = schema.oneOf.filter((sub) => !schemaError(data, sub, root, path, depth + 1)).length;
-      if (n !== 1) return { path, message: 'must match exactly one schema in oneOf' };
+      const sub = [];
+      let passing = 0;
+      for (const s of schema.oneOf) {
+        const before = sub.length;
+        schemaErrors(data, s, root, path, sub, depth + 1);
+        if (sub.length === before) passing++;
+      }
+      if (passing === 0) for (const e of sub) errs.push(e);
+      if (passing !== 1) push('should match exactly one schema in oneOf');
     }
-    if (schema.not !== undefined && !schemaError(data, schema.not, root, path, depth + 1)) return { path, message: 'must NOT be valid' };
-    if (schema.if !== undefined) {
-      const branch = schemaError(data, schema.if, root, path, depth + 1) ? schema.else : schema.then;
-      const e = schemaError(data, branch, root, path, depth + 1);
-      if (e) return e;
+    if (Array.isArray(schema.allOf)) {
+      for (const s of schema.allOf) schemaErrors(data, s, root, path, errs, depth + 1);
     }
-    return null;
+    if (schema.if !== undefined && (schema.then !== undefined || schema.else !== undefined)) {
+      const branch = valid(data, schema.if, root, depth) ? 'then' : 'else';
+      if (schema[branch] !== undefined) {
+        const before = errs.length;
+        schemaErrors(data, schema[branch], root, path, errs, depth + 1);
+        if (errs.length > before) push('should match "' + branch + '" schema');
+      }
+    }
+    return typeOk;
   }
+  function valid(data, schema, root, depth) {
+    const errs = [];
+    schemaErrors(data, schema, root, '', errs, depth + 1);
+    return errs.length === 0;
+  }
+  // The errors of `data` against `schema` (empty when valid).
   function validateSchema(data, schema) {
-    return schemaError(data, schema, schema, '', 0);
-  }
-  function schemaText(e) {
-    return 'data' + e.path + ' ' + e.message;
+    const errs = [];
+    schemaErrors(data, schema, schema, '', errs, 0);
+    return errs;
   }
   method(['jsonSchema'], function (schema) {
     expect(schema).to.be.an('object');
     const obj = flag(this, 'object');
     const data = obj instanceof Response ? obj.json() : obj;
-    const e = validateSchema(data, schema);
-    check(this, e === null, 'expected data to satisfy schema but found following errors: \n' + (e ? schemaText(e) : ''), 'expected data to not satisfy schema');
+    const errs = validateSchema(data, schema);
+    check(this, errs.length === 0, 'expected data to satisfy schema but found following errors: \n' + errs.map((e) => 'data' + e.path + ' ' + e.message).join(', '), 'expected data to not satisfy schema', true, errs.length === 0);
     return this;
   });
 
-  // The legacy `tv4` global (draft-4 validation).
+  // The legacy `tv4` global (draft 4; formats are not checked, as in tv4).
+  function tv4Check(data, schema) {
+    const noFormats = (sch) => {
+      if (sch === null || typeof sch !== 'object') return sch;
+      if (Array.isArray(sch)) return sch.map(noFormats);
+      const out = {};
+      for (const k of Object.keys(sch)) if (k !== 'format') out[k] = noFormats(sch[k]);
+      return out;
+    };
+    try {
+      return validateSchema(data, noFormats(schema));
+    } catch (e) {
+      return [{ path: '', message: String(e.message) }];
+    }
+  }
   const tv4 = {
     error: null,
     missing: [],
     validate(data, schema) {
-      const e = validateSchema(data, schema);
-      this.error = e ? { message: e.message, dataPath: e.path, schemaPath: '', code: 0 } : null;
+      const errs = tv4Check(data, schema);
+      this.error = errs.length ? { message: errs[0].message, dataPath: errs[0].path, schemaPath: '', code: 0 } : null;
       this.missing = [];
-      return e === null;
+      return errs.length === 0;
     },
     validateResult(data, schema) {
       const valid = this.validate(data, schema);
       return { valid, error: this.error, missing: [] };
     },
     validateMultiple(data, schema) {
-      const valid = this.validate(data, schema);
-      return { valid, errors: valid ? [] : [this.error], missing: [] };
+      const errs = tv4Check(data, schema);
+      return { valid: errs.length === 0, errors: errs.map((e) => ({ message: e.message, dataPath: e.path, schemaPath: '', code: 0 })), missing: [] };
     },
     addSchema() {},
     addFormat() {},
@@ -1666,11 +1769,10 @@
     S.assertions.push(a);
     return a;
   }
+  // The message of a thrown value; like Postman, none for non-errors.
   function errMessage(e) {
-    if (e instanceof Error || (e && typeof e === 'object' && 'message' in e)) {
-      return e.message !== undefined ? String(e.message) : String(e);
-    }
-    return String(e);
+    if (e !== null && typeof e === 'object' && e.message !== undefined) return String(e.message);
+    return null;
   }
   function errText(e) {
     if (e instanceof Error || (e && typeof e === 'object' && 'name' in e && 'message' in e)) {
@@ -1681,7 +1783,7 @@
   function test(name, fn) {
     name = String(name);
     if (typeof fn !== 'function') {
-      record({ name, passed: true, skipped: true, error: null });
+      record({ name, passed: true, skipped: false, error: null });
       return pmObj();
     }
     if (fn.length > 0) {
@@ -1702,20 +1804,9 @@
     }
     try {
       const r = fn();
-      if (r && typeof r.then === 'function') {
-        const a = record({ name, passed: false, skipped: false, error: null, pending: true });
-        r.then(
-          () => {
-            a.pending = false;
-            a.passed = true;
-          },
-          (e) => {
-            a.pending = false;
-            a.error = errMessage(e);
-          },
-        );
-        return pmObj();
-      }
+      // As in Postman's sandbox, a test that returns a promise has passed:
+      // the promise is not awaited (its rejection is dropped).
+      if (r && typeof r.then === 'function') r.then(undefined, () => {});
       record({ name, passed: true, skipped: false, error: null });
     } catch (e) {
       record({ name, passed: false, skipped: false, error: errMessage(e) });
@@ -2104,7 +2195,7 @@
     }
     for (const name of Object.keys(S.tests)) {
       const v = S.tests[name];
-      parts.push(assertionJson(name, !!v, false, v ? null : 'expected ' + inspect(v) + ' to be truthy'));
+      parts.push(assertionJson(name, !!v, false, v ? null : 'expected ' + String(v) + ' to be truthy'));
     }
     let out = '{"assertions":[' + parts.join(',') + ']';
     if (S.console.length) out += ',"console":[' + S.console.map(str).join(',') + ']';
