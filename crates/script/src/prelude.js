@@ -1339,6 +1339,9 @@
     return undefined;
   }
   const VAR = /\{\{([^{}]+)\}\}/g;
+  // `lookup` answers MISSING for an unknown name. As in Postman, a value is
+  // put in as String(value), an undefined one as ''.
+  const MISSING = {};
   function substitute(template, lookup) {
     if (typeof template !== 'string') return template;
     let out = template;
@@ -1346,10 +1349,13 @@
       let changed = false;
       out = out.replace(VAR, (whole, name) => {
         let v = lookup(name);
-        if (v === undefined && name.charAt(0) === '$') v = dynamic(name);
-        if (v === undefined) return whole;
+        if (v === MISSING && name.charAt(0) === '$') {
+          const d = dynamic(name);
+          if (d !== undefined) v = d;
+        }
+        if (v === MISSING) return whole;
         changed = true;
-        return typeof v === 'string' ? v : v !== null && typeof v === 'object' ? jsonStringify(v) : String(v);
+        return v === undefined ? '' : String(v);
       });
       if (!changed || out.indexOf('{{') === -1) break;
     }
@@ -1399,7 +1405,7 @@
       return this.toJSON();
     }
     replaceIn(template) {
-      return substitute(template, (n) => this._m.get(n));
+      return substitute(template, (n) => (this._m.has(n) ? this._m.get(n) : MISSING));
     }
   }
   function mapOf(obj) {
@@ -1976,7 +1982,11 @@
       return o;
     }
     replaceIn(t) {
-      return substitute(t, (n) => this._lookup(n));
+      return substitute(t, (n) => {
+        const chain = this._chain;
+        for (let i = 0; i < chain.length; i++) if (chain[i]._m.has(n)) return chain[i]._m.get(n);
+        return MISSING;
+      });
     }
   }
 

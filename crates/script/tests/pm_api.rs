@@ -583,3 +583,15 @@ fn json_schema_all_errors_and_formats() {
         "pm.expect({d: '2024-01-02T03:04:05Z', u: '123e4567-e89b-12d3-a456-426614174000', ip: '10.0.0.1'}).to.have.jsonSchema({properties: {d: {format: 'date-time'}, u: {format: 'uuid'}, ip: {format: 'ipv4'}}})",
     );
 }
+
+/// Issue 11: replaceIn puts values in as Postman does — String(value), '' for undefined.
+#[test]
+fn replace_in_value_forms() {
+    let out = test_script(
+        "pm.variables.set('n', null); pm.variables.set('u', undefined); pm.variables.set('num', 5);\n\
+         pm.variables.set('arr', [1, 2]); pm.variables.set('obj', {a: 1}); pm.variables.set('nested', '{{num}}-{{n}}');\n\
+         pm.test('forms', () => pm.expect(pm.variables.replaceIn('{{n}}|{{u}}|{{num}}|{{arr}}|{{obj}}|{{nested}}|{{}}|{{ num }}'))\n\
+           .to.equal('null||5|1,2|[object Object]|5-null|{{}}|{{ num }}'));",
+    );
+    all_pass(&out);
+}

@@ -230,3 +230,20 @@ fn pm_state_is_per_script() {
     assert_eq!(out.next_request, portico_script::NextRequest::Unchanged);
     assert!(out.console.is_empty());
 }
+
+/// Issue 11: one engine serves a run; the runner may hand it to a worker thread.
+#[test]
+fn engine_moves_to_another_thread() {
+    let mut e = engine();
+    let out = std::thread::spawn(move || {
+        test_script_with(
+            &mut e,
+            "pm.test('on a worker', () => pm.response.to.have.status(200));",
+            &mut Scopes::default(),
+        )
+    })
+    .join()
+    .expect("worker");
+    assert_eq!(out.assertions.len(), 1);
+    assert!(out.assertions[0].passed);
+}
