@@ -1949,7 +1949,6 @@
     return c;
   }
 
-  let baseline = new Set();
 
   // pm.variables: local > data > environment > collection > globals.
   class Variables {
@@ -2243,17 +2242,6 @@
     }
     out += '}';
     S = null;
-    // Globals a script created (sloppy-mode assignments, enumerable unlike
-    // the built-ins) do not outlive it.
-    for (const name of Object.keys(G)) {
-      if (!baseline.has(name)) {
-        try {
-          delete G[name];
-        } catch (e) {
-          // non-configurable: left as is
-        }
-      }
-    }
     return out;
   }
 
@@ -2270,10 +2258,9 @@
   define('setInterval', setIntervalFn);
   define('clearInterval', clearTimeoutFn);
   Object.defineProperty(G, '__portico', {
-    value: Object.freeze({ start, pump, deliver, finish, baseline: () => (baseline = new Set(Object.keys(G))) }),
+    value: Object.freeze({ start, pump, deliver, finish }),
     writable: false,
     configurable: false,
     enumerable: false,
   });
 })(globalThis);
-__portico.baseline();
