@@ -1736,6 +1736,310 @@
     return new PropertyList(items, false);
   }
 
+  // ------------------------------------------------------------- CryptoJS
+  // The part of crypto-js that collections use: MD5, SHA1, SHA256, SHA512
+  // and their HMACs, and the Hex, Base64, Utf8 and Latin1 encoders.
+  function utf8Bytes(str) {
+    const out = [];
+    for (let i = 0; i < str.length; i++) {
+      let c = str.charCodeAt(i);
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < str.length) {
+        const d = str.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d < 0xe000) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+        }
+      }
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return out;
+  }
+  function utf8Decode(bytes) {
+    let out = '';
+    for (let i = 0; i < bytes.length; ) {
+      const b = bytes[i];
+      let c;
+      let n;
+      if (b < 0x80) {
+        c = b;
+        n = 1;
+      } else if (b >= 0xf0) {
+        c = ((b & 7) << 18) | ((bytes[i + 1] & 63) << 12) | ((bytes[i + 2] & 63) << 6) | (bytes[i + 3] & 63);
+        n = 4;
+      } else if (b >= 0xe0) {
+        c = ((b & 15) << 12) | ((bytes[i + 1] & 63) << 6) | (bytes[i + 2] & 63);
+        n = 3;
+      } else {
+        c = ((b & 31) << 6) | (bytes[i + 1] & 63);
+        n = 2;
+      }
+      if (i + n > bytes.length) throw new Error('Malformed UTF-8 data');
+      out += String.fromCodePoint(c);
+      i += n;
+    }
+    return out;
+  }
+  class WordArray {
+    constructor(words, sigBytes) {
+      this.words = words || [];
+      this.sigBytes = sigBytes !== undefined ? sigBytes : this.words.length * 4;
+    }
+    static fromBytes(bytes) {
+      const words = [];
+      for (let i = 0; i < bytes.length; i++) words[i >>> 2] |= (bytes[i] & 255) << (24 - (i % 4) * 8);
+      return new WordArray(words, bytes.length);
+    }
+    bytes() {
+      const out = [];
+      for (let i = 0; i < this.sigBytes; i++) out.push((this.words[i >>> 2] >>> (24 - (i % 4) * 8)) & 255);
+      return out;
+    }
+    toString(encoder) {
+      return (encoder || Hex).stringify(this);
+    }
+    concat(other) {
+      return this.constructor === WordArray ? Object.assign(this, WordArray.fromBytes(this.bytes().concat(other.bytes()))) : this;
+    }
+    clone() {
+      return new WordArray(this.words.slice(), this.sigBytes);
+    }
+  }
+  const Hex = {
+    stringify: (wa) => wa.bytes().map((b) => (b < 16 ? '0' : '') + b.toString(16)).join(''),
+    parse: (hex) => {
+      const bytes = [];
+      for (let i = 0; i + 1 < hex.length; i += 2) bytes.push(parseInt(hex.substr(i, 2), 16));
+      return WordArray.fromBytes(bytes);
+    },
+  };
+  const Latin1 = {
+    stringify: (wa) => String.fromCharCode.apply(null, wa.bytes()),
+    parse: (str) => WordArray.fromBytes(Array.from(str, (c) => c.charCodeAt(0) & 255)),
+  };
+  const Utf8 = {
+    stringify: (wa) => utf8Decode(wa.bytes()),
+    parse: (str) => WordArray.fromBytes(utf8Bytes(str)),
+  };
+  const Base64 = {
+    stringify: (wa) => btoa(Latin1.stringify(wa)),
+    parse: (b64) => Latin1.parse(atob(String(b64).replace(/[^A-Za-z0-9+/=]/g, ''))),
+  };
+  function toBytes(data) {
+    if (data instanceof WordArray) return data.bytes();
+    return utf8Bytes(String(data));
+  }
+  function wordsBE(bytes) {
+    const w = [];
+    for (let i = 0; i < bytes.length; i++) w[i >> 2] |= bytes[i] << (24 - (i % 4) * 8);
+    return w;
+  }
+  function pad(bytes, littleEndian, lenBytes) {
+    const bitLen = bytes.length * 8;
+    const out = bytes.slice();
+    out.push(0x80);
+    const block = lenBytes === 16 ? 128 : 64;
+    while (out.length % block !== block - lenBytes) out.push(0);
+    const len = [];
+    for (let i = 0; i < lenBytes; i++) len.push(0);
+    // Lengths below 2^53 bits.
+    let hi = Math.floor(bitLen / 0x100000000);
+    let lo = bitLen >>> 0;
+    for (let i = 0; i < 4; i++) {
+      len[lenBytes - 1 - i] = (lo >>> (8 * i)) & 255;
+      len[lenBytes - 5 - i] = (hi >>> (8 * i)) & 255;
+    }
+    if (littleEndian) len.reverse();
+    return out.concat(len);
+  }
+  const rotl = (x, n) => (x << n) | (x >>> (32 - n));
+  const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+  const K256 = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  ];
+  function sha256(bytes) {
+    const m = wordsBE(pad(bytes, false, 8));
+    const h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    const w = new Array(64);
+    for (let i = 0; i < m.length; i += 16) {
+      for (let t = 0; t < 64; t++) {
+        if (t < 16) w[t] = m[i + t] | 0;
+        else {
+          const s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >>> 3);
+          const s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >>> 10);
+          w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+        }
+      }
+      let [a, b, c, d, e, f, g, hh] = h;
+      for (let t = 0; t < 64; t++) {
+        const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K256[t] + w[t]) | 0;
+        const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        hh = g;
+        g = f;
+        f = e;
+        e = (d + t1) | 0;
+        d = c;
+        c = b;
+        b = a;
+        a = (t1 + t2) | 0;
+      }
+      h[0] = (h[0] + a) | 0;
+      h[1] = (h[1] + b) | 0;
+      h[2] = (h[2] + c) | 0;
+      h[3] = (h[3] + d) | 0;
+      h[4] = (h[4] + e) | 0;
+      h[5] = (h[5] + f) | 0;
+      h[6] = (h[6] + g) | 0;
+      h[7] = (h[7] + hh) | 0;
+    }
+    return new WordArray(h, 32);
+  }
+  function sha1(bytes) {
+    const m = wordsBE(pad(bytes, false, 8));
+    const h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+    const w = new Array(80);
+    for (let i = 0; i < m.length; i += 16) {
+      for (let t = 0; t < 80; t++) w[t] = t < 16 ? m[i + t] | 0 : rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+      let [a, b, c, d, e] = h;
+      for (let t = 0; t < 80; t++) {
+        const f = t < 20 ? (b & c) | (~b & d) : t < 40 ? b ^ c ^ d : t < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
+        const k = t < 20 ? 0x5a827999 : t < 40 ? 0x6ed9eba1 : t < 60 ? 0x8f1bbcdc : 0xca62c1d6;
+        const tmp = (rotl(a, 5) + f + e + k + w[t]) | 0;
+        e = d;
+        d = c;
+        c = rotl(b, 30);
+        b = a;
+        a = tmp;
+      }
+      h[0] = (h[0] + a) | 0;
+      h[1] = (h[1] + b) | 0;
+      h[2] = (h[2] + c) | 0;
+      h[3] = (h[3] + d) | 0;
+      h[4] = (h[4] + e) | 0;
+    }
+    return new WordArray(h, 20);
+  }
+  const MD5_S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
+  const MD5_K = [];
+  for (let i = 0; i < 64; i++) MD5_K[i] = (Math.abs(Math.sin(i + 1)) * 0x100000000) | 0;
+  function md5(bytes) {
+    const p = pad(bytes, true, 8);
+    const m = [];
+    for (let i = 0; i < p.length; i++) m[i >> 2] |= p[i] << ((i % 4) * 8);
+    let [a0, b0, c0, d0] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+    for (let i = 0; i < m.length; i += 16) {
+      let [a, b, c, d] = [a0, b0, c0, d0];
+      for (let t = 0; t < 64; t++) {
+        let f;
+        let g;
+        if (t < 16) {
+          f = (b & c) | (~b & d);
+          g = t;
+        } else if (t < 32) {
+          f = (d & b) | (~d & c);
+          g = (5 * t + 1) % 16;
+        } else if (t < 48) {
+          f = b ^ c ^ d;
+          g = (3 * t + 5) % 16;
+        } else {
+          f = c ^ (b | ~d);
+          g = (7 * t) % 16;
+        }
+        const tmp = d;
+        d = c;
+        c = b;
+        b = (b + rotl((a + f + MD5_K[t] + (m[i + g] | 0)) | 0, MD5_S[(t >> 4) * 4 + (t % 4)])) | 0;
+        a = tmp;
+      }
+      a0 = (a0 + a) | 0;
+      b0 = (b0 + b) | 0;
+      c0 = (c0 + c) | 0;
+      d0 = (d0 + d) | 0;
+    }
+    const out = [];
+    for (const v of [a0, b0, c0, d0]) for (let i = 0; i < 4; i++) out.push((v >>> (8 * i)) & 255);
+    return WordArray.fromBytes(out);
+  }
+  const K512 = [
+    '428a2f98d728ae22', '7137449123ef65cd', 'b5c0fbcfec4d3b2f', 'e9b5dba58189dbbc', '3956c25bf348b538', '59f111f1b605d019', '923f82a4af194f9b', 'ab1c5ed5da6d8118',
+    'd807aa98a3030242', '12835b0145706fbe', '243185be4ee4b28c', '550c7dc3d5ffb4e2', '72be5d74f27b896f', '80deb1fe3b1696b1', '9bdc06a725c71235', 'c19bf174cf692694',
+    'e49b69c19ef14ad2', 'efbe4786384f25e3', '0fc19dc68b8cd5b5', '240ca1cc77ac9c65', '2de92c6f592b0275', '4a7484aa6ea6e483', '5cb0a9dcbd41fbd4', '76f988da831153b5',
+    '983e5152ee66dfab', 'a831c66d2db43210', 'b00327c898fb213f', 'bf597fc7beef0ee4', 'c6e00bf33da88fc2', 'd5a79147930aa725', '06ca6351e003826f', '142929670a0e6e70',
+    '27b70a8546d22ffc', '2e1b21385c26c926', '4d2c6dfc5ac42aed', '53380d139d95b3df', '650a73548baf63de', '766a0abb3c77b2a8', '81c2c92e47edaee6', '92722c851482353b',
+    'a2bfe8a14cf10364', 'a81a664bbc423001', 'c24b8b70d0f89791', 'c76c51a30654be30', 'd192e819d6ef5218', 'd69906245565a910', 'f40e35855771202a', '106aa07032bbd1b8',
+    '19a4c116b8d2d0c8', '1e376c085141ab53', '2748774cdf8eeb99', '34b0bcb5e19b48a8', '391c0cb3c5c95a63', '4ed8aa4ae3418acb', '5b9cca4f7763e373', '682e6ff3d6b2b8a3',
+    '748f82ee5defb2fc', '78a5636f43172f60', '84c87814a1f0ab72', '8cc702081a6439ec', '90befffa23631e28', 'a4506cebde82bde9', 'bef9a3f7b2c67915', 'c67178f2e372532b',
+    'ca273eceea26619c', 'd186b8c721c0c207', 'eada7dd6cde0eb1e', 'f57d4f7fee6ed178', '06f067aa72176fba', '0a637dc5a2c898a6', '113f9804bef90dae', '1b710b35131c471b',
+    '28db77f523047d84', '32caab7b40c72493', '3c9ebe0a15c9bebc', '431d67c49c100d4c', '4cc5d4becb3e42b6', '597f299cfc657e2a', '5fcb6fab3ad6faec', '6c44198c4a475817',
+  ];
+  let K512n = null;
+  function sha512(bytes) {
+    const M = (1n << 64n) - 1n;
+    if (K512n === null) K512n = K512.map((k) => BigInt('0x' + k));
+    const K = K512n;
+    const p = pad(bytes, false, 16);
+    const rot = (x, n) => ((x >> BigInt(n)) | (x << BigInt(64 - n))) & M;
+    const h = ['6a09e667f3bcc908', 'bb67ae8584caa73b', '3c6ef372fe94f82b', 'a54ff53a5f1d36f1', '510e527fade682d1', '9b05688c2b3e6c1f', '1f83d9abfb41bd6b', '5be0cd19137e2179'].map((x) => BigInt('0x' + x));
+    const w = new Array(80);
+    for (let i = 0; i < p.length; i += 128) {
+      for (let t = 0; t < 80; t++) {
+        if (t < 16) {
+          let v = 0n;
+          for (let j = 0; j < 8; j++) v = (v << 8n) | BigInt(p[i + t * 8 + j]);
+          w[t] = v;
+        } else {
+          const s0 = rot(w[t - 15], 1) ^ rot(w[t - 15], 8) ^ (w[t - 15] >> 7n);
+          const s1 = rot(w[t - 2], 19) ^ rot(w[t - 2], 61) ^ (w[t - 2] >> 6n);
+          w[t] = (w[t - 16] + s0 + w[t - 7] + s1) & M;
+        }
+      }
+      let [a, b, c, d, e, f, g, hh] = h;
+      for (let t = 0; t < 80; t++) {
+        const t1 = (hh + (rot(e, 14) ^ rot(e, 18) ^ rot(e, 41)) + ((e & f) ^ (~e & M & g)) + K[t] + w[t]) & M;
+        const t2 = ((rot(a, 28) ^ rot(a, 34) ^ rot(a, 39)) + ((a & b) ^ (a & c) ^ (b & c))) & M;
+        hh = g;
+        g = f;
+        f = e;
+        e = (d + t1) & M;
+        d = c;
+        c = b;
+        b = a;
+        a = (t1 + t2) & M;
+      }
+      const v = [a, b, c, d, e, f, g, hh];
+      for (let j = 0; j < 8; j++) h[j] = (h[j] + v[j]) & M;
+    }
+    const out = [];
+    for (const v of h) for (let j = 7; j >= 0; j--) out.push(Number((v >> BigInt(8 * j)) & 255n));
+    return WordArray.fromBytes(out);
+  }
+  function hmac(hash, blockSize, message, key) {
+    let k = toBytes(key);
+    if (k.length > blockSize) k = hash(k).bytes();
+    while (k.length < blockSize) k.push(0);
+    const inner = hash(k.map((b) => b ^ 0x36).concat(toBytes(message))).bytes();
+    return hash(k.map((b) => b ^ 0x5c).concat(inner));
+  }
+  const CryptoJS = Object.freeze({
+    lib: { WordArray: { create: (words, sigBytes) => new WordArray(words, sigBytes) } },
+    enc: Object.freeze({ Hex, Base64, Utf8, Latin1, Utf16: undefined }),
+    MD5: (m) => md5(toBytes(m)),
+    SHA1: (m) => sha1(toBytes(m)),
+    SHA256: (m) => sha256(toBytes(m)),
+    SHA512: (m) => sha512(toBytes(m)),
+    HmacMD5: (m, k) => hmac(md5, 64, m, k),
+    HmacSHA1: (m, k) => hmac(sha1, 64, m, k),
+    HmacSHA256: (m, k) => hmac(sha256, 64, m, k),
+    HmacSHA512: (m, k) => hmac(sha512, 128, m, k),
+  });
+
   // ------------------------------------------------------------- base64
   const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   function btoa(input) {
@@ -1924,7 +2228,7 @@
   const requireFn = unavailable('require');
 
   // Parameters every script function receives (legacy sandbox globals).
-  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require', 'tv4'];
+  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require', 'tv4', 'CryptoJS'];
   const compiled = new Map();
   const AsyncFunction = async function () {}.constructor;
   // A script compiled once per distinct source, with the legacy globals it
@@ -2042,6 +2346,23 @@
     }
   }
 
+  // The legacy `environment`/`globals` objects: read-only views that follow
+  // the scope (postman.setEnvironmentVariable shows up in them).
+  function liveView(scope) {
+    return new Proxy(
+      {},
+      {
+        get: (t, k) => (typeof k === 'string' && scope._m.has(k) ? scope._m.get(k) : undefined),
+        has: (t, k) => typeof k === 'string' && scope._m.has(k),
+        ownKeys: () => Array.from(scope._m.keys()),
+        getOwnPropertyDescriptor: (t, k) =>
+          typeof k === 'string' && scope._m.has(k) ? { value: scope._m.get(k), enumerable: true, configurable: true, writable: false } : undefined,
+        set: () => true,
+        deleteProperty: () => true,
+      },
+    );
+  }
+
   function legacyPostman(environment, globals, response) {
     return {
       setEnvironmentVariable: (k, v) => environment.set(k, v === undefined ? v : String(v)) && undefined,
@@ -2112,7 +2433,7 @@
         name: info.requestName,
         url: request.url.toString(),
         method: request.method,
-        headers: request.headers.toObject(true, true),
+        headers: request.headers.toObject(true, false),
         data: request.body ? request.body.toString() : {},
       };
     }
@@ -2127,12 +2448,13 @@
       args[7] = response.responseTime;
       if (u.responseCookies) args[8] = cookieList(response.headers).all().map((ck) => ({ name: ck.key, value: ck.value }));
     }
-    if (u.environment) args[9] = scopes.environment.toObject();
-    if (u.globals) args[10] = scopes.globals.toObject();
+    if (u.environment) args[9] = liveView(scopes.environment);
+    if (u.globals) args[10] = liveView(scopes.globals);
     if (u.data) args[11] = scopes.data.toObject();
     args[12] = info.iteration;
     args[13] = requireFn;
     args[14] = tv4;
+    args[15] = CryptoJS;
     try {
       const r = c.fn.apply(undefined, args);
       if (r instanceof Promise) {

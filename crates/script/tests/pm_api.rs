@@ -310,7 +310,7 @@ fn legacy_globals() {
          pm.test('globals', () => pm.expect(globals.g).to.equal('G'));\n\
          pm.test('data', () => pm.expect(data.d).to.equal('D'));\n\
          pm.test('iteration', () => pm.expect(iteration).to.equal(0));\n\
-         pm.test('request', () => { pm.expect(request.method).to.equal('POST'); pm.expect(request.headers['X-Trace']).to.equal('abc'); });\n\
+         pm.test('request', () => { pm.expect(request.method).to.equal('POST'); pm.expect(request.headers['x-trace']).to.equal('abc'); });\n\
          pm.test('getEnvironmentVariable', () => pm.expect(postman.getEnvironmentVariable('who')).to.equal('environment'));\n\
          pm.test('getGlobalVariable', () => pm.expect(postman.getGlobalVariable('g')).to.equal('G'));\n\
          pm.test('getResponseHeader', () => pm.expect(postman.getResponseHeader('x-count')).to.equal('3'));\n\
@@ -592,6 +592,23 @@ fn replace_in_value_forms() {
          pm.variables.set('arr', [1, 2]); pm.variables.set('obj', {a: 1}); pm.variables.set('nested', '{{num}}-{{n}}');\n\
          pm.test('forms', () => pm.expect(pm.variables.replaceIn('{{n}}|{{u}}|{{num}}|{{arr}}|{{obj}}|{{nested}}|{{}}|{{ num }}'))\n\
            .to.equal('null||5|1,2|[object Object]|5-null|{{}}|{{ num }}'));",
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: the CryptoJS global for request signing (values checked against
+/// crypto-js in Postman's sandbox).
+#[test]
+fn crypto_js_hashes_hmacs_and_encoders() {
+    let out = test_script(
+        "const C = CryptoJS;\n\
+         pm.test('md5', () => pm.expect(C.MD5('hello wörld ✓').toString()).to.equal('59682f3bbc7df5556eaeda0f7b48aa70'));\n\
+         pm.test('sha1', () => pm.expect(C.SHA1('abc').toString()).to.equal('a9993e364706816aba3e25717850c26c9cd0d89d'));\n\
+         pm.test('sha256', () => pm.expect(C.SHA256('abc').toString(C.enc.Hex)).to.equal('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'));\n\
+         pm.test('sha512', () => pm.expect(C.SHA512('abc').toString()).to.equal('ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f'));\n\
+         pm.test('hmac256', () => { const h = C.HmacSHA256('message', 'secret'); pm.expect(h.toString()).to.equal('8b5f48702995c1598c573db1e21866a9b825d4a794d169d7060a03605796360b'); pm.expect(C.enc.Base64.stringify(h)).to.equal('i19IcCmVwVmMVz2x4hhmqbgl1KeU0WnXBgoDYFeWNgs='); });\n\
+         pm.test('hmac1/md5', () => { pm.expect(C.HmacSHA1('m', 'k').toString()).to.equal('772b71c8a2997e768be01d9711e4a4f34a24ef33'); pm.expect(C.HmacMD5('m', 'k').toString()).to.equal('ed7e724d3a91554aaa2043041d9c5305'); });\n\
+         pm.test('encoders', () => { pm.expect(C.enc.Base64.stringify(C.enc.Utf8.parse('user:päss'))).to.equal('dXNlcjpww6Rzcw=='); pm.expect(C.enc.Base64.parse('dXNlcjpwYXNz').toString(C.enc.Utf8)).to.equal('user:pass'); pm.expect(C.enc.Hex.parse('6869').toString(C.enc.Utf8)).to.equal('hi'); });",
     );
     all_pass(&out);
 }
