@@ -1444,7 +1444,7 @@
     }
     get(key) {
       const it = this.one(key);
-      return it === undefined ? undefined : it.value;
+      return it === undefined ? undefined : it.value === null ? '' : it.value;
     }
     has(key, value) {
       if (key !== null && typeof key === 'object') {
@@ -1527,13 +1527,16 @@
     reduce(fn, acc, ctx) {
       return this._items.reduce((a, x) => fn.call(ctx, a, x), acc);
     }
-    toObject(excludeDisabled, caseSensitive, multiValue) {
+    // As postman-collection: names lower-cased for headers (unless
+    // caseSensitive), repeated names grouped into an array.
+    toObject(excludeDisabled, caseSensitive) {
       const o = {};
       for (const it of this._items) {
         if (excludeDisabled && it.disabled) continue;
-        const k = this._ci && !caseSensitive ? String(it.key).toLowerCase() : it.key;
-        if (multiValue && hasOwn(o, k)) o[k] = [].concat(o[k], it.value);
-        else Object.defineProperty(o, k, { value: it.value, enumerable: true, writable: true, configurable: true });
+        const k = this._ci && !caseSensitive ? String(it.key).toLowerCase() : String(it.key);
+        const v = it.value === null || it.value === undefined ? '' : it.value;
+        if (hasOwn(o, k)) o[k] = [].concat(o[k], v);
+        else Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
       }
       return o;
     }

@@ -612,3 +612,26 @@ fn crypto_js_hashes_hmacs_and_encoders() {
     );
     all_pass(&out);
 }
+
+/// Issue 11: repeated header and query names read as in postman-collection.
+#[test]
+fn repeated_names_in_lists() {
+    let mut req = request();
+    req.url = "http://x.example.com/?a=1&a=2&b".into();
+    let mut resp = response();
+    resp.headers = vec![
+        ("X-A".into(), "1".into()),
+        ("x-a".into(), "2".into()),
+        ("Content-Type".into(), "text/plain".into()),
+    ];
+    let out = engine().run(
+        "pm.test('headers', () => { pm.expect(pm.response.headers.get('X-A')).to.equal('2'); pm.expect(pm.response.headers.toObject()).to.eql({'x-a': ['1', '2'], 'content-type': 'text/plain'}); pm.expect(pm.response.headers.count()).to.equal(3); });\n\
+         pm.test('query', () => { pm.expect(pm.request.url.query.get('a')).to.equal('2'); pm.expect(pm.request.url.query.toObject()).to.eql({a: ['1', '2'], b: ''}); pm.expect(pm.request.url.toString()).to.equal('http://x.example.com/?a=1&a=2&b'); });",
+        &info(Event::Test),
+        &mut Scopes::default(),
+        &mut req,
+        Some(&resp),
+        &mut FakeSender::default(),
+    );
+    all_pass(&out);
+}
