@@ -131,6 +131,9 @@ pub struct Outcome {
 /// The `pm` API and chai, evaluated once per engine.
 const PRELUDE: &str = include_str!("prelude.js");
 
+/// The lodash subset behind the `_` global, evaluated before the prelude.
+const LODASH: &str = include_str!("lodash.js");
+
 /// Native stack the interpreter may use (deep recursion ends in a
 /// "stack overflow" error instead of crashing the thread).
 const MAX_STACK_BYTES: usize = 512 * 1024;
@@ -186,6 +189,12 @@ fn boot(
     })));
     let context = Context::full(&runtime).map_err(|e| format!("script engine: {e}"))?;
     context.with(|ctx| {
+        let lodash: rquickjs::Value = ctx
+            .eval(LODASH)
+            .map_err(|e| format!("script engine lodash: {}", exception_text(&ctx, e)))?;
+        ctx.globals()
+            .set("__lodash", lodash)
+            .map_err(|e| format!("script engine lodash: {e}"))?;
         ctx.eval::<(), _>(PRELUDE)
             .map_err(|e| format!("script engine prelude: {}", exception_text(&ctx, e)))
     })?;

@@ -1739,6 +1739,13 @@
     return new PropertyList(items, false);
   }
 
+  // The `_` global (a lodash subset), built on first use. `__lodash` is the
+  // factory in lodash.js, evaluated before this file.
+  const lodashFactory = G.__lodash;
+  delete G.__lodash;
+  let lodashObj = null;
+  const lodash = () => lodashObj || (lodashObj = lodashFactory(deepEqual));
+
   // ------------------------------------------------------------- CryptoJS
   // The part of crypto-js that collections use: MD5, SHA1, SHA256, SHA512
   // and their HMACs, and the Hex, Base64, Utf8 and Latin1 encoders.
@@ -2231,7 +2238,7 @@
   const requireFn = unavailable('require');
 
   // Parameters every script function receives (legacy sandbox globals).
-  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require', 'tv4', 'CryptoJS'];
+  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require', 'tv4', 'CryptoJS', '_'];
   const compiled = new Map();
   const AsyncFunction = async function () {}.constructor;
   // A script compiled once per distinct source, with the legacy globals it
@@ -2458,6 +2465,7 @@
     args[13] = requireFn;
     args[14] = tv4;
     args[15] = CryptoJS;
+    if (u._) args[16] = lodash();
     try {
       const r = c.fn.apply(undefined, args);
       if (r instanceof Promise) {

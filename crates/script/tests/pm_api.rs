@@ -635,3 +635,16 @@ fn repeated_names_in_lists() {
     );
     all_pass(&out);
 }
+
+/// Issue 11: the `_` global is lodash 3 as in Postman's sandbox (results checked against it).
+#[test]
+fn lodash_global() {
+    let out = test_script(
+        "const users = [{n: 'b', a: 2, active: true}, {n: 'a', a: 1, active: false}];\n\
+         pm.test('collections', () => { pm.expect(_.map(users, 'n')).to.eql(['b', 'a']); pm.expect(_.find(users, {n: 'a'}).a).to.equal(1); pm.expect(_.filter(users, 'active', false).length).to.equal(1); pm.expect(_.sortBy(users, 'a')[0].n).to.equal('a'); pm.expect(_.groupBy([6.1, 4.2, 6.3], Math.floor)).to.eql({4: [4.2], 6: [6.1, 6.3]}); });\n\
+         pm.test('objects', () => { pm.expect(_.get({a: [{b: 3}]}, 'a[0].b')).to.equal(3); pm.expect(_.has({a: {b: 1}}, 'a.b')).to.be.true; pm.expect(_.isEqual({a: [1]}, {a: [1]})).to.be.true; pm.expect(_.pick({a: 1, b: 2}, 'a')).to.eql({a: 1}); pm.expect(_.merge({a: {x: 1}}, {a: {y: 2}})).to.eql({a: {x: 1, y: 2}}); });\n\
+         pm.test('lodash 3', () => { pm.expect(_.VERSION).to.equal('3.10.2'); pm.expect(_.capitalize('fRED')).to.equal('FRED'); pm.expect(_.max([])).to.equal(-Infinity); pm.expect(_.range(-4)).to.eql([]); pm.expect(_.keyBy).to.be.undefined; pm.expect(_.indexBy([{id: 'x'}], 'id')).to.eql({x: {id: 'x'}}); });\n\
+         pm.test('strings', () => { pm.expect(_.camelCase('__FOO_BAR__')).to.equal('fooBar'); pm.expect(_.padLeft('7', 3, '0')).to.equal('007'); pm.expect(_.escape('<a>')).to.equal('&lt;a&gt;'); });",
+    );
+    all_pass(&out);
+}
