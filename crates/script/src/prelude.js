@@ -1746,6 +1746,122 @@
   let lodashObj = null;
   const lodash = () => lodashObj || (lodashObj = lodashFactory(deepEqual));
 
+  // ------------------------------------------------------------- xml2Json
+  // Postman's legacy xml2Json: xml2js with explicitArray off and trimmed
+  // text; attributes under "$", text next to children under "_". Answers
+  // undefined for what is not well-formed XML.
+  const XML_ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  function xmlDecode(t) {
+    return t.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e) => {
+      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      if (hasOwn(XML_ENTITIES, e)) return XML_ENTITIES[e];
+      throw new Error('Invalid character entity');
+    });
+  }
+  class XmlError extends Error {}
+  function xml2Json(input) {
+    const text = String(input);
+    if (text === '') return null;
+    try {
+      return parseXml(text);
+    } catch (e) {
+      // Like xml2js, a closing tag that does not match throws.
+      if (e instanceof XmlError) throw new Error(e.message);
+      return undefined;
+    }
+  }
+  function parseXml(src) {
+    let i = 0;
+    const stack = [];
+    const fail = () => {
+      throw new Error('not well-formed');
+    };
+    const addText = (t) => {
+      if (!stack.length) {
+        if (t.trim()) fail();
+        return;
+      }
+      const top = stack[stack.length - 1];
+      const trimmed = t.trim();
+      if (trimmed) top.text += trimmed;
+      else top.blank += t;
+    };
+    while (i < src.length) {
+      const lt = src.indexOf('<', i);
+      if (lt === -1) {
+        addText(xmlDecode(src.slice(i)));
+        break;
+      }
+      if (lt > i) addText(xmlDecode(src.slice(i, lt)));
+      if (src.startsWith('<?', lt)) {
+        const end = src.indexOf('?>', lt);
+        if (end === -1) fail();
+        i = end + 2;
+      } else if (src.startsWith('<!--', lt)) {
+        const end = src.indexOf('-->', lt);
+        if (end === -1) fail();
+        i = end + 3;
+      } else if (src.startsWith('<![CDATA[', lt)) {
+        const end = src.indexOf(']]>', lt);
+        if (end === -1 || !stack.length) fail();
+        const t = src.slice(lt + 9, end);
+        if (t.trim()) stack[stack.length - 1].text += t.trim();
+        i = end + 3;
+      } else if (src.startsWith('<!', lt)) {
+        const end = src.indexOf('>', lt);
+        if (end === -1) fail();
+        i = end + 1;
+      } else if (src[lt + 1] === '/') {
+        const end = src.indexOf('>', lt);
+        if (end === -1) fail();
+        const name = src.slice(lt + 2, end).trim();
+        const el = stack.pop();
+        if (!el || el.name !== name) throw new XmlError('Unmatched closing tag: ' + name);
+        const value = xmlValue(el);
+        i = end + 1;
+        if (stack.length) xmlAddChild(stack[stack.length - 1], el.name, value);
+        else return { [el.name]: value };
+      } else {
+        const m = /^<([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/.exec(src.slice(lt));
+        if (!m) fail();
+        const attrs = {};
+        let hasAttrs = false;
+        const re = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+        let a;
+        while ((a = re.exec(m[2])) !== null) {
+          attrs[a[1]] = xmlDecode(a[2] !== undefined ? a[2] : a[3]);
+          hasAttrs = true;
+        }
+        const el = { name: m[1], attrs: hasAttrs ? attrs : null, text: '', blank: '', children: [] };
+        if (m[3] === '/') {
+          const value = xmlValue(el);
+          if (stack.length) xmlAddChild(stack[stack.length - 1], el.name, value);
+          else return { [el.name]: value };
+        } else stack.push(el);
+        i = lt + m[0].length;
+      }
+    }
+    return fail();
+  }
+  function xmlAddChild(parent, name, value) {
+    const existing = parent.children.find((c) => c.name === name);
+    if (existing) {
+      if (!existing.multi) {
+        existing.value = [existing.value];
+        existing.multi = true;
+      }
+      existing.value.push(value);
+    } else parent.children.push({ name, value, multi: false });
+  }
+  function xmlValue(el) {
+    if (!el.attrs && !el.children.length) return el.text || el.blank;
+    const o = {};
+    if (el.text) o._ = el.text;
+    if (el.attrs) o.$ = el.attrs;
+    for (const c of el.children) o[c.name] = c.value;
+    return o;
+  }
+
   // ------------------------------------------------------------- CryptoJS
   // The part of crypto-js that collections use: MD5, SHA1, SHA256, SHA512
   // and their HMACs, and the Hex, Base64, Utf8 and Latin1 encoders.
@@ -2238,7 +2354,7 @@
   const requireFn = unavailable('require');
 
   // Parameters every script function receives (legacy sandbox globals).
-  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require', 'tv4', 'CryptoJS', '_'];
+  const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require', 'tv4', 'CryptoJS', '_', 'xml2Json'];
   const compiled = new Map();
   const AsyncFunction = async function () {}.constructor;
   // A script compiled once per distinct source, with the legacy globals it
@@ -2466,6 +2582,7 @@
     args[14] = tv4;
     args[15] = CryptoJS;
     if (u._) args[16] = lodash();
+    args[17] = xml2Json;
     try {
       const r = c.fn.apply(undefined, args);
       if (r instanceof Promise) {

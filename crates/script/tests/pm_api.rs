@@ -648,3 +648,16 @@ fn lodash_global() {
     );
     all_pass(&out);
 }
+
+/// Issue 11: the legacy xml2Json global reads XML the way Postman's does (xml2js,
+/// no arrays for single children, attributes under "$", text under "_").
+#[test]
+fn xml2json_global() {
+    let out = test_script(
+        "pm.test('soap', () => { const j = xml2Json('<?xml version=\"1.0\"?><soap:Envelope xmlns:soap=\"http://s\"><soap:Body><m:R><m:V>42</m:V></m:R></soap:Body></soap:Envelope>'); pm.expect(j['soap:Envelope']['soap:Body']['m:R']['m:V']).to.equal('42'); pm.expect(j['soap:Envelope'].$).to.eql({'xmlns:soap': 'http://s'}); });\n\
+         pm.test('repeated and mixed', () => pm.expect(xml2Json('<root><item id=\"1\">x</item><item id=\"2\">y</item><empty/><n>  5 </n></root>')).to.eql({root: {item: [{_: 'x', $: {id: '1'}}, {_: 'y', $: {id: '2'}}], empty: '', n: '5'}}));\n\
+         pm.test('entities and cdata', () => { pm.expect(xml2Json('<a>&amp;&lt;&#65;</a>')).to.eql({a: '&<A'}); pm.expect(xml2Json('<a><![CDATA[<x>]]></a>')).to.eql({a: '<x>'}); });\n\
+         pm.test('not xml', () => { pm.expect(xml2Json('not xml')).to.be.undefined; pm.expect(xml2Json('')).to.be.null; });",
+    );
+    all_pass(&out);
+}
