@@ -1746,6 +1746,231 @@
   let lodashObj = null;
   const lodash = () => lodashObj || (lodashObj = lodashFactory(deepEqual));
 
+  // ------------------------------------------------------ URL, URLSearchParams
+  // The WHATWG URL and URLSearchParams classes for special (http-like) URLs,
+  // as scripts use them: parsing, the parts, and query editing.
+  function formEncode(s) {
+    return encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  }
+  function formDecode(s) {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch (e) {
+      return s.replace(/\+/g, ' ');
+    }
+  }
+  class URLSearchParamsImpl {
+    constructor(init) {
+      this._list = [];
+      this._url = null;
+      if (init === undefined || init === null) return;
+      if (init instanceof URLSearchParamsImpl) this._list = init._list.map((p) => p.slice());
+      else if (typeof init === 'object' && typeof init[Symbol.iterator] === 'function') {
+        for (const pair of init) {
+          const p = Array.from(pair);
+          if (p.length !== 2) throw new TypeError('Each query pair must be an iterable [name, value] tuple');
+          this._list.push([String(p[0]), String(p[1])]);
+        }
+      } else if (typeof init === 'object') {
+        for (const k of Object.keys(init)) this._list.push([k, String(init[k])]);
+      } else this._parse(String(init));
+    }
+    _parse(q) {
+      this._list = [];
+      if (q.charAt(0) === '?') q = q.slice(1);
+      for (const part of q.split('&')) {
+        if (!part) continue;
+        const i = part.indexOf('=');
+        this._list.push(i === -1 ? [formDecode(part), ''] : [formDecode(part.slice(0, i)), formDecode(part.slice(i + 1))]);
+      }
+    }
+    _update() {
+      if (this._url) {
+        const q = this.toString();
+        this._url._search = q ? '?' + q : '';
+      }
+    }
+    get size() {
+      return this._list.length;
+    }
+    append(k, v) {
+      this._list.push([String(k), String(v)]);
+      this._update();
+    }
+    delete(k, v) {
+      k = String(k);
+      this._list = this._list.filter((p) => !(p[0] === k && (v === undefined || p[1] === String(v))));
+      this._update();
+    }
+    get(k) {
+      const p = this._list.find((x) => x[0] === String(k));
+      return p ? p[1] : null;
+    }
+    getAll(k) {
+      return this._list.filter((x) => x[0] === String(k)).map((x) => x[1]);
+    }
+    has(k, v) {
+      return this._list.some((x) => x[0] === String(k) && (v === undefined || x[1] === String(v)));
+    }
+    set(k, v) {
+      k = String(k);
+      const i = this._list.findIndex((x) => x[0] === k);
+      if (i === -1) this._list.push([k, String(v)]);
+      else {
+        this._list[i][1] = String(v);
+        this._list = this._list.filter((x, j) => j <= i || x[0] !== k);
+      }
+      this._update();
+    }
+    sort() {
+      this._list = this._list.map((p, i) => [p, i]).sort((a, b) => (a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1])).map((x) => x[0]);
+      this._update();
+    }
+    forEach(fn, thisArg) {
+      for (const [k, v] of this._list) fn.call(thisArg, v, k, this);
+    }
+    keys() {
+      return this._list.map((p) => p[0])[Symbol.iterator]();
+    }
+    values() {
+      return this._list.map((p) => p[1])[Symbol.iterator]();
+    }
+    entries() {
+      return this._list.map((p) => [p[0], p[1]])[Symbol.iterator]();
+    }
+    [Symbol.iterator]() {
+      return this.entries();
+    }
+    toString() {
+      return this._list.map((p) => formEncode(p[0]) + '=' + formEncode(p[1])).join('&');
+    }
+  }
+  const DEFAULT_PORTS = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443', 'ftp:': '21' };
+  const encodePath = (p) => p.replace(/[\u0000-\u0020"<>`{}\u007f-\uffff]/g, (c) => encodeURIComponent(c)).replace(/\\/g, '/');
+  const encodeQuery = (q) => q.replace(/[\u0000-\u0020"'<>\u007f-\uffff]/g, (c) => encodeURIComponent(c));
+  const encodeHash = (h) => h.replace(/[\u0000-\u0020"<>`\u007f-\uffff]/g, (c) => encodeURIComponent(c));
+  class URLImpl {
+    constructor(url, base) {
+      url = String(url).trim();
+      let m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/.exec(url);
+      if (!m) {
+        if (base === undefined) throw new TypeError('Invalid URL');
+        const b = base instanceof URLImpl ? base : new URLImpl(base);
+        if (url.startsWith('//')) url = b.protocol + url;
+        else if (url.startsWith('/')) url = b.origin + url;
+        else if (url.startsWith('?')) url = b.origin + b.pathname + url;
+        else if (url.startsWith('#')) url = b.origin + b.pathname + b.search + url;
+        else url = b.origin + b.pathname.replace(/[^/]*$/, '') + url;
+        m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/.exec(url);
+      }
+      this._protocol = m[1].toLowerCase() + ':';
+      let rest = m[2];
+      const special = hasOwn(DEFAULT_PORTS, this._protocol) || this._protocol === 'file:';
+      if (!special) throw new TypeError('Invalid URL: only http(s), ws(s), ftp and file URLs are supported');
+      rest = rest.replace(/^[/\\]*/, '');
+      const hashAt = rest.indexOf('#');
+      this._hash = hashAt === -1 ? '' : '#' + encodeHash(rest.slice(hashAt + 1));
+      if (this._hash === '#') this._hash = '';
+      if (hashAt !== -1) rest = rest.slice(0, hashAt);
+      const qAt = rest.indexOf('?');
+      let search = qAt === -1 ? '' : rest.slice(qAt + 1);
+      if (qAt !== -1) rest = rest.slice(0, qAt);
+      const slash = rest.search(/[/\\]/);
+      let authority = slash === -1 ? rest : rest.slice(0, slash);
+      let path = slash === -1 ? '/' : rest.slice(slash);
+      const at = authority.lastIndexOf('@');
+      this._username = '';
+      this._password = '';
+      if (at !== -1) {
+        const cred = authority.slice(0, at);
+        authority = authority.slice(at + 1);
+        const c = cred.indexOf(':');
+        this._username = c === -1 ? cred : cred.slice(0, c);
+        this._password = c === -1 ? '' : cred.slice(c + 1);
+      }
+      const pm = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(authority);
+      if (!pm || (!pm[1] && this._protocol !== 'file:')) throw new TypeError('Invalid URL');
+      this._hostname = pm[1].toLowerCase();
+      this._port = pm[2] && pm[2] !== DEFAULT_PORTS[this._protocol] ? String(Number(pm[2])) : '';
+      if (this._port !== '' && Number(this._port) > 65535) throw new TypeError('Invalid URL');
+      const segs = [];
+      for (const seg of encodePath(path).split('/').slice(1)) {
+        if (seg === '..' || seg.toLowerCase() === '%2e%2e') segs.pop();
+        else if (seg !== '.' && seg.toLowerCase() !== '%2e') segs.push(seg);
+      }
+      if (/\/\.\.?$/.test(path)) segs.push('');
+      this._pathname = '/' + segs.join('/');
+      this._search = search ? '?' + encodeQuery(search) : '';
+      this._params = new URLSearchParamsImpl(this._search);
+      this._params._url = this;
+    }
+    get protocol() {
+      return this._protocol;
+    }
+    get username() {
+      return this._username;
+    }
+    get password() {
+      return this._password;
+    }
+    get hostname() {
+      return this._hostname;
+    }
+    set hostname(v) {
+      this._hostname = String(v).toLowerCase();
+    }
+    get port() {
+      return this._port;
+    }
+    set port(v) {
+      v = String(v);
+      this._port = v === '' || v === DEFAULT_PORTS[this._protocol] ? '' : String(parseInt(v, 10));
+    }
+    get host() {
+      return this._hostname + (this._port ? ':' + this._port : '');
+    }
+    get origin() {
+      return this._protocol === 'file:' ? 'null' : this._protocol + '//' + this.host;
+    }
+    get pathname() {
+      return this._pathname;
+    }
+    set pathname(v) {
+      v = String(v);
+      this._pathname = encodePath(v.charAt(0) === '/' ? v : '/' + v);
+    }
+    get search() {
+      return this._search === '?' ? '' : this._search;
+    }
+    set search(v) {
+      v = String(v);
+      if (v.charAt(0) === '?') v = v.slice(1);
+      this._search = v ? '?' + encodeQuery(v) : '';
+      this._params._parse(this._search);
+    }
+    get searchParams() {
+      return this._params;
+    }
+    get hash() {
+      return this._hash;
+    }
+    set hash(v) {
+      v = String(v);
+      if (v.charAt(0) === '#') v = v.slice(1);
+      this._hash = v ? '#' + encodeHash(v) : '';
+    }
+    get href() {
+      const cred = this._username ? this._username + (this._password ? ':' + this._password : '') + '@' : '';
+      return this._protocol + '//' + cred + this.host + this._pathname + this.search + this._hash;
+    }
+    toString() {
+      return this.href;
+    }
+    toJSON() {
+      return this.href;
+    }
+  }
+
   // ------------------------------------------------------------- xml2Json
   // Postman's legacy xml2Json: xml2js with explicitArray off and trimmed
   // text; attributes under "$", text next to children under "_". Answers
@@ -2699,6 +2924,8 @@
     Object.defineProperty(G, name, { value, writable: true, configurable: true, enumerable: false });
   }
   define('console', consoleObj);
+  if (typeof G.URL !== 'function') define('URL', URLImpl);
+  if (typeof G.URLSearchParams !== 'function') define('URLSearchParams', URLSearchParamsImpl);
   // QuickJS's own atob/btoa when it has them (same behaviour, native speed).
   if (typeof G.atob !== 'function') define('atob', atob);
   if (typeof G.btoa !== 'function') define('btoa', btoa);

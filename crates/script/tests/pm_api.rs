@@ -661,3 +661,19 @@ fn xml2json_global() {
     );
     all_pass(&out);
 }
+
+/// Issue 11: URL and URLSearchParams as in Node (which Postman's sandbox runs on).
+#[test]
+fn url_and_search_params() {
+    let out = test_script(
+        "const u = new URL(pm.request.url.toString());\n\
+         pm.test('parts', () => { pm.expect(u.host).to.equal('api.example.com'); pm.expect(u.pathname).to.equal('/v1/users'); pm.expect(u.searchParams.get('page')).to.equal('2'); pm.expect(u.origin).to.equal('https://api.example.com'); });\n\
+         u.searchParams.set('page', '3'); u.searchParams.append('q', 'a b&c');\n\
+         pm.test('edit', () => pm.expect(u.href).to.equal('https://api.example.com/v1/users?page=3&limit=10&q=a+b%26c'));\n\
+         pm.test('normalise', () => pm.expect(new URL('HTTP://User:Pw@Example.COM:80/a/./b/../c?x=1 2#h h').href).to.equal('http://User:Pw@example.com/a/c?x=1%202#h%20h'));\n\
+         pm.test('relative', () => pm.expect(new URL('other', 'https://h.com/base/x').href).to.equal('https://h.com/base/other'));\n\
+         pm.test('params', () => { const p = new URLSearchParams({a: '1', b: 'x y'}); p.append('c', '~!*()'); pm.expect(p.toString()).to.equal('a=1&b=x+y&c=%7E%21*%28%29'); pm.expect(new URLSearchParams('?q=a+b&r=%2B').get('r')).to.equal('+'); });\n\
+         pm.test('invalid', () => pm.expect(() => new URL('not a url')).to.throw());",
+    );
+    all_pass(&out);
+}
