@@ -1,8 +1,9 @@
 // The `_` global of Postman's sandbox is lodash 3.10: this is the part of
 // it that collections use, with lodash 3's iteratee shorthands and
 // behaviour (functions lodash 3 does not have are not here either).
-// Evaluated before the prelude; returns a factory of the `_` object.
-(function (deepEqual) {
+// Evaluated before the prelude; returns a factory of the `_` object (and,
+// with `version4`, of the lodash 4 flavour that require('lodash') gives).
+(function (deepEqual, version4) {
   'use strict';
   const hasOwn = (o, k) => o !== null && o !== undefined && Object.prototype.hasOwnProperty.call(o, k);
   const isObjectLike = (v) => v !== null && typeof v === 'object';
@@ -64,6 +65,13 @@
   // to match, a property name — or, with a thisArg value, a property that
   // must equal it.
   function iteratee(f, thisArg) {
+    if (version4) {
+      if (typeof f === 'function') return f;
+      if (f === null || f === undefined) return (x) => x;
+      if (Array.isArray(f)) return (x) => deepEqual(get(x, f[0]), f[1]) || isMatch(get(x, f[0]), f[1]);
+      if (typeof f === 'object') return (x) => isMatch(x, f);
+      return (x) => get(x, f);
+    }
     if (typeof f === 'function') return thisArg === undefined ? f : f.bind(thisArg);
     if (f === null || f === undefined) return (x) => x;
     if (typeof f === 'object') return (x) => isMatch(x, f);
@@ -90,9 +98,12 @@
     const it = iteratee(f, t);
     return entriesOf(c).filter(([k, v]) => it(v, k, c)).map((e) => e[1]);
   };
+  // lodash 4: find(collection, predicate, fromIndex); lodash 3: (…, thisArg)
   const find = (c, f, t) => {
-    const it = iteratee(f, t);
-    const e = entriesOf(c).find(([k, v]) => it(v, k, c));
+    const it = iteratee(f, version4 ? undefined : t);
+    const e = entriesOf(c)
+      .slice(version4 ? t || 0 : 0)
+      .find(([k, v]) => it(v, k, c));
     return e ? e[1] : undefined;
   };
   const compareValues = (a, b) => {
@@ -174,7 +185,7 @@
   }
   const str = (s) => (s === null || s === undefined ? '' : String(s));
   const capitalize = (s) => {
-    s = str(s);
+    s = version4 ? str(s).toLowerCase() : str(s);
     return s.charAt(0).toUpperCase() + s.slice(1);
   };
   let idCounter = 0;
@@ -205,7 +216,7 @@
         end = start;
         start = 0;
       }
-      step = step === undefined ? 1 : step;
+      step = step === undefined ? (version4 && start > end ? -1 : 1) : step;
       const out = [];
       if (step === 0) {
         for (let i = start; i < end; i++) out.push(start);
@@ -235,8 +246,8 @@
       return e ? e[1] : undefined;
     },
     findIndex: (a, f, t) => {
-      const it = iteratee(f, t);
-      for (let i = 0; i < (a || []).length; i++) if (it(a[i], i, a)) return i;
+      const it = iteratee(f, version4 ? undefined : t);
+      for (let i = version4 ? t || 0 : 0; i < (a || []).length; i++) if (it(a[i], i, a)) return i;
       return -1;
     },
     findKey: (o, f) => {
@@ -543,6 +554,20 @@
     unescape: (s) => str(s).replace(/&(?:amp|lt|gt|quot|#39);/g, (c) => UNESC[c]),
   };
   _.contains = _.includes;
+  _.zipObject = (props, vals) => {
+    const o = {};
+    (props || []).forEach((p, i) => {
+      if (Array.isArray(p) && !version4) o[p[0]] = p[1];
+      else if (!Array.isArray(p)) o[p] = vals ? vals[i] : undefined;
+    });
+    return o;
+  };
+  if (version4) {
+    // require('lodash') in Postman is lodash 4.
+    _.entries = _.toPairs;
+    _.VERSION = '4.17.21';
+    return Object.freeze(_);
+  }
   _.each = each;
   _.rest = _.tail;
   _.indexBy = _.keyBy;
@@ -551,14 +576,6 @@
   _.padRight = (s, n, c) => str(s).padEnd(n || 0, c === undefined ? ' ' : c);
   _.trimLeft = _.trimStart;
   _.trimRight = _.trimEnd;
-  _.zipObject = (props, vals) => {
-    const o = {};
-    (props || []).forEach((p, i) => {
-      if (Array.isArray(p)) o[p[0]] = p[1];
-      else o[p] = vals ? vals[i] : undefined;
-    });
-    return o;
-  };
   _.object = _.zipObject;
   _.sortByAll = (c, ...fs) => orderBy(c, baseFlatten(fs, 1));
   _.sortByOrder = (c, fs, orders) => orderBy(c, fs, (orders || []).map((o) => (o === false || o === 'desc' ? 'desc' : 'asc')));

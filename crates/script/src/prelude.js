@@ -1744,7 +1744,9 @@
   const lodashFactory = G.__lodash;
   delete G.__lodash;
   let lodashObj = null;
-  const lodash = () => lodashObj || (lodashObj = lodashFactory(deepEqual));
+  const lodash = () => lodashObj || (lodashObj = lodashFactory(deepEqual, false));
+  let lodash4Obj = null;
+  const lodash4 = () => lodash4Obj || (lodash4Obj = lodashFactory(deepEqual, true));
 
   // ------------------------------------------------------ URL, URLSearchParams
   // The WHATWG URL and URLSearchParams classes for special (http-like) URLs,
@@ -2576,24 +2578,42 @@
       throw new Error(name + "('" + mod + "') is not available: Portico scripts cannot load modules");
     };
   }
-  const requireFn = unavailable('require');
+  // require() of the modules of Postman's sandbox that Portico has.
+  const MODULES = {
+    lodash: () => lodash4(),
+    'crypto-js': () => CryptoJS,
+    tv4: () => tv4,
+    atob: () => G.atob,
+    btoa: () => G.btoa,
+    url: () => ({ URL: G.URL, URLSearchParams: G.URLSearchParams }),
+    uuid: () => ({ v4: uuid }),
+    chai: () => ({ expect, AssertionError }),
+  };
+  function requireFn(mod) {
+    const name = String(mod);
+    if (hasOwn(MODULES, name)) return MODULES[name]();
+    return unavailable('require')(name);
+  }
 
   // Parameters every script function receives (legacy sandbox globals).
   const PARAMS = ['pm', 'postman', 'tests', 'request', 'responseBody', 'responseCode', 'responseHeaders', 'responseTime', 'responseCookies', 'environment', 'globals', 'data', 'iteration', 'require', 'tv4', 'CryptoJS', '_', 'xml2Json'];
   const compiled = new Map();
-  const AsyncFunction = async function () {}.constructor;
   // A script compiled once per distinct source, with the legacy globals it
   // mentions (the others are not built for it).
   function compile(source) {
     let c = compiled.get(source);
     if (c === undefined) {
+      // The legacy globals are parameters of an outer function; the script
+      // is the body of an inner one, so that it may declare the same names
+      // (`const data = pm.response.json()`, `const _ = require('lodash')`).
+      const wrap = (isAsync) => 'return (' + (isAsync ? 'async ' : '') + 'function () {\n' + source + '\n}).call(this);';
       let fn;
       try {
-        fn = Function.apply(null, PARAMS.concat([source]));
+        fn = Function.apply(null, PARAMS.concat([wrap(false)]));
       } catch (e) {
         // Top-level `await`: the script becomes an async function.
         if (!(e instanceof SyntaxError) || !/\bawait\b/.test(source)) throw e;
-        fn = AsyncFunction.apply(null, PARAMS.concat([source]));
+        fn = Function.apply(null, PARAMS.concat([wrap(true)]));
       }
       const uses = {};
       for (const p of PARAMS) uses[p] = source.indexOf(p) !== -1;
@@ -2817,7 +2837,9 @@
         });
       }
     } catch (e) {
-      S.error = errText(e);
+      // When memory runs out, QuickJS may have no room left for the error
+      // object and throws null; a script that never throws cannot have.
+      S.error = e === null && !/\bthrow\b/.test(source) ? 'InternalError: out of memory' : errText(e);
     }
   }
 

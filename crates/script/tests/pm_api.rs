@@ -677,3 +677,34 @@ fn url_and_search_params() {
     );
     all_pass(&out);
 }
+
+/// Issue 11: require() gives the bundled modules Portico has (lodash 4, crypto-js, tv4,
+/// uuid, url, atob/btoa, chai) and refuses the others.
+#[test]
+fn require_of_bundled_modules() {
+    let out = test_script(
+        "const lodash = require('lodash'); const C = require('crypto-js'); const { v4 } = require('uuid'); const { URL } = require('url');\n\
+         pm.test('lodash 4', () => { pm.expect(lodash.VERSION).to.equal('4.17.21'); pm.expect(lodash.keyBy([{id: 'a'}], 'id')).to.eql({a: {id: 'a'}}); pm.expect(lodash.capitalize('fRED')).to.equal('Fred'); pm.expect(lodash.range(-2)).to.eql([0, -1]); pm.expect(lodash.filter([{a: {b: 1}}, {a: {b: 2}}], ['a.b', 2])).to.eql([{a: {b: 2}}]); });\n\
+         pm.test('crypto-js', () => pm.expect(C.SHA256('abc').toString()).to.equal('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'));\n\
+         pm.test('uuid', () => pm.expect(v4()).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4/));\n\
+         pm.test('url', () => pm.expect(new URL('https://a.b/c').pathname).to.equal('/c'));\n\
+         pm.test('chai', () => require('chai').expect(1).to.equal(1));\n\
+         pm.test('others', () => pm.expect(() => require('moment')).to.throw(\"require('moment') is not available: Portico scripts cannot load modules\"));",
+    );
+    all_pass(&out);
+}
+
+/// Issue 11: scripts may declare the names of the legacy globals themselves
+/// (`const data = pm.response.json()` is common).
+#[test]
+fn scripts_may_redeclare_legacy_names() {
+    let out = test_script(
+        "const data = pm.response.json(); const _ = require('lodash'); let tests = 1; const request = 'r';\n\
+         const environment = {}; let responseBody = null; const postman = 2; const iteration = 'i'; const CryptoJS = 3;\n\
+         pm.test('own names', () => { pm.expect(data.id).to.equal(7); pm.expect(_.VERSION).to.equal('4.17.21'); pm.expect(tests + request).to.equal('1r'); });",
+    );
+    all_pass(&out);
+    let out =
+        test_script("const data = await Promise.resolve(5); pm.test('async', () => pm.expect(data).to.equal(5));");
+    all_pass(&out);
+}
