@@ -1973,6 +1973,215 @@
     }
   }
 
+  // ---------------------------------------------- Buffer, TextEncoder, structuredClone
+  // Node's Buffer as scripts use it (encoding and decoding text), a
+  // Uint8Array like Node's.
+  function latin1Of(bytes) {
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode.apply(null, Array.prototype.slice.call(bytes, i, i + 4096));
+    return out;
+  }
+  function bytesOf(str, enc) {
+    enc = String(enc || 'utf8').toLowerCase();
+    switch (enc) {
+      case 'utf8':
+      case 'utf-8':
+        return utf8Bytes(str);
+      case 'hex': {
+        const out = [];
+        for (let i = 0; i + 1 < str.length; i += 2) {
+          const b = parseInt(str.substr(i, 2), 16);
+          if (Number.isNaN(b)) break;
+          out.push(b);
+        }
+        return out;
+      }
+      case 'base64':
+      case 'base64url': {
+        let b = String(str).replace(/-/g, '+').replace(/_/g, '/').replace(/[^A-Za-z0-9+/]/g, '');
+        while (b.length % 4) b += '=';
+        if (b.length % 4 === 1) b = b.slice(0, -1);
+        try {
+          return Array.from(atob(b), (c) => c.charCodeAt(0));
+        } catch (e) {
+          return [];
+        }
+      }
+      case 'latin1':
+      case 'binary':
+      case 'ascii':
+        return Array.from(str, (c) => c.charCodeAt(0) & 255);
+      case 'utf16le':
+      case 'ucs2':
+      case 'ucs-2':
+      case 'utf-16le': {
+        const out = [];
+        for (let i = 0; i < str.length; i++) {
+          const c = str.charCodeAt(i);
+          out.push(c & 255, c >> 8);
+        }
+        return out;
+      }
+    }
+    throw new TypeError('Unknown encoding: ' + enc);
+  }
+  class BufferImpl extends Uint8Array {
+    static from(value, encOrOffset, length) {
+      if (typeof value === 'string') return new BufferImpl(bytesOf(value, encOrOffset));
+      if (value instanceof ArrayBuffer) return new BufferImpl(new Uint8Array(value, encOrOffset || 0, length));
+      if (value && typeof value === 'object' && value.type === 'Buffer' && Array.isArray(value.data)) return new BufferImpl(value.data);
+      return new BufferImpl(Array.from(value || [], (x) => x & 255));
+    }
+    static alloc(n, fill) {
+      const b = new BufferImpl(n);
+      if (fill !== undefined) b.fill(typeof fill === 'string' ? fill.charCodeAt(0) : fill);
+      return b;
+    }
+    static isBuffer(b) {
+      return b instanceof BufferImpl;
+    }
+    static byteLength(s, enc) {
+      return typeof s === 'string' ? bytesOf(s, enc).length : s.byteLength;
+    }
+    static concat(list, total) {
+      const bytes = [];
+      for (const b of list) for (let i = 0; i < b.length; i++) bytes.push(b[i]);
+      return new BufferImpl(total === undefined ? bytes : bytes.slice(0, total));
+    }
+    static isEncoding(enc) {
+      try {
+        bytesOf('', enc);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+    toString(enc, start, end) {
+      const bytes = Array.prototype.slice.call(this, start || 0, end === undefined ? this.length : end);
+      enc = String(enc || 'utf8').toLowerCase();
+      switch (enc) {
+        case 'utf8':
+        case 'utf-8':
+          return utf8DecodeLoose(bytes);
+        case 'hex':
+          return bytes.map((b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
+        case 'base64':
+          return btoa(latin1Of(bytes));
+        case 'base64url':
+          return btoa(latin1Of(bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        case 'latin1':
+        case 'binary':
+          return latin1Of(bytes);
+        case 'ascii':
+          return latin1Of(bytes.map((b) => b & 127));
+        case 'utf16le':
+        case 'ucs2':
+        case 'ucs-2':
+        case 'utf-16le': {
+          let out = '';
+          for (let i = 0; i + 1 < bytes.length; i += 2) out += String.fromCharCode(bytes[i] | (bytes[i + 1] << 8));
+          return out;
+        }
+      }
+      throw new TypeError('Unknown encoding: ' + enc);
+    }
+    toJSON() {
+      return { type: 'Buffer', data: Array.from(this) };
+    }
+    equals(other) {
+      return this.length === other.length && this.every((b, i) => b === other[i]);
+    }
+    write(str, offset, enc) {
+      const bytes = bytesOf(str, enc);
+      offset = offset || 0;
+      let n = 0;
+      for (; n < bytes.length && offset + n < this.length; n++) this[offset + n] = bytes[n];
+      return n;
+    }
+    slice(start, end) {
+      return new BufferImpl(Array.prototype.slice.call(this, start, end));
+    }
+  }
+  // UTF-8 decoding with U+FFFD for invalid bytes, as Node does.
+  function utf8DecodeLoose(bytes) {
+    let out = '';
+    for (let i = 0; i < bytes.length; ) {
+      const b = bytes[i];
+      let need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+      if (need < 0) {
+        out += '\ufffd';
+        i++;
+        continue;
+      }
+      let c = need === 0 ? b : b & (0x3f >> need);
+      let ok = i + need < bytes.length;
+      for (let j = 1; ok && j <= need; j++) {
+        const x = bytes[i + j];
+        if ((x & 0xc0) !== 0x80) ok = false;
+        else c = (c << 6) | (x & 63);
+      }
+      if (!ok || (need === 2 && c < 0x800) || (need === 3 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c < 0xe000)) {
+        out += '\ufffd';
+        i++;
+        continue;
+      }
+      out += String.fromCodePoint(c);
+      i += need + 1;
+    }
+    return out;
+  }
+  class TextEncoderImpl {
+    get encoding() {
+      return 'utf-8';
+    }
+    encode(s) {
+      return new Uint8Array(utf8Bytes(String(s === undefined ? '' : s)));
+    }
+  }
+  class TextDecoderImpl {
+    get encoding() {
+      return 'utf-8';
+    }
+    decode(b) {
+      if (b === undefined) return '';
+      const bytes = b instanceof ArrayBuffer ? new Uint8Array(b) : b;
+      return utf8DecodeLoose(Array.from(bytes));
+    }
+  }
+  function structuredCloneImpl(v, seen) {
+    if (v === null || typeof v !== 'object') {
+      if (typeof v === 'function' || typeof v === 'symbol') throw new Error('DataCloneError: ' + String(typeof v) + ' could not be cloned.');
+      return v;
+    }
+    seen = seen || new Map();
+    if (seen.has(v)) return seen.get(v);
+    let out;
+    if (v instanceof Date) out = new Date(v.getTime());
+    else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
+    else if (v instanceof Map) {
+      out = new Map();
+      seen.set(v, out);
+      v.forEach((x, k) => out.set(structuredCloneImpl(k, seen), structuredCloneImpl(x, seen)));
+      return out;
+    } else if (v instanceof Set) {
+      out = new Set();
+      seen.set(v, out);
+      v.forEach((x) => out.add(structuredCloneImpl(x, seen)));
+      return out;
+    } else if (ArrayBuffer.isView(v)) out = v.slice();
+    else if (v instanceof Error) {
+      out = new Error(v.message);
+      out.name = v.name;
+    } else {
+      out = Array.isArray(v) ? [] : {};
+      seen.set(v, out);
+      for (const k of Object.keys(v)) out[k] = structuredCloneImpl(v[k], seen);
+      return out;
+    }
+    seen.set(v, out);
+    return out;
+  }
+
   // ------------------------------------------------------------- xml2Json
   // Postman's legacy xml2Json: xml2js with explicitArray off and trimmed
   // text; attributes under "$", text next to children under "_". Answers
@@ -2586,6 +2795,7 @@
     atob: () => G.atob,
     btoa: () => G.btoa,
     url: () => ({ URL: G.URL, URLSearchParams: G.URLSearchParams }),
+    buffer: () => ({ Buffer: BufferImpl }),
     uuid: () => ({ v4: uuid }),
     chai: () => ({ expect, AssertionError }),
   };
@@ -2947,6 +3157,10 @@
   }
   define('console', consoleObj);
   if (typeof G.URL !== 'function') define('URL', URLImpl);
+  define('Buffer', BufferImpl);
+  if (typeof G.TextEncoder !== 'function') define('TextEncoder', TextEncoderImpl);
+  if (typeof G.TextDecoder !== 'function') define('TextDecoder', TextDecoderImpl);
+  if (typeof G.structuredClone !== 'function') define('structuredClone', structuredCloneImpl);
   if (typeof G.URLSearchParams !== 'function') define('URLSearchParams', URLSearchParamsImpl);
   // QuickJS's own atob/btoa when it has them (same behaviour, native speed).
   if (typeof G.atob !== 'function') define('atob', atob);

@@ -708,3 +708,17 @@ fn scripts_may_redeclare_legacy_names() {
         test_script("const data = await Promise.resolve(5); pm.test('async', () => pm.expect(data).to.equal(5));");
     all_pass(&out);
 }
+
+/// Issue 11: Buffer, TextEncoder/TextDecoder and structuredClone as in Node
+/// (Basic auth headers and base64 payloads are built with them).
+#[test]
+fn buffer_text_encoding_and_clone() {
+    let out = test_script(
+        "pm.test('base64', () => { pm.expect(Buffer.from('user:päss').toString('base64')).to.equal('dXNlcjpww6Rzcw=='); pm.expect(Buffer.from('dXNlcjpww6Rzcw', 'base64').toString()).to.equal('user:päss'); });\n\
+         pm.test('hex', () => { pm.expect(Buffer.from('hi ✓').toString('hex')).to.equal('686920e29c93'); pm.expect(Buffer.from([0xff, 0x41]).toString()).to.equal('\\ufffdA'); });\n\
+         pm.test('text', () => { pm.expect(new TextDecoder().decode(new TextEncoder().encode('ü✓'))).to.equal('ü✓'); pm.expect(Buffer.byteLength('✓')).to.equal(3); });\n\
+         pm.test('clone', () => { const o = {a: [1, {b: new Date(0)}]}; const c = structuredClone(o); pm.expect(c).to.eql(o); pm.expect(c.a).to.not.equal(o.a); });\n\
+         pm.test('module', () => pm.expect(require('buffer').Buffer).to.equal(Buffer));",
+    );
+    all_pass(&out);
+}
