@@ -78,17 +78,24 @@ fn case() -> impl Strategy<Value = (BTreeMap<String, String>, String)> {
     })
 }
 
+thread_local! {
+    /// One engine for all cases of a thread, as a run has one.
+    static ENGINE: std::cell::RefCell<portico_script::Engine> = std::cell::RefCell::new(engine());
+}
+
 fn replace_in(vars: &BTreeMap<String, String>, template: &str) -> Result<String, String> {
     let mut scopes = Scopes::default();
     for (k, v) in vars {
         scopes.environment.insert(k.clone(), json!(v));
     }
     scopes.globals.insert("__tpl".into(), json!(template));
-    let out = test_script_with(
-        &mut engine(),
-        "pm.globals.set('__out', pm.variables.replaceIn(pm.globals.get('__tpl')));",
-        &mut scopes,
-    );
+    let out = ENGINE.with(|e| {
+        test_script_with(
+            &mut e.borrow_mut(),
+            "pm.globals.set('__out', pm.variables.replaceIn(pm.globals.get('__tpl')));",
+            &mut scopes,
+        )
+    });
     if let Some(e) = out.error {
         return Err(e);
     }

@@ -73,7 +73,7 @@ fn no_modules_no_host_objects() {
 #[test]
 fn only_the_documented_globals() {
     let out = test_script(
-        "const allowed = ['console', 'atob', 'btoa', 'setTimeout', 'clearTimeout', 'setImmediate', 'setInterval', 'clearInterval', 'queueMicrotask', 'performance', '__portico'];\n\
+        "const allowed = ['console', 'atob', 'btoa', 'setTimeout', 'clearTimeout', 'setImmediate', 'setInterval', 'clearInterval', 'queueMicrotask', 'performance', 'structuredClone', '__portico'];\n\
          const extra = Object.getOwnPropertyNames(globalThis).filter(n => !allowed.includes(n) && !/^[A-Z]/.test(n) &&\n\
            !['globalThis', 'undefined', 'NaN', 'Infinity', 'eval', 'isNaN', 'isFinite', 'parseInt', 'parseFloat', 'escape', 'unescape',\n\
              'encodeURI', 'decodeURI', 'encodeURIComponent', 'decodeURIComponent', 'queueMicrotask', 'performance', 'navigator'].includes(n));\n\
