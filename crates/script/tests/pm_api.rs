@@ -722,3 +722,21 @@ fn buffer_text_encoding_and_clone() {
     );
     all_pass(&out);
 }
+
+/// Issue 11: without a reason phrase from the server (HTTP/2), the status is the
+/// standard one Postman puts in, so `to.be.ok` and `to.have.status('Created')` hold.
+#[test]
+fn missing_reason_phrase_is_filled_in() {
+    let mut req = request();
+    let mut resp = response();
+    resp.status = String::new();
+    let out = engine().run(
+        "pm.test('ok', () => { pm.response.to.be.ok; pm.expect(pm.response.status).to.equal('OK'); pm.expect(pm.response.reason()).to.equal('OK'); });",
+        &info(Event::Test),
+        &mut Scopes::default(),
+        &mut req,
+        Some(&resp),
+        &mut FakeSender::default(),
+    );
+    all_pass(&out);
+}
