@@ -257,31 +257,30 @@ impl Engine {
         );
         self.deadline.store(NO_DEADLINE, Ordering::Relaxed);
         let stopped = self.stopped.lock().ok().and_then(|mut slot| slot.take());
-        let result = match (result, stopped) {
-            (Ok(_), Some(text)) => Err(limit_text(&text, limits)),
-            (result, _) => result,
+        // The outcome JSON when the script ran to its end, and the limit
+        // that stopped it or a promise chain of it.
+        let (json, limit_error) = match (result, stopped) {
+            (Ok(json), stopped) => (Some(json), stopped.map(|text| limit_text(&text, limits))),
+            (Err(error), _) => (None, Some(error)),
         };
-        let stopped_by_limit = result.is_err();
-        let outcome = match result {
-            Ok(json) => {
-                let mut outcome = apply(&json, scopes, request);
-                // A script may catch QuickJS's out-of-memory error; name the limit anyway.
-                if let Some(e) = &outcome.error
-                    && e.contains("out of memory")
-                {
-                    outcome.error = Some(limit_text(e, limits));
-                }
-                outcome
-            }
-            Err(error) => {
+        let stopped_by_limit = limit_error.is_some();
+        let mut outcome = match json {
+            Some(json) => apply(&json, scopes, request),
+            None => {
                 // The script was stopped (time, memory): collect what it
-                // recorded before, then free what it left behind.
+                // recorded before.
                 let partial = self.context.with(|ctx| finish(&ctx).ok());
-                let mut outcome = partial.map(|json| apply(&json, scopes, request)).unwrap_or_default();
-                outcome.error = Some(error);
-                outcome
+                partial.map(|json| apply(&json, scopes, request)).unwrap_or_default()
             }
         };
+        if let Some(error) = limit_error {
+            outcome.error = Some(error);
+        } else if let Some(e) = &outcome.error
+            && e.contains(OUT_OF_MEMORY)
+        {
+            // A script may catch QuickJS's out-of-memory error; name the limit anyway.
+            outcome.error = Some(limit_text(e, limits));
+        }
         if stopped_by_limit {
             // A stopped script may leave promise jobs or a half-updated heap
             // behind: the next script gets a fresh runtime.
@@ -410,7 +409,7 @@ enum CallArgs<'a> {
 fn run_jobs(runtime: &Runtime, limits: Limits, expired: &dyn Fn() -> bool) -> Result<(), String> {
     loop {
         if expired() {
-            return Err(limit_text("InternalError: interrupted", limits));
+            return Err(limit_text(INTERRUPTED, limits));
         }
         match runtime.execute_pending_job() {
             Ok(true) => {}
@@ -546,18 +545,22 @@ fn value_text(v: &rquickjs::Value<'_>) -> String {
     format!("{v:?}")
 }
 
+/// QuickJS's errors for a script that went over its limits.
+const INTERRUPTED: &str = "InternalError: interrupted";
+const OUT_OF_MEMORY: &str = "InternalError: out of memory";
+
 fn is_uncatchable(text: &str) -> bool {
-    text == "InternalError: interrupted" || text.contains("out of memory")
+    text == INTERRUPTED || text.contains(OUT_OF_MEMORY)
 }
 
 /// Names the limit a script went over, keeping QuickJS's own text.
 fn limit_text(text: &str, limits: Limits) -> String {
-    if text == "InternalError: interrupted" {
+    if text == INTERRUPTED {
         format!(
             "script stopped: it ran longer than the time limit of {} ms",
             limits.time.as_millis()
         )
-    } else if text.contains("out of memory") {
+    } else if text.contains(OUT_OF_MEMORY) {
         format!(
             "script stopped: it used more than the memory limit of {} bytes",
             limits.memory_bytes

@@ -248,3 +248,30 @@ fn engine_moves_to_another_thread() {
     assert_eq!(out.assertions.len(), 1);
     assert!(out.assertions[0].passed);
 }
+
+/// Issue 11: only the engine's own limit errors are reported as limits; a
+/// script's error that merely mentions them stays its own, and the tests
+/// before a stopped promise chain are kept.
+#[test]
+fn limit_errors_are_the_engines_own() {
+    let mut e = small_engine();
+    let out = test_script_with(
+        &mut e,
+        "pm.test('t', () => {}); throw new Error('out of memory');",
+        &mut Scopes::default(),
+    );
+    assert_eq!(out.error.as_deref(), Some("Error: out of memory"));
+    assert_eq!(out.assertions.len(), 1);
+    let out = test_script_with(
+        &mut e,
+        "pm.test('before', () => {}); Promise.resolve().then(() => { for (;;) {} });",
+        &mut Scopes::default(),
+    );
+    assert!(
+        out.error.as_deref().unwrap_or_default().contains("time limit"),
+        "{:?}",
+        out.error
+    );
+    assert_eq!(out.assertions.len(), 1);
+    still_works(&mut e);
+}
