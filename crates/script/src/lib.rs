@@ -128,6 +128,133 @@ pub struct Outcome {
     pub skip_request: bool,
 }
 
+/// Replaces `{{name}}` in `template` the way `pm.variables.replaceIn` does
+/// (so that the runner substitutes requests exactly as scripts see it):
+/// names resolve local > data > environment > collection > globals, values
+/// go in as JavaScript's `String(value)`, values that hold `{{…}}` are
+/// resolved in turn (up to 20 levels), unknown names stay as they are, and
+/// `{{$guid}}`, `{{$randomUUID}}`, `{{$timestamp}}`, `{{$isoTimestamp}}`,
+/// `{{$randomInt}}` and `{{$randomBoolean}}` are made up on the spot.
+pub fn replace_in(template: &str, scopes: &Scopes) -> String {
+    let lookup = |name: &str| -> Option<String> {
+        [
+            &scopes.local,
+            &scopes.data,
+            &scopes.environment,
+            &scopes.collection,
+            &scopes.globals,
+        ]
+        .iter()
+        .find_map(|scope| scope.get(name))
+        .map(js_string)
+        .or_else(|| dynamic_variable(name))
+    };
+    let mut out = template.to_string();
+    for _ in 0..20 {
+        let (next, changed) = substitute_once(&out, &lookup);
+        out = next;
+        if !changed || !out.contains("{{") {
+            break;
+        }
+    }
+    out
+}
+
+/// One pass of `/\{\{([^{}]+)\}\}/g`.
+fn substitute_once(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut rest = text;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let name_len = after.find(['{', '}']).unwrap_or(after.len());
+        if name_len > 0 && after[name_len..].starts_with("}}") {
+            let name = &after[..name_len];
+            match lookup(name) {
+                Some(value) => {
+                    out.push_str(&value);
+                    changed = true;
+                }
+                None => {
+                    out.push_str("{{");
+                    out.push_str(name);
+                    out.push_str("}}");
+                }
+            }
+            rest = &after[name_len + 2..];
+        } else {
+            out.push('{');
+            rest = &rest[at + 1..];
+        }
+    }
+    out.push_str(rest);
+    (out, changed)
+}
+
+/// JavaScript's `String(value)` of a JSON value.
+fn js_string(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
+        // [null] and [undefined] elements print as ''.
+        Value::Array(items) => items
+            .iter()
+            .map(|v| if v.is_null() { String::new() } else { js_string(v) })
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(_) => "[object Object]".into(),
+    }
+}
+
+fn dynamic_variable(name: &str) -> Option<String> {
+    let random = || uuid::Uuid::new_v4().as_u128();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+    };
+    match name {
+        "$guid" | "$randomUUID" => Some(uuid::Uuid::new_v4().to_string()),
+        "$timestamp" => Some(now().as_secs().to_string()),
+        "$isoTimestamp" => Some(iso_timestamp(now())),
+        "$randomInt" => Some((random() % 1001).to_string()),
+        "$randomBoolean" => Some((random() % 2 == 1).to_string()),
+        _ => None,
+    }
+}
+
+/// `new Date().toISOString()` for a time since the Unix epoch.
+fn iso_timestamp(since_epoch: Duration) -> String {
+    let secs = since_epoch.as_secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        since_epoch.subsec_millis()
+    )
+}
+
 /// The `pm` API and chai, evaluated once per engine.
 const PRELUDE: &str = include_str!("prelude.js");
 

@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{engine, test_script_with};
-use portico_script::Scopes;
+use portico_script::{Scopes, replace_in as substitute_like_scripts};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -115,6 +115,41 @@ proptest! {
         prop_assert_eq!(got, Ok(substitute(&template, &vars)), "template {:?}", template);
     }
 
+    /// Issue 11: the runner's substitution (`portico_script::replace_in`) gives what
+    /// `pm.variables.replaceIn` gives, for any template and values, nested ones included.
+    #[test]
+    fn rust_replace_in_matches_the_engine(
+        vars in prop::collection::btree_map("[a-c]{1,2}", prop_oneof![
+            "[a-c{}]{0,8}".prop_map(|s| json!(s)),
+            any::<i32>().prop_map(|n| json!(n)),
+            Just(json!(1.5)),
+            Just(json!(null)),
+            Just(json!(true)),
+            Just(json!([1, null, "x"])),
+            Just(json!({"a": 1})),
+        ], 0..5),
+        template in prop::collection::vec(prop_oneof![
+            "[a-c]{1,2}".prop_map(|n| format!("{{{{{n}}}}}")),
+            "[a-c{} ]{0,4}",
+        ], 0..6).prop_map(|p| p.concat()),
+    ) {
+        let mut scopes = Scopes::default();
+        for (k, v) in &vars {
+            scopes.environment.insert(k.clone(), v.clone());
+        }
+        let expected = substitute_like_scripts(&template, &scopes);
+        scopes.globals.insert("__tpl".into(), json!(template));
+        let out = ENGINE.with(|e| {
+            test_script_with(
+                &mut e.borrow_mut(),
+                "pm.globals.set('__out', pm.variables.replaceIn(pm.globals.get('__tpl')));",
+                &mut scopes,
+            )
+        });
+        prop_assert!(out.error.is_none(), "{:?}", out.error);
+        prop_assert_eq!(scopes.globals.get("__out"), Some(&json!(expected)), "template {:?}", template);
+    }
+
     /// Issue 11: any template and any values (braces, unicode, nesting) come back
     /// as a string, with no engine error.
     #[test]
@@ -138,4 +173,35 @@ fn nested_and_cyclic_values() {
     assert_eq!(replace_in(&vars, "{{a}}").as_deref(), Ok("B!"));
     let cyclic = replace_in(&vars, "{{x}}").unwrap();
     assert!(cyclic == "{{x}}" || cyclic == "{{y}}", "{cyclic}");
+}
+
+/// Issue 11: the runner's substitution resolves scopes in order and makes up dynamic values.
+#[test]
+fn rust_replace_in_scopes_and_dynamic_values() {
+    let mut s = Scopes::default();
+    s.globals.insert("who".into(), json!("global"));
+    s.environment.insert("who".into(), json!("environment"));
+    s.environment.insert("base".into(), json!("https://{{host}}"));
+    s.collection.insert("host".into(), json!("api.example.com"));
+    s.local.insert("n".into(), json!(5));
+    assert_eq!(
+        substitute_like_scripts("{{base}}/{{who}}/{{n}}/{{nope}}", &s),
+        "https://api.example.com/environment/5/{{nope}}"
+    );
+    let iso = substitute_like_scripts("{{$isoTimestamp}}", &s);
+    assert_eq!(iso.len(), 24, "{iso}");
+    assert!(
+        iso.starts_with("20") && iso.ends_with('Z') && iso.as_bytes()[10] == b'T',
+        "{iso}"
+    );
+    let guid = substitute_like_scripts("{{$guid}}", &s);
+    assert_eq!(guid.len(), 36);
+    assert_ne!(guid, substitute_like_scripts("{{$guid}}", &s));
+    let n: u32 = substitute_like_scripts("{{$randomInt}}", &s).parse().unwrap();
+    assert!(n <= 1000);
+    assert!(substitute_like_scripts("{{$timestamp}}", &s).parse::<u64>().unwrap() > 1_600_000_000);
+    assert_eq!(
+        substitute_like_scripts("{{$unknownDynamic}}", &s),
+        "{{$unknownDynamic}}"
+    );
 }
