@@ -25,9 +25,9 @@ pub struct RunForm {
 
 fn badge(passed: bool) -> &'static str {
     if passed {
-        "<span class=\"badge ok\" data-run-passed=\"true\">Passed</span>"
+        "<span class=\"badge run-passed\" data-run-passed=\"true\">Passed</span>"
     } else {
-        "<span class=\"badge danger\" data-run-passed=\"false\">Failed</span>"
+        "<span class=\"badge run-failed\" data-run-passed=\"false\">Failed</span>"
     }
 }
 
@@ -132,7 +132,7 @@ fn execution_html(e: &Value) -> String {
             r.get("responseTime").and_then(Value::as_u64).unwrap_or(0),
         ),
         None => format!(
-            "<span class=\"badge danger\">No response</span> <span class=\"small\">{}</span>",
+            "<span class=\"badge run-failed\">No response</span> <span class=\"small\">{}</span>",
             escape(e.get("requestError").and_then(Value::as_str).unwrap_or("")),
         ),
     };
@@ -177,9 +177,9 @@ fn execution_html(e: &Value) -> String {
         })
         .collect();
     format!(
-        "<li class=\"run-execution\"><div class=\"row-main\"><span class=\"row-title\">{name}</span> \
-         <span class=\"muted small\">iteration {iteration}</span></div>\
-         <p class=\"small\"><code>{method} {url}</code> {outcome}</p><ul class=\"assertions\">{assertions}{script_errors}</ul></li>",
+        "<li class=\"row run-execution\"><div class=\"row-main\"><span class=\"row-title\">{name}</span>\
+         <span class=\"muted small\">iteration {iteration}</span>\
+         <p class=\"small\"><code>{method} {url}</code> {outcome}</p><ul class=\"assertions\">{assertions}{script_errors}</ul></div></li>",
         name = escape(name),
         method = escape(method),
         url = escape(url),
