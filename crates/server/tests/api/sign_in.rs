@@ -242,6 +242,17 @@ async fn members_sign_in_through_their_team_provider(backend: Backend) {
         !got.to_string().contains(CLIENT_SECRET),
         "the secret is never answered: {got}"
     );
+    // Kept sealed with the server key: neither the secret nor its hex is stored.
+    let team = portico_domain::ids::TeamId::parse(&p.acme).unwrap();
+    let kept = app
+        .store
+        .read(move |tx| tx.team_sign_in(team))
+        .await
+        .map_err(|e: portico_store::StoreError| e)
+        .unwrap()
+        .unwrap();
+    assert!(!kept.client_secret_sealed.contains(CLIENT_SECRET));
+    assert!(!kept.client_secret_sealed.contains(&hex_of(CLIENT_SECRET)));
 
     idp.account("alice@acme.example", true).await;
     let browser = Browser::new(&app);
@@ -427,6 +438,10 @@ async fn wrong_state_and_replayed_codes_are_refused(backend: Backend) {
     let landed = browser.land(&replayed).await;
     assert_eq!(landed.status, StatusCode::BAD_REQUEST, "{}", landed.body);
     assert_eq!(page_code(&landed.body), "sign_in_refused");
+}
+
+fn hex_of(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
 fn query(url: &str, key: &str) -> String {
