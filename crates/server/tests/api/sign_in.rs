@@ -577,7 +577,9 @@ async fn provider_settings_are_checked(backend: Backend) {
     );
 }
 
-/// Issue 12: the Partnerships page shows how each partner team signs in.
+/// Issue 12: the Partnerships page shows how each partner team signs in,
+/// and a partner signs in with their own team's provider to reach the
+/// publisher's Partner Workspace.
 async fn partnerships_show_each_partner_team_method(backend: Backend) {
     let Some(app) = spawn(backend).await else { return };
     let Some(idp) = Provider::start().await else { return };
@@ -597,6 +599,14 @@ async fn partnerships_show_each_partner_team_method(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "{b}");
     let after = partnerships(&p.alice, &p.acme).await;
     assert_eq!(after["asPublisher"][0]["signIn"], "sso", "{after}");
+    // Gina signs in through her own team's provider and reaches Acme's
+    // Partner Workspace; Acme's settings play no part.
+    idp.account("gina@globex.example", true).await;
+    let browser = Browser::new(&app);
+    let landed = browser.sign_in(&p.globex).await;
+    assert_eq!(landed.status, StatusCode::SEE_OTHER, "{}", landed.body);
+    let r = browser.get(&format!("{}/api/workspaces/{}", app.base, p.pw)).await;
+    assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
         partnerships(&p.gina, &p.globex).await["asPartner"][0]["signIn"],
         "password"
