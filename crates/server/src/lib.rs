@@ -11,6 +11,7 @@ mod layers;
 pub mod mail;
 pub mod metrics;
 pub mod oidc;
+pub mod outbound;
 pub mod runs;
 pub mod views;
 mod web;

@@ -14,7 +14,9 @@ use openidconnect::{
 };
 use portico_app::sign_in::{PendingSignIn, Provider, VerifiedIdentity};
 use portico_domain::Error;
-use portico_domain::integration::{Target, is_internal};
+use portico_domain::integration::Target;
+
+use crate::outbound::Resolver;
 
 /// How long one request to a provider may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -40,25 +42,10 @@ async fn fetch(
 ) -> Result<openidconnect::HttpResponse, FetchError> {
     let url = request.uri().to_string();
     let target = Target::parse(&url).map_err(|e| FetchError(e.message))?;
-    let addrs: Vec<std::net::SocketAddr> = match target.ip() {
-        Some(ip) => vec![std::net::SocketAddr::new(ip, target.port)],
-        None => tokio::net::lookup_host((target.host.as_str(), target.port))
-            .await
-            .map_err(|e| FetchError(format!("cannot resolve {}: {e}", target.host)))?
-            .collect(),
-    };
-    let addr = addrs
-        .into_iter()
-        .find(|a| allow_private || !is_internal(a.ip()))
-        .ok_or_else(|| {
-            FetchError(format!(
-                "{} resolves to an address this server may not reach",
-                target.host
-            ))
-        })?;
-    if !allow_private && target.is_local_name() {
-        return Err(FetchError("this server's own names may not be reached".into()));
-    }
+    let addr = Resolver::default()
+        .pick(&target, allow_private, "sign-in providers")
+        .await
+        .map_err(FetchError)?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TIMEOUT)

@@ -11,7 +11,9 @@
 use std::time::Duration;
 
 use portico_domain::Error;
-use portico_domain::integration::{Target, is_internal};
+use portico_domain::integration::Target;
+
+use crate::outbound::Resolver;
 use portico_store::{DeliveryRecord, IntegrationRecord, Store};
 
 /// How long a claimed delivery is reserved for one attempt.
@@ -28,6 +30,8 @@ pub struct WebhookConfig {
     pub poll_interval: Duration,
     /// Delay before the first retry; each later one doubles it.
     pub first_retry: Duration,
+    /// How target names are resolved.
+    pub resolver: Resolver,
 }
 
 impl Default for WebhookConfig {
@@ -36,6 +40,7 @@ impl Default for WebhookConfig {
             allow_private_targets: false,
             poll_interval: Duration::from_secs(1),
             first_retry: Duration::from_secs(30),
+            resolver: Resolver::default(),
         }
     }
 }
@@ -57,30 +62,21 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
 }
 
 /// Sends one delivery; answers the response status, or why it failed.
-async fn send(d: &DeliveryRecord, hook: &IntegrationRecord, allow_private: bool) -> Result<u16, (Option<u16>, String)> {
+async fn send(
+    d: &DeliveryRecord,
+    hook: &IntegrationRecord,
+    config: &WebhookConfig,
+) -> Result<u16, (Option<u16>, String)> {
     let target = Target::parse(&hook.url).map_err(|e| (None, e.message))?;
-    let addrs: Vec<std::net::SocketAddr> = match target.ip() {
-        Some(ip) => vec![std::net::SocketAddr::new(ip, target.port)],
-        None => tokio::net::lookup_host((target.host.as_str(), target.port))
-            .await
-            .map_err(|e| (None, format!("cannot resolve {}: {e}", target.host)))?
-            .collect(),
-    };
-    let addr = addrs
-        .into_iter()
-        .find(|a| allow_private || !is_internal(a.ip()))
-        .ok_or_else(|| {
-            (
-                None,
-                format!("{} resolves to an address webhooks may not reach", target.host),
-            )
-        })?;
-    if !allow_private && target.is_local_name() {
-        return Err((None, "webhooks may not reach this server's own names".into()));
-    }
+    let addr = config
+        .resolver
+        .pick(&target, config.allow_private_targets, "webhooks")
+        .await
+        .map_err(|e| (None, e))?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TIMEOUT)
+        .dns_resolver(std::sync::Arc::new(config.resolver.clone()))
         .resolve(&target.host, addr)
         .user_agent("Portico-Webhooks/1")
         .build()
@@ -121,7 +117,7 @@ pub async fn deliver_due(store: &Store, config: &WebhookConfig) -> Result<usize,
         .await?;
     let mut delivered = 0;
     for (d, hook) in due {
-        let outcome = send(&d, &hook, config.allow_private_targets).await;
+        let outcome = send(&d, &hook, config).await;
         let at = portico_app::now();
         let id = d.id;
         let (ok, status, error, next) = match outcome {

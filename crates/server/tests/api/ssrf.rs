@@ -150,7 +150,82 @@ async fn owasp_api7_a_webhook_target_redirecting_elsewhere_is_not_followed(backe
     );
 }
 
+/// DNS rebinding (OWASP API7, issue 8): a webhook target's name answers a
+/// public address when it is checked and the canary's loopback address on
+/// every later question. The sender asks once per attempt and connects to
+/// the address it checked; the HTTP client's own DNS is the same
+/// controlled resolver, so a connection that asked again would reach the
+/// canary. A name answering a loopback and a public address together is
+/// sent to the public one only.
+async fn owasp_api7_dns_rebinding_cannot_reach_the_servers_network(backend: Backend) {
+    let (port, hits) = canary().await;
+    let questions = Arc::new(AtomicUsize::new(0));
+    let asked = questions.clone();
+    let resolver = portico_server::outbound::Resolver::new(move |host: String, _port: u16| {
+        let n = asked.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let public: std::net::SocketAddr = format!("192.0.2.10:{port}").parse().unwrap();
+            let canary: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+            Ok(match host.as_str() {
+                // First answer public, then the canary: a rebinding name.
+                "rebind.portico.test" if n == 0 => vec![public],
+                "rebind.portico.test" => vec![canary],
+                // Both at once, the internal one first.
+                "mixed.portico.test" => vec![canary, public],
+                _ => Vec::new(),
+            })
+        }
+    });
+    let Some(app) = TestApp::spawn_with(backend, move |c| {
+        c.webhooks.resolver = resolver;
+        // One attempt each: a retry would ask again.
+        c.webhooks.first_retry = Duration::from_secs(3600);
+    })
+    .await
+    else {
+        return;
+    };
+    let (alice, ws) = workspace(&app).await;
+    // Stored as they would be after the API's own check at creation (which
+    // asks the system's resolver, where these names do not exist).
+    let workspace_id = portico_domain::ids::WorkspaceId::parse(&ws).unwrap();
+    let created_by = portico_domain::ids::UserId::parse(&alice.user_id).unwrap();
+    for host in ["rebind.portico.test", "mixed.portico.test"] {
+        let hook = portico_store::IntegrationRecord {
+            id: format!("hook-{host}"),
+            workspace_id,
+            name: host.to_string(),
+            url: format!("http://{host}:{port}/hook"),
+            events: r#"["update_posted"]"#.to_string(),
+            secret: "s".repeat(32),
+            created_by,
+            created_at: 0,
+        };
+        app.store
+            .write(move |tx| tx.insert_integration(&hook))
+            .await
+            .map_err(|e: portico_store::StoreError| e)
+            .unwrap();
+    }
+    post_update(&alice, &ws).await;
+    for _ in 0..200 {
+        if questions.load(Ordering::SeqCst) >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(questions.load(Ordering::SeqCst) >= 2, "the webhooks were never sent");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "a rebinding name reached the canary");
+    assert_eq!(
+        questions.load(Ordering::SeqCst),
+        2,
+        "one question per attempt: the connection went to the checked address"
+    );
+}
+
 crate::on_both_backends_with_config!(
     owasp_api7_loopback_private_and_link_local_targets_are_refused_in_every_spelling,
     owasp_api7_a_webhook_target_redirecting_elsewhere_is_not_followed,
+    owasp_api7_dns_rebinding_cannot_reach_the_servers_network,
 );
