@@ -32,6 +32,8 @@ pub struct AppConfig {
     pub exports_per_hour: u32,
     /// Collection runs inside the app, per account and hour.
     pub runs_per_hour: u32,
+    /// Collection runs going on at once in one process; past it, `429`.
+    pub runs_at_once: usize,
     /// Let collection runs inside the app reach loopback, private and
     /// link-local addresses (issue 11); off by default.
     pub allow_private_run_targets: bool,
@@ -60,6 +62,7 @@ impl Default for AppConfig {
             forks_per_hour: 200,
             exports_per_hour: 1_000,
             runs_per_hour: 100,
+            runs_at_once: 4,
             allow_private_run_targets: false,
             server_key: None,
             allow_private_identity_providers: false,

@@ -20,18 +20,15 @@ pub const MAX_REQUESTS: u64 = 1_000;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a whole run may take.
 pub const RUN_TIME: Duration = Duration::from_secs(300);
-/// Runs going on at once in this process.
-const MAX_RUNNING: usize = 4;
-
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
 
 /// One place among the runs going on in this process.
 struct Slot;
 
 impl Slot {
-    fn take() -> Result<Slot, Error> {
+    fn take(at_once: usize) -> Result<Slot, Error> {
         let before = RUNNING.fetch_add(1, Ordering::SeqCst);
-        if before >= MAX_RUNNING {
+        if before >= at_once {
             RUNNING.fetch_sub(1, Ordering::SeqCst);
             return Err(Error::new(
                 ErrorKind::RateLimited,
@@ -77,7 +74,7 @@ pub async fn run_collection(app: &App, who: &Principal, id: CollectionId, req: R
                 .map_err(|_| Error::invalid("unknown_environment", "No environment with this id can be used by you."))
         })
         .transpose()?;
-    let slot = Slot::take()?;
+    let slot = Slot::take(app.config.runs_at_once)?;
     let input = app.run_input(who, id, environment).await?;
     let options = RunOptions {
         iteration_count: Some(iterations),

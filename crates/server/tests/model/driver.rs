@@ -57,6 +57,9 @@ impl Client {
     }
 }
 
+/// The secret value of every environment a sequence makes.
+const SECRET_VALUE: &str = "sk_model_secret_7d1";
+
 /// A difference between the server and the model.
 #[derive(Debug)]
 pub struct Divergence {
@@ -74,6 +77,8 @@ struct Run<'a> {
     /// Collection id and uid.
     collections: Vec<(String, String)>,
     updates: Vec<Value>,
+    environments: Vec<String>,
+    runs: Vec<Value>,
     comments: Vec<Value>,
     tokens: Vec<String>,
 }
@@ -126,6 +131,8 @@ async fn play_with(
                     | Outcome::Members(_)
                     | Outcome::Forks(_)
                     | Outcome::Updates(_)
+                    | Outcome::Environment { .. }
+                    | Outcome::Runs(_)
                     | Outcome::Invited("EMAIL_SENT" | "PARTNER_ADDED" | "REMOVED")
             ));
         }
@@ -211,6 +218,8 @@ impl<'a> Run<'a> {
             workspaces: Vec::new(),
             collections: Vec::new(),
             updates: Vec::new(),
+            environments: Vec::new(),
+            runs: Vec::new(),
             comments: Vec::new(),
             tokens: Vec::new(),
         }
@@ -413,6 +422,56 @@ impl<'a> Run<'a> {
                     )
                     .await;
                 (class(s), body)
+            }
+            Action::CreateEnvironment { ws, .. } => {
+                let (s, body) = c
+                    .post(
+                        &format!("/api/environments?workspace={}", self.workspaces[ws]),
+                        json!({ "environment": { "name": "E", "values": [
+                            { "key": "token", "value": SECRET_VALUE, "type": "secret", "enabled": true }
+                        ] } }),
+                    )
+                    .await;
+                if s.is_success() {
+                    self.environments
+                        .push(body["environment"]["id"].as_str().unwrap_or_default().to_string());
+                }
+                (class(s), body)
+            }
+            Action::ReadEnvironment { env, .. } => {
+                let (s, body) = c.get(&format!("/api/environments/{}", self.environments[env])).await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                let secrets = body.to_string().contains(SECRET_VALUE);
+                (Outcome::Environment { secrets }, body)
+            }
+            Action::RunCollection { collection, .. } => {
+                let (s, body) = c
+                    .post(
+                        &format!("/api/collections/{}/runs", self.collections[collection].0),
+                        json!({}),
+                    )
+                    .await;
+                if s.is_success() {
+                    self.runs.push(body["run"]["id"].clone());
+                }
+                (class(s), body)
+            }
+            Action::ReadRuns { collection, .. } => {
+                let (s, body) = c
+                    .get(&format!("/api/collections/{}/runs", self.collections[collection].0))
+                    .await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                let shown = body["runs"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| self.runs.iter().position(|id| r["id"] == *id))
+                    .collect();
+                (Outcome::Runs(shown), body)
             }
             Action::ReadWorkspace { ws, .. } => {
                 let (s, body) = c.get(&format!("/api/workspaces/{}", self.workspaces[ws])).await;

@@ -73,6 +73,8 @@ async fn differential(backend: Backend, default_sequences: u64) {
         c.app.invites_per_hour = u32::MAX;
         c.app.forks_per_hour = u32::MAX;
         c.app.exports_per_hour = u32::MAX;
+        c.app.runs_per_hour = u32::MAX;
+        c.app.runs_at_once = 64;
     })
     .await
     else {

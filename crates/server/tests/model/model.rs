@@ -163,6 +163,19 @@ pub struct Update {
     pub ws: usize,
 }
 
+/// An environment with one secret variable.
+#[derive(Debug, Clone, Copy)]
+pub struct Environment {
+    pub ws: usize,
+}
+
+/// A run of a collection, private to who ran it (issue 11).
+#[derive(Debug, Clone, Copy)]
+pub struct CollectionRun {
+    pub collection: usize,
+    pub by: Who,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Comment {
     pub update: usize,
@@ -193,6 +206,8 @@ pub struct Model {
     pub workspaces: Vec<Workspace>,
     pub collections: Vec<Collection>,
     pub updates: Vec<Update>,
+    pub environments: Vec<Environment>,
+    pub runs: Vec<CollectionRun>,
     pub comments: Vec<Comment>,
     pub invitations: Vec<Invitation>,
     pub partnerships: BTreeSet<Team>,
@@ -338,6 +353,24 @@ pub enum Action {
         who: Who,
         collection: usize,
     },
+    CreateEnvironment {
+        who: Who,
+        ws: usize,
+    },
+    /// Reads an environment: shown or not, and its secret value or not.
+    ReadEnvironment {
+        who: Who,
+        env: usize,
+    },
+    RunCollection {
+        who: Who,
+        collection: usize,
+    },
+    /// The caller's own runs of a collection.
+    ReadRuns {
+        who: Who,
+        collection: usize,
+    },
 }
 
 impl Action {
@@ -369,7 +402,11 @@ impl Action {
             | Action::ReadAuditLog { who, .. }
             | Action::SetElementEditor { who, .. }
             | Action::EditCollection { who, .. }
-            | Action::ExportCollection { who, .. } => who,
+            | Action::ExportCollection { who, .. }
+            | Action::CreateEnvironment { who, .. }
+            | Action::ReadEnvironment { who, .. }
+            | Action::RunCollection { who, .. }
+            | Action::ReadRuns { who, .. } => who,
         }
     }
 }
@@ -390,6 +427,10 @@ pub enum Outcome {
     Forks(BTreeSet<usize>),
     /// `2xx` of an update list: the updates shown, by model index.
     Updates(BTreeSet<usize>),
+    /// `2xx` of an environment: whether its secret value was shown.
+    Environment { secrets: bool },
+    /// `2xx` of a run list: the runs shown, by model index.
+    Runs(BTreeSet<usize>),
     /// `404`, as if the object did not exist (R-ISO-3).
     Hidden,
     /// Another `4xx` (`400`, `403`, `409`): seen but refused.
@@ -613,7 +654,27 @@ impl Model {
             10 | 11 => Action::AddPartnerManager {
                 who: if s.c.is_multiple_of(2) { Who::PubAdmin } else { anyone },
             },
-            12..=27 => {
+            // Runs and environments (issue 11, SPEC §3).
+            26..=27 => {
+                let n = self.collections.len();
+                (n > 0).then_some(())?;
+                let collection = s.a as usize % n;
+                let who = near(self.collections[collection].ws);
+                match s.c % 3 {
+                    0 => Action::RunCollection { who, collection },
+                    1 => Action::ReadRuns { who, collection },
+                    _ => {
+                        let n = self.environments.len();
+                        (n > 0).then_some(())?;
+                        let env = s.b as usize % n;
+                        Action::ReadEnvironment {
+                            who: near(self.environments[env].ws),
+                            env,
+                        }
+                    }
+                }
+            }
+            12..=25 => {
                 let w = pw(s.a)?;
                 let (role, lead) = partner_role(s.c);
                 Action::InvitePartner {
@@ -733,7 +794,11 @@ impl Model {
             }
             71..=78 => {
                 let w = ws(s.a)?;
-                Action::CreateCollection { who: near(w), ws: w }
+                if s.c.is_multiple_of(4) {
+                    Action::CreateEnvironment { who: near(w), ws: w }
+                } else {
+                    Action::CreateCollection { who: near(w), ws: w }
+                }
             }
             79..=86 => {
                 let n = self.collections.len();
@@ -785,11 +850,20 @@ impl Model {
                 (n > 0).then_some(())?;
                 let collection = s.a as usize % n;
                 let who = near(self.collections[collection].ws);
-                match s.c % 5 {
+                match s.c % 8 {
                     0 => Action::ReadCollection { who, collection },
                     1 => Action::ReadForks { who, collection },
                     2 => Action::EditCollection { who, collection },
                     3 => Action::ExportCollection { who, collection },
+                    5 => Action::RunCollection { who, collection },
+                    6 => Action::ReadRuns { who, collection },
+                    7 if !self.environments.is_empty() => {
+                        let env = s.b as usize % self.environments.len();
+                        Action::ReadEnvironment {
+                            who: near(self.environments[env].ws),
+                            env,
+                        }
+                    }
                     _ => {
                         let ws = self.collections[collection].ws;
                         let theirs: Vec<Who> = self.workspaces[ws].members.keys().copied().collect();
@@ -1083,6 +1157,45 @@ impl Model {
             }
             Action::ReadWorkspace { who, ws } => self.visible(who, ws),
             Action::ReadCollection { who, collection } => self.visible(who, self.collections[collection].ws),
+            Action::CreateEnvironment { who, ws } => {
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                if !self.edits(who, ws) {
+                    return Outcome::Refused;
+                }
+                self.environments.push(Environment { ws });
+                Outcome::Ok
+            }
+            // Secret values reach only those who may edit the environment.
+            Action::ReadEnvironment { who, env } => {
+                let ws = self.environments[env].ws;
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                Outcome::Environment {
+                    secrets: self.edits(who, ws),
+                }
+            }
+            // Anyone who sees a collection runs it (issue 11).
+            Action::RunCollection { who, collection } => {
+                let out = self.visible(who, self.collections[collection].ws);
+                if out == Outcome::Ok {
+                    self.runs.push(CollectionRun { collection, by: who });
+                }
+                out
+            }
+            // Runs are private to who ran them.
+            Action::ReadRuns { who, collection } => {
+                if self.visible(who, self.collections[collection].ws) != Outcome::Ok {
+                    return Outcome::Hidden;
+                }
+                Outcome::Runs(
+                    (0..self.runs.len())
+                        .filter(|r| self.runs[*r].collection == collection && self.runs[*r].by == who)
+                        .collect(),
+                )
+            }
             Action::ReadUpdate { who, update } => self.visible(who, self.updates[update].ws),
             Action::ReadComments { who, update } => {
                 let ws = self.updates[update].ws;
