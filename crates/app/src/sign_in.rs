@@ -304,6 +304,11 @@ impl App {
                 }
                 let captured = tx.team_capturing(&email.domain())? == Some(team_id);
                 let audit = |actor: UserId| Audit::new(Some(team_id), Some(actor), at);
+                // Joins the team as a developer, in the audit log as `action`.
+                let join = |tx: &mut dyn portico_store::Tx, user: UserId, action: &'static str| -> Result<()> {
+                    tx.insert_member(team_id, user, &TeamRoles::single(TeamRole::Developer), at)?;
+                    audit(user).log(tx, action, "user", user, serde_json::json!({ "roles": ["developer"] }))
+                };
                 let user = match tx.user_by_email(&email)? {
                     Some(user) => {
                         if tx.member_roles(team_id, user.id)?.is_none() {
@@ -313,14 +318,7 @@ impl App {
                                     "This account is not a member of the team whose provider signed it in. Ask a team admin to add you.",
                                 ));
                             }
-                            tx.insert_member(team_id, user.id, &TeamRoles::single(TeamRole::Developer), at)?;
-                            audit(user.id).log(
-                                tx,
-                                "member.provisioned",
-                                "user",
-                                user.id,
-                                serde_json::json!({ "roles": ["developer"] }),
-                            )?;
+                            join(tx, user.id, "member.provisioned")?;
                         }
                         user
                     }
@@ -346,14 +344,7 @@ impl App {
                             ),
                             other => other.into(),
                         })?;
-                        tx.insert_member(team_id, user.id, &TeamRoles::single(TeamRole::Developer), at)?;
-                        audit(user.id).log(
-                            tx,
-                            "user.provisioned",
-                            "user",
-                            user.id,
-                            serde_json::json!({ "roles": ["developer"] }),
-                        )?;
+                        join(tx, user.id, "user.provisioned")?;
                         user
                     }
                 };

@@ -241,13 +241,18 @@ pub const SECURE_SESSION_COOKIE: &str = "__Host-portico_session";
 
 /// The session token from the request's cookies, if any.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, &[SESSION_COOKIE, SECURE_SESSION_COOKIE])
+}
+
+/// The value of the first cookie named one of `names`.
+pub fn cookie(headers: &HeaderMap, names: &[&str]) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE || *k == SECURE_SESSION_COOKIE)
+        .find(|(k, _)| names.contains(k))
         .map(|(_, v)| v.to_string())
 }
 

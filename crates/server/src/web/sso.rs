@@ -5,7 +5,7 @@
 //! token checks, then the session).
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use portico_domain::{Error, ErrorKind};
 use serde::Deserialize;
@@ -96,14 +96,7 @@ fn cookie(s: &AppState, value: &str, max_age: i64) -> String {
 }
 
 fn cookie_state(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE || *k == SECURE_COOKIE)
-        .map(|(_, v)| v.to_string())
+    crate::extract::cookie(headers, &[COOKIE, SECURE_COOKIE])
 }
 
 pub async fn page(Query(q): Query<SsoQuery>) -> Response {
