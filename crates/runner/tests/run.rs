@@ -385,3 +385,50 @@ fn private_targets_are_refused_when_not_allowed() {
     );
     assert!(s.passed());
 }
+
+fn scripted(name: &str, url: &str, pre: &[&str], test: &[&str]) -> Value {
+    json!({"name": name, "id": format!("id-{name}"), "request": {"method": "GET", "url": url},
+           "event": [{"listen": "prerequest", "script": {"exec": pre}}, {"listen": "test", "script": {"exec": test}}]})
+}
+
+/// Issue 11 part 1: pre-request scripts change the request before it is
+/// substituted and sent; pm.sendRequest goes through the run's client;
+/// setNextRequest jumps by id; a throwing script fails the run.
+#[test]
+fn scripts_shape_the_request_and_the_flow() {
+    let m = mock::start();
+    let c = collection(json!([
+        scripted(
+            "pre",
+            "{{baseUrl}}/pre?a=1",
+            &[
+                "pm.request.headers.add({key: 'X-Pre', value: '{{v}}'});",
+                "pm.request.url.addQueryParams([{key: 'b', value: '{{v}}'}]);",
+                "pm.sendRequest(pm.environment.get('baseUrl') + '/side', (err, res) => { pm.variables.set('side', String(res.code)); });"
+            ],
+            &[
+                "pm.test('side request answered', () => pm.expect(pm.variables.get('side')).to.eql('200'));",
+                "pm.execution.setNextRequest('id-last');"
+            ]
+        ),
+        scripted("skipped", "{{baseUrl}}/skipped", &[], &[]),
+        scripted(
+            "last",
+            "{{baseUrl}}/last",
+            &[],
+            &["throw new Error('broken test script');"]
+        ),
+    ]));
+    let mut o = with_base(&m);
+    o.environment.insert("v".into(), json!("vee"));
+    let s = run(&c, o);
+    let r = m.received();
+    let paths: Vec<_> = r.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["/side", "/pre", "/last"]);
+    assert_eq!(r[1].header("x-pre"), Some("vee"));
+    assert_eq!(r[1].query, "a=1&b=vee");
+    assert_eq!(s.assertions, portico_runner::Count { total: 1, failed: 0 });
+    assert_eq!(s.test_scripts.failed, 1);
+    assert!(s.executions[1].script_errors[0].message.contains("broken test script"));
+    assert!(!s.passed());
+}
