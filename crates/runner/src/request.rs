@@ -373,6 +373,14 @@ pub fn build(
     if !url.contains("://") {
         url = format!("http://{url}");
     }
+    let authority = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .unwrap_or_default();
+    if authority.contains("{{") {
+        return Err(format!("the URL {url} names a variable that is not defined"));
+    }
     let mut headers: Vec<(String, String)> = scripted.headers.iter().map(|(k, v)| (ctx.sub(k), ctx.sub(v))).collect();
     let auth = resolve_auth(planned.auth, &mut ctx);
     if let Some(a) = &auth {
