@@ -31,9 +31,9 @@ newman=clients/node_modules/newman/bin/newman.js
 [ -f "$newman" ] || { echo "newman is missing: run npm ci in clients/" >&2; exit 1; }
 
 if [ "$profile" = release ]; then
-  cargo build --release --locked -q -p portico -p portico-runner --example mock_server
+  cargo build --release --locked -q -p portico -p portico-runner --bin portico --example mock_server
 else
-  cargo build --locked -q -p portico -p portico-runner --example mock_server
+  cargo build --locked -q -p portico -p portico-runner --bin portico --example mock_server
 fi
 bin="$CARGO_TARGET_DIR/$profile"
 work=$(mktemp -d)
