@@ -128,12 +128,145 @@ pub struct Outcome {
     pub skip_request: bool,
 }
 
+/// Replaces `{{name}}` in `template` the way `pm.variables.replaceIn` does
+/// (so that the runner substitutes requests exactly as scripts see it):
+/// names resolve local > data > environment > collection > globals, values
+/// go in as JavaScript's `String(value)`, values that hold `{{…}}` are
+/// resolved in turn (up to 20 levels), unknown names stay as they are, and
+/// `{{$guid}}`, `{{$randomUUID}}`, `{{$timestamp}}`, `{{$isoTimestamp}}`,
+/// `{{$randomInt}}` and `{{$randomBoolean}}` are made up on the spot.
+pub fn replace_in(template: &str, scopes: &Scopes) -> String {
+    let lookup = |name: &str| -> Option<String> {
+        [
+            &scopes.local,
+            &scopes.data,
+            &scopes.environment,
+            &scopes.collection,
+            &scopes.globals,
+        ]
+        .iter()
+        .find_map(|scope| scope.get(name))
+        .map(js_string)
+        .or_else(|| dynamic_variable(name))
+    };
+    let mut out = template.to_string();
+    for _ in 0..20 {
+        let (next, changed) = substitute_once(&out, &lookup);
+        out = next;
+        if !changed || !out.contains("{{") {
+            break;
+        }
+    }
+    out
+}
+
+/// One pass of `/\{\{([^{}]+)\}\}/g`.
+fn substitute_once(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut rest = text;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let name_len = after.find(['{', '}']).unwrap_or(after.len());
+        if name_len > 0 && after[name_len..].starts_with("}}") {
+            let name = &after[..name_len];
+            match lookup(name) {
+                Some(value) => {
+                    out.push_str(&value);
+                    changed = true;
+                }
+                None => {
+                    out.push_str("{{");
+                    out.push_str(name);
+                    out.push_str("}}");
+                }
+            }
+            rest = &after[name_len + 2..];
+        } else {
+            out.push('{');
+            rest = &rest[at + 1..];
+        }
+    }
+    out.push_str(rest);
+    (out, changed)
+}
+
+/// JavaScript's `String(value)` of a JSON value.
+fn js_string(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
+        // [null] and [undefined] elements print as ''.
+        Value::Array(items) => items
+            .iter()
+            .map(|v| if v.is_null() { String::new() } else { js_string(v) })
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(_) => "[object Object]".into(),
+    }
+}
+
+fn dynamic_variable(name: &str) -> Option<String> {
+    let random = || uuid::Uuid::new_v4().as_u128();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+    };
+    match name {
+        "$guid" | "$randomUUID" => Some(uuid::Uuid::new_v4().to_string()),
+        "$timestamp" => Some(now().as_secs().to_string()),
+        "$isoTimestamp" => Some(iso_timestamp(now())),
+        "$randomInt" => Some((random() % 1001).to_string()),
+        "$randomBoolean" => Some((random() % 2 == 1).to_string()),
+        _ => None,
+    }
+}
+
+/// `new Date().toISOString()` for a time since the Unix epoch.
+fn iso_timestamp(since_epoch: Duration) -> String {
+    let secs = since_epoch.as_secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        since_epoch.subsec_millis()
+    )
+}
+
 /// The `pm` API and chai, evaluated once per engine.
 const PRELUDE: &str = include_str!("prelude.js");
+
+/// The lodash subset behind the `_` global, evaluated before the prelude.
+const LODASH: &str = include_str!("lodash.js");
 
 /// Native stack the interpreter may use (deep recursion ends in a
 /// "stack overflow" error instead of crashing the thread).
 const MAX_STACK_BYTES: usize = 512 * 1024;
+
+/// Garbage allowed to pile up between two cycle collections.
+const GC_BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 /// No deadline (between scripts).
 const NO_DEADLINE: u64 = u64::MAX;
@@ -183,6 +316,12 @@ fn boot(
     })));
     let context = Context::full(&runtime).map_err(|e| format!("script engine: {e}"))?;
     context.with(|ctx| {
+        let lodash: rquickjs::Value = ctx
+            .eval(LODASH)
+            .map_err(|e| format!("script engine lodash: {}", exception_text(&ctx, e)))?;
+        ctx.globals()
+            .set("__lodash", lodash)
+            .map_err(|e| format!("script engine lodash: {e}"))?;
         ctx.eval::<(), _>(PRELUDE)
             .map_err(|e| format!("script engine prelude: {}", exception_text(&ctx, e)))
     })?;
@@ -190,6 +329,9 @@ fn boot(
     // against a script, but everything a script allocates is.
     let base = usize::try_from(runtime.memory_usage().memory_used_size).unwrap_or(0);
     runtime.set_memory_limit(limits.memory_bytes.saturating_add(base));
+    // Each script leaves a little cyclic garbage (its pm objects); collecting
+    // it in larger batches keeps the per-script cost low.
+    runtime.set_gc_threshold(base.saturating_add(GC_BATCH_BYTES.min(limits.memory_bytes / 4)));
     Ok((runtime, context))
 }
 
@@ -242,31 +384,30 @@ impl Engine {
         );
         self.deadline.store(NO_DEADLINE, Ordering::Relaxed);
         let stopped = self.stopped.lock().ok().and_then(|mut slot| slot.take());
-        let result = match (result, stopped) {
-            (Ok(_), Some(text)) => Err(limit_text(&text, limits)),
-            (result, _) => result,
+        // The outcome JSON when the script ran to its end, and the limit
+        // that stopped it or a promise chain of it.
+        let (json, limit_error) = match (result, stopped) {
+            (Ok(json), stopped) => (Some(json), stopped.map(|text| limit_text(&text, limits))),
+            (Err(error), _) => (None, Some(error)),
         };
-        let stopped_by_limit = result.is_err();
-        let outcome = match result {
-            Ok(json) => {
-                let mut outcome = apply(&json, scopes, request);
-                // A script may catch QuickJS's out-of-memory error; name the limit anyway.
-                if let Some(e) = &outcome.error
-                    && e.contains("out of memory")
-                {
-                    outcome.error = Some(limit_text(e, limits));
-                }
-                outcome
-            }
-            Err(error) => {
+        let stopped_by_limit = limit_error.is_some();
+        let mut outcome = match json {
+            Some(json) => apply(&json, scopes, request),
+            None => {
                 // The script was stopped (time, memory): collect what it
-                // recorded before, then free what it left behind.
+                // recorded before.
                 let partial = self.context.with(|ctx| finish(&ctx).ok());
-                let mut outcome = partial.map(|json| apply(&json, scopes, request)).unwrap_or_default();
-                outcome.error = Some(error);
-                outcome
+                partial.map(|json| apply(&json, scopes, request)).unwrap_or_default()
             }
         };
+        if let Some(error) = limit_error {
+            outcome.error = Some(error);
+        } else if let Some(e) = &outcome.error
+            && e.contains(OUT_OF_MEMORY)
+        {
+            // A script may catch QuickJS's out-of-memory error; name the limit anyway.
+            outcome.error = Some(limit_text(e, limits));
+        }
         if stopped_by_limit {
             // A stopped script may leave promise jobs or a half-updated heap
             // behind: the next script gets a fresh runtime.
@@ -395,7 +536,7 @@ enum CallArgs<'a> {
 fn run_jobs(runtime: &Runtime, limits: Limits, expired: &dyn Fn() -> bool) -> Result<(), String> {
     loop {
         if expired() {
-            return Err(limit_text("InternalError: interrupted", limits));
+            return Err(limit_text(INTERRUPTED, limits));
         }
         match runtime.execute_pending_job() {
             Ok(true) => {}
@@ -531,18 +672,22 @@ fn value_text(v: &rquickjs::Value<'_>) -> String {
     format!("{v:?}")
 }
 
+/// QuickJS's errors for a script that went over its limits.
+const INTERRUPTED: &str = "InternalError: interrupted";
+const OUT_OF_MEMORY: &str = "InternalError: out of memory";
+
 fn is_uncatchable(text: &str) -> bool {
-    text == "InternalError: interrupted" || text.contains("out of memory")
+    text == INTERRUPTED || text.contains(OUT_OF_MEMORY)
 }
 
 /// Names the limit a script went over, keeping QuickJS's own text.
 fn limit_text(text: &str, limits: Limits) -> String {
-    if text == "InternalError: interrupted" {
+    if text == INTERRUPTED {
         format!(
             "script stopped: it ran longer than the time limit of {} ms",
             limits.time.as_millis()
         )
-    } else if text.contains("out of memory") {
+    } else if text.contains(OUT_OF_MEMORY) {
         format!(
             "script stopped: it used more than the memory limit of {} bytes",
             limits.memory_bytes

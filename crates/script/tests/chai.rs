@@ -59,11 +59,11 @@ fn property_assertions() {
     passes("pm.expect({}).to.be.empty");
     passes("pm.expect([1]).to.not.be.empty");
     passes("pm.expect(null).to.not.exist");
-    fails_with("pm.expect(0).to.be.ok", "expected 0 to be truthy");
+    fails_with("pm.expect(0).to.be.ok", "expected +0 to be truthy");
     fails_with("pm.expect(1).to.not.be.ok", "expected 1 to be falsy");
     fails_with("pm.expect('true').to.be.true", "expected 'true' to be true");
-    fails_with("pm.expect(0).to.be.false", "expected 0 to be false");
-    fails_with("pm.expect(0).to.be.null", "expected 0 to be null");
+    fails_with("pm.expect(0).to.be.false", "expected +0 to be false");
+    fails_with("pm.expect(0).to.be.null", "expected +0 to be null");
     fails_with("pm.expect(null).to.not.be.null", "expected null not to be null");
     fails_with("pm.expect(1).to.be.undefined", "expected 1 to be undefined");
     fails_with("pm.expect(undefined).to.exist", "expected undefined to exist");
@@ -292,16 +292,20 @@ fn chains_and_messages() {
     fails_with("pm.expect.fail('nope')", "nope");
 }
 
-/// Issue 11: objDisplay shortens long values the way chai does.
+/// Issue 11: long values are shortened the way chai (loupe, 40 characters) does.
 #[test]
 fn long_values_are_shortened() {
     fails_with(
         "pm.expect([1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]).to.include(99)",
-        "expected [ Array(16) ] to include 99",
+        "expected [ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …(6) ] to include 99",
     );
     fails_with(
         "pm.expect({alpha: 'aaaaaaaa', beta: 'bbbbbbbbbb', gamma: 'ccccccc'}).to.be.empty",
-        "expected { Object (alpha, beta, ...) } to be empty",
+        "expected { alpha: 'aaaaaaaa', …(2) } to be empty",
+    );
+    fails_with(
+        "pm.expect('a rather long string that goes on and on and on').to.equal('x')",
+        "expected 'a rather long string that goes on and…' to equal 'x'",
     );
 }
 
@@ -321,4 +325,46 @@ fn exceptions_fail_only_their_test() {
     assert!(out.assertions[1].passed);
     let (passed, _) = single(&test_script("pm.test('x', function () {})"));
     assert!(passed);
+}
+
+/// Issue 11: a misspelt chain fails the test as chai's proxy does, instead of passing silently.
+#[test]
+fn misspelt_properties_fail() {
+    fails_with(
+        "pm.expect(undefined).to.be.undefinedd",
+        "Invalid Chai property: undefinedd. Did you mean \"undefined\"?",
+    );
+    fails_with("pm.expect(1).to.be.xyzzyplugh", "Invalid Chai property: xyzzyplugh");
+}
+
+/// Issue 11: chai's argument checks of the comparisons and closeTo.
+#[test]
+fn comparison_argument_checks() {
+    fails_with(
+        "pm.expect(new Date(0)).to.be.below(2)",
+        "the argument to below must be a date",
+    );
+    fails_with(
+        "pm.expect(new Date(0)).to.be.within(0, 2)",
+        "the arguments to within must be dates",
+    );
+    fails_with(
+        "pm.expect(5).to.be.above('1')",
+        "the argument to above must be a number",
+    );
+    fails_with(
+        "pm.expect([1, 2, 3]).to.be.above(0)",
+        "expected 1,2,3 to be a number or a date",
+    );
+    fails_with("pm.expect(true).to.be.closeTo(1, 0.5)", "expected true to be a number");
+    fails_with(
+        "pm.expect(null).to.have.lengthOf(3)",
+        "Target cannot be null or undefined.",
+    );
+    fails_with(
+        "pm.expect(new Map([[1, 2]])).to.have.lengthOf(2)",
+        "expected Map{} to have a size of 2 but got 1",
+    );
+    passes("pm.expect(new Date(5)).to.be.within(new Date(0), new Date(10))");
+    passes("pm.expect('abc').to.have.lengthOf('3')");
 }

