@@ -112,6 +112,9 @@ pub struct Execution {
     pub assertions: Vec<Assertion>,
     pub script_errors: Vec<ScriptError>,
     pub console: Vec<String>,
+    /// A pre-request script called `pm.execution.skipRequest()`: the
+    /// request was not sent.
+    pub skipped: bool,
 }
 
 impl Execution {
@@ -334,6 +337,7 @@ impl Runner {
             if outcome.next_request != NextRequest::Unchanged {
                 out.next = outcome.next_request;
             }
+            out.skip |= outcome.skip_request;
         }
     }
 
@@ -371,8 +375,17 @@ impl Runner {
             assertions: Vec::new(),
             script_errors: pre.errors,
             console: pre.console,
+            skipped: false,
         };
         let mut next = pre.next;
+        if pre.skip {
+            // `pm.execution.skipRequest()`: not sent, no test scripts.
+            execution.skipped = true;
+            execution.assertions = pre.assertions;
+            summary.assertions.total += execution.assertions.len() as u64;
+            summary.assertions.failed += execution.assertions.iter().filter(|a| !a.passed && !a.skipped).count() as u64;
+            return (execution, next);
+        }
         summary.requests.total += 1;
 
         let ctx = request::Context {
@@ -439,4 +452,6 @@ struct ScriptsRun {
     assertions: Vec<Assertion>,
     console: Vec<String>,
     next: NextRequest,
+    /// `pm.execution.skipRequest()`.
+    skip: bool,
 }

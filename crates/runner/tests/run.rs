@@ -432,3 +432,53 @@ fn scripts_shape_the_request_and_the_flow() {
     assert!(s.executions[1].script_errors[0].message.contains("broken test script"));
     assert!(!s.passed());
 }
+
+/// Issue 11 part 1: `pm.execution.skipRequest()` in a pre-request script
+/// keeps the request from being sent; the run goes on.
+#[test]
+fn skip_request_is_not_sent() {
+    let m = mock::start();
+    let c = collection(json!([
+        scripted(
+            "skip me",
+            "{{baseUrl}}/skipped",
+            &["pm.execution.skipRequest();"],
+            &["pm.test('never', () => {});"]
+        ),
+        scripted(
+            "sent",
+            "{{baseUrl}}/sent",
+            &[],
+            &["pm.test('sent', () => pm.response.to.have.status(200));"]
+        ),
+    ]));
+    let s = run(&c, with_base(&m));
+    assert_eq!(m.paths(), ["/sent"]);
+    assert!(s.executions[0].skipped);
+    assert_eq!(s.requests.total, 1);
+    assert_eq!(s.assertions, portico_runner::Count { total: 1, failed: 0 });
+    assert!(s.passed());
+}
+
+/// Issue 11 part 1: variables go into requests as `pm.variables.replaceIn` puts them (JavaScript's String(value)).
+#[test]
+fn substitution_matches_replace_in() {
+    let m = mock::start();
+    let c = collection(json!([scripted(
+        "r",
+        "{{baseUrl}}/v?n={{n}}&b={{b}}&o={{o}}&e={{$randomEmail}}",
+        &[],
+        &[
+            "pm.test('same as replaceIn', () => pm.expect(pm.request.url.toString()).to.include(pm.variables.replaceIn('n={{n}}&b={{b}}&o={{o}}')));"
+        ]
+    )]));
+    let mut o = with_base(&m);
+    o.environment.insert("n".into(), json!(1.5));
+    o.environment.insert("b".into(), json!(true));
+    o.environment.insert("o".into(), json!([1, 2]));
+    let s = run(&c, o);
+    let q = &m.received()[0].query;
+    assert!(q.starts_with("n=1.5&b=true&o=1,2&e="), "{q}");
+    assert!(q.contains("%40") || q.contains('@'), "{q}");
+    assert!(s.passed(), "{:?}", s.executions[0].assertions);
+}
