@@ -3,7 +3,8 @@
 # collection with one test script per request, run by newman (clients/,
 # pinned 6.2.2) and by `portico run` (release build) against the same local
 # mock server, in one run. Wall time with hyperfine, peak RSS with GNU time.
-# Prints a markdown table and writes it to benches/runner/results.md.
+# Prints a markdown table and writes it to benches/runner/results.md (not on
+# a smoke run).
 #
 #   benches/runner/run.sh                1,000 requests, 5 runs each
 #   benches/runner/run.sh --smoke        20 requests, 1 run each, debug build (CI)
@@ -12,10 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portico-target}"
-requests=1000 runs=5 profile=release
+requests=1000 runs=5 profile=release results=benches/runner/results.md
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) requests=20 runs=1 profile=debug ;;
+    --smoke) requests=20 runs=1 profile=debug results=/dev/null ;;
     --requests) requests="$2"; shift ;;
     --runs) runs="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -83,4 +84,4 @@ node -e '
     "| ratio | " + (n.mean / p.mean).toFixed(1) + "× faster (goal ≥ 20×) | " + (prss / nrss * 100).toFixed(1) + " % of newman (goal ≤ 25 %) |",
   ];
   console.log("Collection runner, " + process.argv[4] + " requests with one test script each, " + new Date().toISOString().slice(0, 10) + "\n\n" + rows.join("\n"));
-' "$work/hyperfine.json" "$portico_rss" "$newman_rss" "$requests" "$runs" | tee benches/runner/results.md
+' "$work/hyperfine.json" "$portico_rss" "$newman_rss" "$requests" "$runs" | tee "$results"
