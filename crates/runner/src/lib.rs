@@ -179,7 +179,13 @@ impl Reporter for Quiet {}
 pub struct Runner {
     options: RunOptions,
     rt: tokio::runtime::Runtime,
+    /// The client of the run's options; requests whose
+    /// `protocolProfileBehavior` asks for other redirect or TLS settings get
+    /// their own client (same cookie jar), made once.
     client: reqwest::Client,
+    other_clients: std::collections::HashMap<(bool, usize, bool), reqwest::Client>,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
+    http_options: http::HttpOptions,
     guard: http::Guard,
     engine: Option<Engine>,
     random: vars::Random,
@@ -214,12 +220,16 @@ impl Runner {
             allow_private_targets: options.allow_private_targets,
             allowed_private: options.allowed_private_targets.clone(),
         };
-        let client = http::client(&http_options)?;
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let client = http::client(&http_options, jar.clone())?;
         Ok(Runner {
             options,
             rt,
             client,
+            other_clients: std::collections::HashMap::new(),
+            jar,
             guard: http_options.guard(),
+            http_options,
             engine: None,
             random: vars::Random::new(),
         })
@@ -294,6 +304,54 @@ impl Runner {
         }
         summary.duration = started.elapsed();
         Ok(summary)
+    }
+
+    /// The client for a request's `protocolProfileBehavior`
+    /// (`followRedirects`, `maxRedirects`, `strictSSL`).
+    fn client_for(&mut self, profile: &serde_json::Map<String, Value>) -> Result<reqwest::Client, String> {
+        let o = &self.http_options;
+        let key = (
+            profile
+                .get("followRedirects")
+                .and_then(Value::as_bool)
+                .unwrap_or(o.follow_redirects),
+            profile
+                .get("maxRedirects")
+                .and_then(Value::as_u64)
+                .map_or(o.max_redirects, |m| m as usize),
+            o.insecure || profile.get("strictSSL").and_then(Value::as_bool) == Some(false),
+        );
+        if key == (o.follow_redirects, o.max_redirects, o.insecure) {
+            return Ok(self.client.clone());
+        }
+        if let Some(c) = self.other_clients.get(&key) {
+            return Ok(c.clone());
+        }
+        let options = http::HttpOptions {
+            follow_redirects: key.0,
+            max_redirects: key.1,
+            insecure: key.2,
+            ..self.http_options.clone()
+        };
+        let c = http::client(&options, self.jar.clone())?;
+        self.other_clients.insert(key, c.clone());
+        Ok(c)
+    }
+
+    fn failed_request(
+        &self,
+        mut execution: Execution,
+        error: String,
+        assertions: Vec<Assertion>,
+        summary: &mut RunSummary,
+        next: NextRequest,
+    ) -> (Execution, NextRequest) {
+        summary.requests.failed += 1;
+        execution.error = Some(error);
+        execution.assertions = assertions;
+        summary.assertions.total += execution.assertions.len() as u64;
+        summary.assertions.failed += execution.assertions.iter().filter(|a| !a.passed && !a.skipped).count() as u64;
+        (execution, next)
     }
 
     fn run_scripts(
@@ -398,8 +456,12 @@ impl Runner {
             Ok(mut prepared) => {
                 execution.method = prepared.request.method.clone();
                 execution.url = prepared.request.url.clone();
+                let client = match self.client_for(&planned.profile) {
+                    Ok(c) => c,
+                    Err(e) => return self.failed_request(execution, e, pre.assertions, summary, next),
+                };
                 let sent = self.rt.block_on(request::send(
-                    &self.client,
+                    &client,
                     &mut prepared,
                     self.options.timeout_request,
                     &self.guard,

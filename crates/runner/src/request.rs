@@ -410,11 +410,7 @@ pub fn build(
         }
     };
     let prune = matches!(method.as_str(), "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK")
-        && planned
-            .request
-            .pointer("/protocolProfileBehavior/disableBodyPruning")
-            .and_then(Value::as_bool)
-            != Some(true);
+        && planned.profile.get("disableBodyPruning").and_then(Value::as_bool) != Some(true);
     let body = match body {
         Some((bytes, ct)) if !prune => {
             if let Some(ct) = ct

@@ -482,3 +482,37 @@ fn substitution_matches_replace_in() {
     assert!(q.contains("%40") || q.contains('@'), "{q}");
     assert!(s.passed(), "{:?}", s.executions[0].assertions);
 }
+
+/// Issue 11 part 1: `protocolProfileBehavior` of an item or folder changes
+/// redirects for its requests only; cookies stay shared.
+#[test]
+fn protocol_profile_behavior_per_request() {
+    let m = mock::start();
+    let mut no_follow = get("no follow", "{{baseUrl}}/redirect/1");
+    no_follow["protocolProfileBehavior"] = json!({"followRedirects": false});
+    let c = collection(json!([
+        get("cookie", "{{baseUrl}}/cookies/set?k=v"),
+        no_follow,
+        {"name": "F", "protocolProfileBehavior": {"maxRedirects": 1}, "item": [get("too many", "{{baseUrl}}/redirect/3")]},
+        get("follow", "{{baseUrl}}/redirect/1"),
+    ]));
+    let s = run(&c, with_base(&m));
+    let codes: Vec<_> = s
+        .executions
+        .iter()
+        .map(|e| e.response.as_ref().map(|r| r.code))
+        .collect();
+    assert_eq!(codes, [Some(200), Some(302), None, Some(200)]);
+    assert!(
+        s.executions[2]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("redirect"),
+        "{:?}",
+        s.executions[2].error
+    );
+    let r = m.received();
+    assert_eq!(r[1].path, "/redirect/1");
+    assert_eq!(r[1].header("cookie"), Some("k=v"));
+}
