@@ -306,54 +306,6 @@ impl Runner {
         Ok(summary)
     }
 
-    /// The client for a request's `protocolProfileBehavior`
-    /// (`followRedirects`, `maxRedirects`, `strictSSL`).
-    fn client_for(&mut self, profile: &serde_json::Map<String, Value>) -> Result<reqwest::Client, String> {
-        let o = &self.http_options;
-        let key = (
-            profile
-                .get("followRedirects")
-                .and_then(Value::as_bool)
-                .unwrap_or(o.follow_redirects),
-            profile
-                .get("maxRedirects")
-                .and_then(Value::as_u64)
-                .map_or(o.max_redirects, |m| m as usize),
-            o.insecure || profile.get("strictSSL").and_then(Value::as_bool) == Some(false),
-        );
-        if key == (o.follow_redirects, o.max_redirects, o.insecure) {
-            return Ok(self.client.clone());
-        }
-        if let Some(c) = self.other_clients.get(&key) {
-            return Ok(c.clone());
-        }
-        let options = http::HttpOptions {
-            follow_redirects: key.0,
-            max_redirects: key.1,
-            insecure: key.2,
-            ..self.http_options.clone()
-        };
-        let c = http::client(&options, self.jar.clone())?;
-        self.other_clients.insert(key, c.clone());
-        Ok(c)
-    }
-
-    fn failed_request(
-        &self,
-        mut execution: Execution,
-        error: String,
-        assertions: Vec<Assertion>,
-        summary: &mut RunSummary,
-        next: NextRequest,
-    ) -> (Execution, NextRequest) {
-        summary.requests.failed += 1;
-        execution.error = Some(error);
-        execution.assertions = assertions;
-        summary.assertions.total += execution.assertions.len() as u64;
-        summary.assertions.failed += execution.assertions.iter().filter(|a| !a.passed && !a.skipped).count() as u64;
-        (execution, next)
-    }
-
     fn run_scripts(
         &mut self,
         scripts: &[collection::Script],
@@ -501,6 +453,54 @@ impl Runner {
                 execution.assertions = pre.assertions;
             }
         }
+        summary.assertions.total += execution.assertions.len() as u64;
+        summary.assertions.failed += execution.assertions.iter().filter(|a| !a.passed && !a.skipped).count() as u64;
+        (execution, next)
+    }
+
+    /// The client for a request's `protocolProfileBehavior`
+    /// (`followRedirects`, `maxRedirects`, `strictSSL`).
+    fn client_for(&mut self, profile: &serde_json::Map<String, Value>) -> Result<reqwest::Client, String> {
+        let o = &self.http_options;
+        let key = (
+            profile
+                .get("followRedirects")
+                .and_then(Value::as_bool)
+                .unwrap_or(o.follow_redirects),
+            profile
+                .get("maxRedirects")
+                .and_then(Value::as_u64)
+                .map_or(o.max_redirects, |m| m as usize),
+            o.insecure || profile.get("strictSSL").and_then(Value::as_bool) == Some(false),
+        );
+        if key == (o.follow_redirects, o.max_redirects, o.insecure) {
+            return Ok(self.client.clone());
+        }
+        if let Some(c) = self.other_clients.get(&key) {
+            return Ok(c.clone());
+        }
+        let options = http::HttpOptions {
+            follow_redirects: key.0,
+            max_redirects: key.1,
+            insecure: key.2,
+            ..self.http_options.clone()
+        };
+        let c = http::client(&options, self.jar.clone())?;
+        self.other_clients.insert(key, c.clone());
+        Ok(c)
+    }
+
+    fn failed_request(
+        &self,
+        mut execution: Execution,
+        error: String,
+        assertions: Vec<Assertion>,
+        summary: &mut RunSummary,
+        next: NextRequest,
+    ) -> (Execution, NextRequest) {
+        summary.requests.failed += 1;
+        execution.error = Some(error);
+        execution.assertions = assertions;
         summary.assertions.total += execution.assertions.len() as u64;
         summary.assertions.failed += execution.assertions.iter().filter(|a| !a.passed && !a.skipped).count() as u64;
         (execution, next)
