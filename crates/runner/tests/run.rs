@@ -516,3 +516,60 @@ fn protocol_profile_behavior_per_request() {
     assert_eq!(r[1].path, "/redirect/1");
     assert_eq!(r[1].header("cookie"), Some("k=v"));
 }
+
+/// Issue 11 part 1: digest with realm and nonce given in the collection
+/// answers at once (no 401 round trip); AWS SigV4 sends the session token.
+#[test]
+fn digest_without_round_trip_and_aws_session_token() {
+    let m = mock::start();
+    let c = collection(json!([
+        auth_item(
+            "digest",
+            "{{baseUrl}}/digest-auth/dan/pw",
+            json!({"type": "digest", "digest": kv(&[
+            ("username", "dan"), ("password", "pw"), ("realm", "mock@portico"), ("nonce", "mock-nonce-1"), ("qop", "auth")])})
+        ),
+        auth_item(
+            "aws",
+            "{{baseUrl}}/aws",
+            json!({"type": "awsv4", "awsv4": kv(&[
+            ("accessKey", "AKID"), ("secretKey", "s"), ("sessionToken", "TOKEN"), ("service", "s3")])})
+        ),
+    ]));
+    let s = run(&c, with_base(&m));
+    assert_eq!(s.executions[0].response.as_ref().map(|r| r.code), Some(200));
+    let r = m.received();
+    assert_eq!(r.len(), 2, "{:?}", m.paths());
+    assert_eq!(r[1].header("x-amz-security-token"), Some("TOKEN"));
+    assert!(r[1].header("x-amz-content-sha256").is_some());
+    let aws = r[1].header("authorization").unwrap();
+    assert!(
+        aws.contains(
+            "/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"
+        ),
+        "{aws}"
+    );
+}
+
+/// Issue 11 part 3: `--bail` stops the run at the first failure.
+#[test]
+fn bail_stops_at_the_first_failure() {
+    let m = mock::start();
+    let c = collection(json!([
+        get("ok", "{{baseUrl}}/one"),
+        scripted(
+            "fails",
+            "{{baseUrl}}/two",
+            &[],
+            &["pm.test('fails', () => pm.expect(1).to.eql(2));"]
+        ),
+        get("never", "{{baseUrl}}/three"),
+    ]));
+    let mut o = with_base(&m);
+    o.bail = true;
+    o.iteration_count = Some(2);
+    let s = run(&c, o);
+    assert_eq!(m.paths(), ["/one", "/two"]);
+    assert!(s.bailed);
+    assert_eq!(s.iterations, portico_runner::Count { total: 1, failed: 1 });
+}
