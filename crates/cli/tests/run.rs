@@ -128,8 +128,9 @@ fn failing_run_exits_1_with_junit_and_json_reports() {
             "report.xml",
         ],
     );
-    // The JSON export's folder does not exist: the run still reports, and fails.
     assert_eq!(code, 1, "{stdout}");
+    // The export's folder is made as needed.
+    assert!(dir.path().join("out/report.json").exists());
     assert!(stdout.contains("AssertionError  status is 201"), "{stdout}");
     assert!(
         stdout.contains("expected response to have status code 201 but got 200") || stdout.contains("201"),

@@ -41,6 +41,14 @@ pub struct RunArgs {
     pub global_vars: Vec<String>,
 }
 
+/// Writes a report, making its folder first (as newman does).
+fn write_report(path: &std::path::Path, contents: &[u8]) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 fn read(path: &PathBuf, what: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))
 }
@@ -161,8 +169,8 @@ pub fn run(args: &RunArgs) -> u8 {
             .clone()
             .unwrap_or_else(|| PathBuf::from("portico-run-report.json"));
         let text = serde_json::to_string_pretty(&json_report(&summary)).unwrap_or_default();
-        if let Err(e) = std::fs::write(&path, text) {
-            eprintln!("error: cannot write {}: {e}", path.display());
+        if let Err(e) = write_report(&path, text.as_bytes()) {
+            eprintln!("error: {e}");
             return EXIT_FAILED;
         }
     }
@@ -171,8 +179,8 @@ pub fn run(args: &RunArgs) -> u8 {
             .junit_export
             .clone()
             .unwrap_or_else(|| PathBuf::from("portico-run-report.xml"));
-        if let Err(e) = std::fs::write(&path, junit_report(&summary)) {
-            eprintln!("error: cannot write {}: {e}", path.display());
+        if let Err(e) = write_report(&path, junit_report(&summary).as_bytes()) {
+            eprintln!("error: {e}");
             return EXIT_FAILED;
         }
     }

@@ -23,6 +23,9 @@ pub struct Planned<'a> {
     pub prerequest: Vec<Script>,
     /// Test scripts, outermost (collection) first.
     pub test: Vec<Script>,
+    /// `protocolProfileBehavior` of the collection, its folders and the
+    /// item, the innermost winning per key.
+    pub profile: serde_json::Map<String, Value>,
     /// Folder names and ids (and its own) for `--folder` selection.
     selectors: Vec<String>,
 }
@@ -70,6 +73,7 @@ fn own_auth(node: &Value) -> Option<Option<&Value>> {
 
 struct Frame<'a> {
     auth: Option<&'a Value>,
+    profile: serde_json::Map<String, Value>,
     prerequest: Vec<Script>,
     test: Vec<Script>,
     path: Vec<String>,
@@ -97,6 +101,10 @@ fn walk<'a>(items: &'a [Value], frame: &Frame<'a>, out: &mut Vec<Planned<'a>>) {
         prerequest.extend(scripts(item, "prerequest"));
         let mut test = frame.test.clone();
         test.extend(scripts(item, "test"));
+        let mut profile = frame.profile.clone();
+        if let Some(Value::Object(own)) = item.get("protocolProfileBehavior") {
+            profile.extend(own.clone());
+        }
         let mut selectors = frame.selectors.clone();
         selectors.push(name.clone());
         if !id.is_empty() {
@@ -107,6 +115,7 @@ fn walk<'a>(items: &'a [Value], frame: &Frame<'a>, out: &mut Vec<Planned<'a>>) {
             path.push(name);
             let inner = Frame {
                 auth: auth_of(Some(item)),
+                profile,
                 prerequest,
                 test,
                 path,
@@ -122,6 +131,7 @@ fn walk<'a>(items: &'a [Value], frame: &Frame<'a>, out: &mut Vec<Planned<'a>>) {
                 auth: auth_of(Some(request)),
                 prerequest,
                 test,
+                profile,
                 selectors,
             });
         }
@@ -136,6 +146,10 @@ pub fn plan<'a>(collection: &'a Value, folders: &[String]) -> Result<Vec<Planned
     };
     let root = Frame {
         auth: own_auth(collection).flatten(),
+        profile: match collection.get("protocolProfileBehavior") {
+            Some(Value::Object(p)) => p.clone(),
+            _ => serde_json::Map::new(),
+        },
         prerequest: scripts(collection, "prerequest"),
         test: scripts(collection, "test"),
         path: Vec::new(),

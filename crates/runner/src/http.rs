@@ -75,7 +75,8 @@ impl HttpOptions {
     }
 }
 
-pub fn client(o: &HttpOptions) -> Result<reqwest::Client, String> {
+/// A client; every client of a run shares its cookie jar.
+pub fn client(o: &HttpOptions, jar: Arc<reqwest::cookie::Jar>) -> Result<reqwest::Client, String> {
     let guard = o.guard();
     let hop_guard = guard.clone();
     let follow = o.follow_redirects;
@@ -93,7 +94,7 @@ pub fn client(o: &HttpOptions) -> Result<reqwest::Client, String> {
     });
     let mut b = reqwest::Client::builder()
         .redirect(policy)
-        .cookie_store(true)
+        .cookie_provider(jar)
         .danger_accept_invalid_certs(o.insecure)
         .user_agent(concat!("Portico/", env!("CARGO_PKG_VERSION")));
     if guard.enabled {

@@ -119,6 +119,9 @@ pub struct Execution {
     pub assertions: Vec<Assertion>,
     pub script_errors: Vec<ScriptError>,
     pub console: Vec<String>,
+    /// A pre-request script called `pm.execution.skipRequest()`: the
+    /// request was not sent.
+    pub skipped: bool,
 }
 
 impl Execution {
@@ -185,7 +188,13 @@ impl Reporter for Quiet {}
 pub struct Runner {
     options: RunOptions,
     rt: tokio::runtime::Runtime,
+    /// The client of the run's options; requests whose
+    /// `protocolProfileBehavior` asks for other redirect or TLS settings get
+    /// their own client (same cookie jar), made once.
     client: reqwest::Client,
+    other_clients: std::collections::HashMap<(bool, usize, bool), reqwest::Client>,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
+    http_options: http::HttpOptions,
     guard: http::Guard,
     engine: Option<Engine>,
     random: vars::Random,
@@ -220,12 +229,16 @@ impl Runner {
             allow_private_targets: options.allow_private_targets,
             allowed_private: options.allowed_private_targets.clone(),
         };
-        let client = http::client(&http_options)?;
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let client = http::client(&http_options, jar.clone())?;
         Ok(Runner {
             options,
             rt,
             client,
+            other_clients: std::collections::HashMap::new(),
+            jar,
             guard: http_options.guard(),
+            http_options,
             engine: None,
             random: vars::Random::new(),
         })
@@ -358,6 +371,7 @@ impl Runner {
             if outcome.next_request != NextRequest::Unchanged {
                 out.next = outcome.next_request;
             }
+            out.skip |= outcome.skip_request;
         }
     }
 
@@ -395,8 +409,17 @@ impl Runner {
             assertions: Vec::new(),
             script_errors: pre.errors,
             console: pre.console,
+            skipped: false,
         };
         let mut next = pre.next;
+        if pre.skip {
+            // `pm.execution.skipRequest()`: not sent, no test scripts.
+            execution.skipped = true;
+            execution.assertions = pre.assertions;
+            summary.assertions.total += execution.assertions.len() as u64;
+            summary.assertions.failed += execution.assertions.iter().filter(|a| !a.passed && !a.skipped).count() as u64;
+            return (execution, next);
+        }
         summary.requests.total += 1;
 
         let ctx = request::Context {
@@ -409,8 +432,12 @@ impl Runner {
             Ok(mut prepared) => {
                 execution.method = prepared.request.method.clone();
                 execution.url = prepared.request.url.clone();
+                let client = match self.client_for(&planned.profile) {
+                    Ok(c) => c,
+                    Err(e) => return self.failed_request(execution, e, pre.assertions, summary, next),
+                };
                 let sent = self.rt.block_on(request::send(
-                    &self.client,
+                    &client,
                     &mut prepared,
                     self.options.timeout_request,
                     &self.guard,
@@ -454,6 +481,54 @@ impl Runner {
         summary.assertions.failed += execution.assertions.iter().filter(|a| !a.passed && !a.skipped).count() as u64;
         (execution, next)
     }
+
+    /// The client for a request's `protocolProfileBehavior`
+    /// (`followRedirects`, `maxRedirects`, `strictSSL`).
+    fn client_for(&mut self, profile: &serde_json::Map<String, Value>) -> Result<reqwest::Client, String> {
+        let o = &self.http_options;
+        let key = (
+            profile
+                .get("followRedirects")
+                .and_then(Value::as_bool)
+                .unwrap_or(o.follow_redirects),
+            profile
+                .get("maxRedirects")
+                .and_then(Value::as_u64)
+                .map_or(o.max_redirects, |m| m as usize),
+            o.insecure || profile.get("strictSSL").and_then(Value::as_bool) == Some(false),
+        );
+        if key == (o.follow_redirects, o.max_redirects, o.insecure) {
+            return Ok(self.client.clone());
+        }
+        if let Some(c) = self.other_clients.get(&key) {
+            return Ok(c.clone());
+        }
+        let options = http::HttpOptions {
+            follow_redirects: key.0,
+            max_redirects: key.1,
+            insecure: key.2,
+            ..self.http_options.clone()
+        };
+        let c = http::client(&options, self.jar.clone())?;
+        self.other_clients.insert(key, c.clone());
+        Ok(c)
+    }
+
+    fn failed_request(
+        &self,
+        mut execution: Execution,
+        error: String,
+        assertions: Vec<Assertion>,
+        summary: &mut RunSummary,
+        next: NextRequest,
+    ) -> (Execution, NextRequest) {
+        summary.requests.failed += 1;
+        execution.error = Some(error);
+        execution.assertions = assertions;
+        summary.assertions.total += execution.assertions.len() as u64;
+        summary.assertions.failed += execution.assertions.iter().filter(|a| !a.passed && !a.skipped).count() as u64;
+        (execution, next)
+    }
 }
 
 #[derive(Default)]
@@ -463,4 +538,6 @@ struct ScriptsRun {
     assertions: Vec<Assertion>,
     console: Vec<String>,
     next: NextRequest,
+    /// `pm.execution.skipRequest()`.
+    skip: bool,
 }

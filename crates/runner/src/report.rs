@@ -59,6 +59,7 @@ impl<W: Write> Reporter for CliReporter<W> {
                 self.failures += 1;
                 let _ = write!(text, " [errored]\n  {}. {err}", self.failures);
             }
+            (None, None) if e.skipped => text.push_str(" [skipped by its pre-request script]"),
             (None, None) => {}
         }
         for s in &e.script_errors {
@@ -209,6 +210,7 @@ pub fn json_report(s: &RunSummary) -> Value {
                     "responseTime": r.time_ms, "responseSize": r.size,
                 })),
                 "requestError": e.error,
+                "skipped": e.skipped,
                 "scriptErrors": e.script_errors.iter().map(|se| json!({
                     "event": event_name(se.event), "message": se.message,
                 })).collect::<Vec<_>>(),

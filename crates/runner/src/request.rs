@@ -373,6 +373,14 @@ pub fn build(
     if !url.contains("://") {
         url = format!("http://{url}");
     }
+    let authority = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .unwrap_or_default();
+    if authority.contains("{{") {
+        return Err(format!("the URL {url} names a variable that is not defined"));
+    }
     let mut headers: Vec<(String, String)> = scripted.headers.iter().map(|(k, v)| (ctx.sub(k), ctx.sub(v))).collect();
     let auth = resolve_auth(planned.auth, &mut ctx);
     if let Some(a) = &auth {
@@ -402,11 +410,7 @@ pub fn build(
         }
     };
     let prune = matches!(method.as_str(), "GET" | "HEAD" | "COPY" | "PURGE" | "UNLOCK")
-        && planned
-            .request
-            .pointer("/protocolProfileBehavior/disableBodyPruning")
-            .and_then(Value::as_bool)
-            != Some(true);
+        && planned.profile.get("disableBodyPruning").and_then(Value::as_bool) != Some(true);
     let body = match body {
         Some((bytes, ct)) if !prune => {
             if let Some(ct) = ct

@@ -4,9 +4,6 @@
 use portico_script::Scopes;
 use serde_json::Value;
 
-/// How many times a value that itself holds `{{…}}` is resolved again.
-const MAX_DEPTH: usize = 10;
-
 /// The text of a variable's value: strings as they are, other JSON as JSON.
 pub fn value_text(value: &Value) -> String {
     match value {
@@ -26,22 +23,21 @@ pub fn lookup<'a>(scopes: &'a Scopes, name: &str) -> Option<&'a Value> {
         .or_else(|| scopes.globals.get(name))
 }
 
-/// Replaces every `{{name}}` in `template` with its value; names that no
-/// scope defines (and that are not dynamic variables) are left as they are.
-/// Values that hold `{{…}}` themselves are resolved too, a few levels deep.
+/// Replaces every `{{name}}` in `template` with its value, exactly as
+/// `pm.variables.replaceIn` does in scripts ([`portico_script::replace_in`]):
+/// names that no scope defines (and that are not dynamic variables) are left
+/// as they are, and values that hold `{{…}}` are resolved too. The dynamic
+/// variables the script engine does not make up (`{{$randomEmail}}`, …)
+/// are filled in afterwards.
 pub fn substitute(template: &str, scopes: &Scopes, random: &mut Random) -> String {
     if !template.contains("{{") {
         return template.to_owned();
     }
-    let mut current = template.to_owned();
-    for _ in 0..MAX_DEPTH {
-        let (next, changed) = substitute_once(&current, scopes, random);
-        current = next;
-        if !changed || !current.contains("{{") {
-            break;
-        }
+    let replaced = portico_script::replace_in(template, scopes);
+    if !replaced.contains("{{$") {
+        return replaced;
     }
-    current
+    substitute_once(&replaced, scopes, random).0
 }
 
 fn substitute_once(template: &str, scopes: &Scopes, random: &mut Random) -> (String, bool) {
@@ -51,7 +47,7 @@ fn substitute_once(template: &str, scopes: &Scopes, random: &mut Random) -> (Str
     while let Some(start) = rest.find("{{") {
         let after = &rest[start + 2..];
         // The name ends at the first `}}`; a name holds no braces (as in the
-        // platform's pattern `{{([^{}]*?)}}`), so `{{{{x}}` keeps its first `{{`.
+        // platform's pattern `{{([^{}]+)}}`), so `{{{{x}}` keeps its first `{{`.
         let Some(end) = after.find("}}") else {
             break;
         };

@@ -385,3 +385,191 @@ fn private_targets_are_refused_when_not_allowed() {
     );
     assert!(s.passed());
 }
+
+fn scripted(name: &str, url: &str, pre: &[&str], test: &[&str]) -> Value {
+    json!({"name": name, "id": format!("id-{name}"), "request": {"method": "GET", "url": url},
+           "event": [{"listen": "prerequest", "script": {"exec": pre}}, {"listen": "test", "script": {"exec": test}}]})
+}
+
+/// Issue 11 part 1: pre-request scripts change the request before it is
+/// substituted and sent; pm.sendRequest goes through the run's client;
+/// setNextRequest jumps by id; a throwing script fails the run.
+#[test]
+fn scripts_shape_the_request_and_the_flow() {
+    let m = mock::start();
+    let c = collection(json!([
+        scripted(
+            "pre",
+            "{{baseUrl}}/pre?a=1",
+            &[
+                "pm.request.headers.add({key: 'X-Pre', value: '{{v}}'});",
+                "pm.request.url.addQueryParams([{key: 'b', value: '{{v}}'}]);",
+                "pm.sendRequest(pm.environment.get('baseUrl') + '/side', (err, res) => { pm.variables.set('side', String(res.code)); });"
+            ],
+            &[
+                "pm.test('side request answered', () => pm.expect(pm.variables.get('side')).to.eql('200'));",
+                "pm.execution.setNextRequest('id-last');"
+            ]
+        ),
+        scripted("skipped", "{{baseUrl}}/skipped", &[], &[]),
+        scripted(
+            "last",
+            "{{baseUrl}}/last",
+            &[],
+            &["throw new Error('broken test script');"]
+        ),
+    ]));
+    let mut o = with_base(&m);
+    o.environment.insert("v".into(), json!("vee"));
+    let s = run(&c, o);
+    let r = m.received();
+    let paths: Vec<_> = r.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["/side", "/pre", "/last"]);
+    assert_eq!(r[1].header("x-pre"), Some("vee"));
+    assert_eq!(r[1].query, "a=1&b=vee");
+    assert_eq!(s.assertions, portico_runner::Count { total: 1, failed: 0 });
+    assert_eq!(s.test_scripts.failed, 1);
+    assert!(s.executions[1].script_errors[0].message.contains("broken test script"));
+    assert!(!s.passed());
+}
+
+/// Issue 11 part 1: `pm.execution.skipRequest()` in a pre-request script
+/// keeps the request from being sent; the run goes on.
+#[test]
+fn skip_request_is_not_sent() {
+    let m = mock::start();
+    let c = collection(json!([
+        scripted(
+            "skip me",
+            "{{baseUrl}}/skipped",
+            &["pm.execution.skipRequest();"],
+            &["pm.test('never', () => {});"]
+        ),
+        scripted(
+            "sent",
+            "{{baseUrl}}/sent",
+            &[],
+            &["pm.test('sent', () => pm.response.to.have.status(200));"]
+        ),
+    ]));
+    let s = run(&c, with_base(&m));
+    assert_eq!(m.paths(), ["/sent"]);
+    assert!(s.executions[0].skipped);
+    assert_eq!(s.requests.total, 1);
+    assert_eq!(s.assertions, portico_runner::Count { total: 1, failed: 0 });
+    assert!(s.passed());
+}
+
+/// Issue 11 part 1: variables go into requests as `pm.variables.replaceIn` puts them (JavaScript's String(value)).
+#[test]
+fn substitution_matches_replace_in() {
+    let m = mock::start();
+    let c = collection(json!([scripted(
+        "r",
+        "{{baseUrl}}/v?n={{n}}&b={{b}}&o={{o}}&e={{$randomEmail}}",
+        &[],
+        &[
+            "pm.test('same as replaceIn', () => pm.expect(pm.request.url.toString()).to.include(pm.variables.replaceIn('n={{n}}&b={{b}}&o={{o}}')));"
+        ]
+    )]));
+    let mut o = with_base(&m);
+    o.environment.insert("n".into(), json!(1.5));
+    o.environment.insert("b".into(), json!(true));
+    o.environment.insert("o".into(), json!([1, 2]));
+    let s = run(&c, o);
+    let q = &m.received()[0].query;
+    assert!(q.starts_with("n=1.5&b=true&o=1,2&e="), "{q}");
+    assert!(q.contains("%40") || q.contains('@'), "{q}");
+    assert!(s.passed(), "{:?}", s.executions[0].assertions);
+}
+
+/// Issue 11 part 1: `protocolProfileBehavior` of an item or folder changes
+/// redirects for its requests only; cookies stay shared.
+#[test]
+fn protocol_profile_behavior_per_request() {
+    let m = mock::start();
+    let mut no_follow = get("no follow", "{{baseUrl}}/redirect/1");
+    no_follow["protocolProfileBehavior"] = json!({"followRedirects": false});
+    let c = collection(json!([
+        get("cookie", "{{baseUrl}}/cookies/set?k=v"),
+        no_follow,
+        {"name": "F", "protocolProfileBehavior": {"maxRedirects": 1}, "item": [get("too many", "{{baseUrl}}/redirect/3")]},
+        get("follow", "{{baseUrl}}/redirect/1"),
+    ]));
+    let s = run(&c, with_base(&m));
+    let codes: Vec<_> = s
+        .executions
+        .iter()
+        .map(|e| e.response.as_ref().map(|r| r.code))
+        .collect();
+    assert_eq!(codes, [Some(200), Some(302), None, Some(200)]);
+    assert!(
+        s.executions[2]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("redirect"),
+        "{:?}",
+        s.executions[2].error
+    );
+    let r = m.received();
+    assert_eq!(r[1].path, "/redirect/1");
+    assert_eq!(r[1].header("cookie"), Some("k=v"));
+}
+
+/// Issue 11 part 1: digest with realm and nonce given in the collection
+/// answers at once (no 401 round trip); AWS SigV4 sends the session token.
+#[test]
+fn digest_without_round_trip_and_aws_session_token() {
+    let m = mock::start();
+    let c = collection(json!([
+        auth_item(
+            "digest",
+            "{{baseUrl}}/digest-auth/dan/pw",
+            json!({"type": "digest", "digest": kv(&[
+            ("username", "dan"), ("password", "pw"), ("realm", "mock@portico"), ("nonce", "mock-nonce-1"), ("qop", "auth")])})
+        ),
+        auth_item(
+            "aws",
+            "{{baseUrl}}/aws",
+            json!({"type": "awsv4", "awsv4": kv(&[
+            ("accessKey", "AKID"), ("secretKey", "s"), ("sessionToken", "TOKEN"), ("service", "s3")])})
+        ),
+    ]));
+    let s = run(&c, with_base(&m));
+    assert_eq!(s.executions[0].response.as_ref().map(|r| r.code), Some(200));
+    let r = m.received();
+    assert_eq!(r.len(), 2, "{:?}", m.paths());
+    assert_eq!(r[1].header("x-amz-security-token"), Some("TOKEN"));
+    assert!(r[1].header("x-amz-content-sha256").is_some());
+    let aws = r[1].header("authorization").unwrap();
+    assert!(
+        aws.contains(
+            "/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"
+        ),
+        "{aws}"
+    );
+}
+
+/// Issue 11 part 3: `--bail` stops the run at the first failure.
+#[test]
+fn bail_stops_at_the_first_failure() {
+    let m = mock::start();
+    let c = collection(json!([
+        get("ok", "{{baseUrl}}/one"),
+        scripted(
+            "fails",
+            "{{baseUrl}}/two",
+            &[],
+            &["pm.test('fails', () => pm.expect(1).to.eql(2));"]
+        ),
+        get("never", "{{baseUrl}}/three"),
+    ]));
+    let mut o = with_base(&m);
+    o.bail = true;
+    o.iteration_count = Some(2);
+    let s = run(&c, o);
+    assert_eq!(m.paths(), ["/one", "/two"]);
+    assert!(s.bailed);
+    assert_eq!(s.iterations, portico_runner::Count { total: 1, failed: 1 });
+}
