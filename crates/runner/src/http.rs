@@ -19,6 +19,8 @@ pub struct HttpOptions {
     pub allow_private_targets: bool,
     /// Internal addresses allowed even when private targets are refused.
     pub allowed_private: Vec<IpAddr>,
+    /// The largest response body read; a larger one fails the request.
+    pub max_response_bytes: Option<usize>,
 }
 
 /// Which targets a run refuses.
@@ -27,6 +29,9 @@ pub struct Guard {
     /// Refuse internal addresses.
     pub enabled: bool,
     pub allowed: Arc<Vec<IpAddr>>,
+    /// The largest response body read (a bound on what one target can make
+    /// the run hold in memory).
+    pub max_response_bytes: Option<usize>,
 }
 
 impl Guard {
@@ -71,6 +76,7 @@ impl HttpOptions {
         Guard {
             enabled: !self.allow_private_targets,
             allowed: Arc::new(self.allowed_private.clone()),
+            max_response_bytes: self.max_response_bytes,
         }
     }
 }
@@ -140,7 +146,20 @@ pub async fn send(
             )
         })
         .collect();
-    let body = resp.bytes().await.map_err(describe)?.to_vec();
+    let mut resp = resp;
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(describe)? {
+        if guard
+            .max_response_bytes
+            .is_some_and(|max| body.len() + chunk.len() > max)
+        {
+            return Err(format!(
+                "the response is larger than {} bytes, the most a run reads",
+                guard.max_response_bytes.unwrap_or_default()
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
     Ok(HttpResponse {
         code,
         status,

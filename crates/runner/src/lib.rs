@@ -60,6 +60,8 @@ pub struct RunOptions {
     pub max_requests: Option<u64>,
     /// Stop the run once it has taken this long.
     pub max_duration: Option<Duration>,
+    /// Fail a request whose response body is larger than this.
+    pub max_response_bytes: Option<usize>,
 }
 
 impl Default for RunOptions {
@@ -82,6 +84,7 @@ impl Default for RunOptions {
             script_limits: Limits::default(),
             max_requests: None,
             max_duration: None,
+            max_response_bytes: None,
         }
     }
 }
@@ -228,6 +231,7 @@ impl Runner {
             insecure: options.insecure,
             allow_private_targets: options.allow_private_targets,
             allowed_private: options.allowed_private_targets.clone(),
+            max_response_bytes: options.max_response_bytes,
         };
         let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let client = http::client(&http_options, jar.clone())?;

@@ -573,3 +573,26 @@ fn bail_stops_at_the_first_failure() {
     assert!(s.bailed);
     assert_eq!(s.iterations, portico_runner::Count { total: 1, failed: 1 });
 }
+
+/// Issue 11 (server runs): a response larger than the run's bound fails
+/// its request instead of filling the server's memory.
+#[test]
+fn responses_over_the_bound_fail_the_request() {
+    let m = mock::start();
+    let port = m.port;
+    let c = collection(json!([
+        get("small", &format!("http://127.0.0.1:{port}/bytes/500")),
+        get("large", &format!("http://127.0.0.1:{port}/bytes/5000")),
+    ]));
+    let s = run(
+        &c,
+        RunOptions {
+            max_response_bytes: Some(1000),
+            ..RunOptions::default()
+        },
+    );
+    assert_eq!(s.executions[0].response.as_ref().map(|r| r.size), Some(500));
+    let err = s.executions[1].error.as_deref().unwrap_or_default();
+    assert!(err.contains("larger than 1000 bytes"), "{err:?}");
+    assert!(s.executions[1].response.is_none());
+}

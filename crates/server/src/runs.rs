@@ -18,6 +18,8 @@ pub const MAX_ITERATIONS: u32 = 10;
 pub const MAX_REQUESTS: u64 = 1_000;
 /// How long one request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest response body a run reads.
+pub const MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 /// How long a whole run may take.
 pub const RUN_TIME: Duration = Duration::from_secs(300);
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
@@ -85,6 +87,7 @@ pub async fn run_collection(app: &App, who: &Principal, id: CollectionId, req: R
         working_dir: None,
         max_requests: Some(MAX_REQUESTS),
         max_duration: Some(RUN_TIME),
+        max_response_bytes: Some(MAX_RESPONSE_BYTES),
         ..RunOptions::default()
     };
     let collection = input.collection.clone();

@@ -280,6 +280,10 @@ async fn handle(req: Request<Body>, rec: Arc<Mutex<Vec<Received>>>) -> Response<
                 .body(Body::empty())
                 .unwrap()
         }
+        ["bytes", n] => {
+            let n: usize = n.parse().unwrap_or(0);
+            Response::builder().status(200).body(Body::from(vec![b'x'; n])).unwrap()
+        }
         ["delay", ms] => {
             let ms: u64 = ms.parse().unwrap_or(0);
             tokio::time::sleep(Duration::from_millis(ms)).await;
