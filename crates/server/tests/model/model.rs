@@ -656,22 +656,23 @@ impl Model {
             },
             // Runs and environments (issue 11, SPEC §3).
             26..=27 => {
+                if s.c % 3 == 2 {
+                    let n = self.environments.len();
+                    (n > 0).then_some(())?;
+                    let env = s.b as usize % n;
+                    return Some(Action::ReadEnvironment {
+                        who: near(self.environments[env].ws),
+                        env,
+                    });
+                }
                 let n = self.collections.len();
                 (n > 0).then_some(())?;
                 let collection = s.a as usize % n;
                 let who = near(self.collections[collection].ws);
-                match s.c % 3 {
-                    0 => Action::RunCollection { who, collection },
-                    1 => Action::ReadRuns { who, collection },
-                    _ => {
-                        let n = self.environments.len();
-                        (n > 0).then_some(())?;
-                        let env = s.b as usize % n;
-                        Action::ReadEnvironment {
-                            who: near(self.environments[env].ws),
-                            env,
-                        }
-                    }
+                if s.c % 3 == 0 {
+                    Action::RunCollection { who, collection }
+                } else {
+                    Action::ReadRuns { who, collection }
                 }
             }
             12..=25 => {
