@@ -669,7 +669,7 @@ impl Model {
                 (n > 0).then_some(())?;
                 let collection = s.a as usize % n;
                 let who = near(self.collections[collection].ws);
-                if s.c % 3 == 0 {
+                if s.c.is_multiple_of(3) {
                     Action::RunCollection { who, collection }
                 } else {
                     Action::ReadRuns { who, collection }
