@@ -243,16 +243,17 @@ impl App {
         return_to: &str,
     ) -> Result<()> {
         let key = *self.key()?;
+        let at = now();
         let attempt = SignInAttemptRecord {
             state_hash: token_hash(state),
             team_id,
             nonce: nonce.to_owned(),
             verifier_sealed: seal(&key, VERIFIER_LABEL, pkce_verifier)?,
             return_to: safe_return_path(return_to),
-            expires_at: now() + ATTEMPT_TTL_MS,
+            expires_at: at + ATTEMPT_TTL_MS,
         };
         self.store
-            .write(move |tx| tx.insert_sign_in_attempt(&attempt).map_err(Error::from))
+            .write(move |tx| tx.insert_sign_in_attempt(&attempt, at).map_err(Error::from))
             .await
     }
 

@@ -845,7 +845,10 @@ impl Tx for SqlTx<'_> {
             .is_some())
     }
 
-    fn insert_sign_in_attempt(&mut self, a: &SignInAttemptRecord) -> R<()> {
+    fn insert_sign_in_attempt(&mut self, a: &SignInAttemptRecord, now: Millis) -> R<()> {
+        // Attempts nobody finished go as new ones come: the table holds
+        // at most the last ten minutes' worth.
+        self.exec("DELETE FROM sign_in_attempts WHERE expires_at <= $1", &[now.into()])?;
         self.exec(
             "INSERT INTO sign_in_attempts (state_hash, team_id, nonce, verifier_sealed, return_to, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",

@@ -784,6 +784,75 @@ pub fn r_upd_3_unread_counts_follow_each_members_last_visit(store: &Store) {
     );
 }
 
+/// Issue 12: a team's provider is kept and replaced; enforcement applies to
+/// the team's members only; a sign-in attempt is taken once and not after
+/// it expires; expired attempts go as new ones come.
+pub fn team_sign_in_is_kept_and_attempts_are_taken_once(store: &Store) {
+    let acme = team(store, "Acme");
+    let other = team(store, "Other");
+    let member = user(store, "m@acme.example");
+    let outsider = user(store, "o@other.example");
+    let (tid, mid, oid) = (acme.id, member.id, outsider.id);
+    write(store, move |tx| {
+        tx.insert_member(tid, mid, &roles(&["developer"]), 1_000)
+    });
+    let oteam = other.id;
+    write(store, move |tx| tx.insert_member(oteam, oid, &roles(&["admin"]), 1_000));
+    assert_eq!(read(store, move |tx| tx.team_sign_in(tid)), None);
+    let mut r = TeamSignInRecord {
+        team_id: tid,
+        issuer: "https://idp.acme.example".into(),
+        client_id: "portico".into(),
+        client_secret_sealed: "sealed-1".into(),
+        enforce: false,
+        updated_at: 2_000,
+    };
+    let first = r.clone();
+    write(store, move |tx| tx.put_team_sign_in(&first));
+    assert!(!read(store, move |tx| tx.member_of_enforcing_team(mid)));
+    r.enforce = true;
+    r.client_secret_sealed = "sealed-2".into();
+    let second = r.clone();
+    write(store, move |tx| tx.put_team_sign_in(&second));
+    assert_eq!(read(store, move |tx| tx.team_sign_in(tid)), Some(r));
+    assert!(read(store, move |tx| tx.member_of_enforcing_team(mid)));
+    assert!(!read(store, move |tx| tx.member_of_enforcing_team(oid)));
+
+    let attempt = |state: &str, expires_at: Millis| SignInAttemptRecord {
+        state_hash: state.into(),
+        team_id: tid,
+        nonce: "n".into(),
+        verifier_sealed: "v".into(),
+        return_to: "/".into(),
+        expires_at,
+    };
+    let (a, b) = (attempt("s1", 10_000), attempt("s2", 5_000));
+    write(store, move |tx| tx.insert_sign_in_attempt(&a, 3_000));
+    write(store, move |tx| tx.insert_sign_in_attempt(&b, 3_000));
+    assert_eq!(
+        write(store, |tx| tx.take_sign_in_attempt("s1", 4_000)).map(|a| a.expires_at),
+        Some(10_000)
+    );
+    assert_eq!(
+        write(store, |tx| tx.take_sign_in_attempt("s1", 4_000)),
+        None,
+        "taken once"
+    );
+    assert_eq!(write(store, |tx| tx.take_sign_in_attempt("s2", 5_000)), None, "expired");
+    let (c, d) = (attempt("s3", 6_000), attempt("s4", 20_000));
+    write(store, move |tx| tx.insert_sign_in_attempt(&c, 3_000));
+    write(store, move |tx| tx.insert_sign_in_attempt(&d, 7_000));
+    assert_eq!(
+        write(store, |tx| tx.take_sign_in_attempt("s3", 1_000)),
+        None,
+        "dropped as a new one came"
+    );
+
+    assert!(write(store, move |tx| tx.delete_team_sign_in(tid)));
+    assert!(!read(store, move |tx| tx.member_of_enforcing_team(mid)));
+    assert!(!write(store, move |tx| tx.delete_team_sign_in(tid)));
+}
+
 /// Expands to one `#[test]` per contract check. `$make` is an expression
 /// giving `Option<(Store, guard)>`; `None` skips (the backend is absent and
 /// that is allowed outside CI).
@@ -806,7 +875,8 @@ macro_rules! contract_tests {
             activity_and_notifications_list_newest_first,
             r_col_3_a_collection_keeps_every_revision_of_its_tree,
             environments_keep_revisions_and_refuse_stale_saves,
-            r_upd_3_unread_counts_follow_each_members_last_visit
+            r_upd_3_unread_counts_follow_each_members_last_visit,
+            team_sign_in_is_kept_and_attempts_are_taken_once
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

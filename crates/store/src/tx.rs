@@ -88,7 +88,8 @@ pub trait Tx {
     fn delete_team_sign_in(&mut self, team: TeamId) -> R<bool>;
     /// Whether the user is a member of a team that enforces its provider.
     fn member_of_enforcing_team(&mut self, user: UserId) -> R<bool>;
-    fn insert_sign_in_attempt(&mut self, a: &SignInAttemptRecord) -> R<()>;
+    /// Keeps a new attempt and drops those expired at `now`.
+    fn insert_sign_in_attempt(&mut self, a: &SignInAttemptRecord, now: Millis) -> R<()>;
     /// Removes and answers the attempt if it exists and has not expired at
     /// `now` (so a `state` works once); expired attempts are dropped.
     fn take_sign_in_attempt(&mut self, state_hash: &str, now: Millis) -> R<Option<SignInAttemptRecord>>;
