@@ -187,9 +187,14 @@ impl TestApp {
     /// A second server on the same PostgreSQL schema, as a second process
     /// behind the same proxy would be; `None` on SQLite (one process only).
     pub async fn beside(&self) -> Option<Beside> {
+        self.beside_with(|_| {}).await
+    }
+
+    /// Like `beside`, with changes to that process's configuration.
+    pub async fn beside_with(&self, configure: impl FnOnce(&mut ServerConfig)) -> Option<Beside> {
         let DbGuard::Schema(guard) = &self._db else { return None };
         let store = Store::open_with(guard.open_again()).await.expect("second store");
-        let config = ServerConfig {
+        let mut config = ServerConfig {
             listen: "127.0.0.1:0".into(),
             app: AppConfig {
                 public_url: "http://portico.test".into(),
@@ -208,6 +213,7 @@ impl TestApp {
                 ..Default::default()
             },
         };
+        configure(&mut config);
         let server = portico_server::build(&config, store).await.expect("bind");
         let base = format!("http://{}", server.local_addr().expect("addr"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

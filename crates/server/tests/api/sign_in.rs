@@ -613,6 +613,49 @@ async fn partnerships_show_each_partner_team_method(backend: Backend) {
     );
 }
 
+/// Issue 12 with several processes (PostgreSQL): a sign-in started on one
+/// process finishes on another of the same deployment (the attempt is in
+/// the database, the secrets are sealed with the shared server key), and
+/// its state still works once only.
+async fn a_sign_in_started_on_one_process_finishes_on_another(backend: Backend) {
+    let Some(app) = spawn(backend).await else { return };
+    let Some(other) = app.beside_with(|c| c.app.allow_private_identity_providers = true).await else {
+        return;
+    };
+    let Some(idp) = Provider::start().await else { return };
+    let p = configured(&app, &idp, false).await;
+    idp.account("alice@acme.example", true).await;
+    let browser = Browser::new(&app);
+    let callback = browser.to_callback(&format!("/sso/{}/start", p.acme)).await.unwrap();
+    let elsewhere = callback.replace(&app.base, &other.base);
+    // The browser's cookie is for this host and port's origin: carry it over.
+    let state = query(&callback, "state");
+    let r = browser
+        .http
+        .get(&elsewhere)
+        .header("cookie", format!("portico_sso={state}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    // Cookies are shared across ports of one host: the finished sign-in
+    // cleared it, so the replay brings the state's cookie itself.
+    let again = browser
+        .http
+        .get(&callback)
+        .header("cookie", format!("portico_sso={state}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(page_code(&again.text().await.unwrap()), "sign_in_expired");
+}
+
 crate::on_both_backends_with_config!(
     members_sign_in_through_their_team_provider,
     first_sign_in_at_a_captured_domain_provisions_the_account,
@@ -622,4 +665,5 @@ crate::on_both_backends_with_config!(
     a_provider_down_or_answering_garbage_gives_clear_errors,
     provider_settings_are_checked,
     partnerships_show_each_partner_team_method,
+    a_sign_in_started_on_one_process_finishes_on_another,
 );
