@@ -37,42 +37,8 @@ pub fn substitute(template: &str, scopes: &Scopes, random: &mut Random) -> Strin
     if !replaced.contains("{{$") {
         return replaced;
     }
-    substitute_once(&replaced, scopes, random).0
-}
-
-fn substitute_once(template: &str, scopes: &Scopes, random: &mut Random) -> (String, bool) {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    let mut changed = false;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        // The name ends at the first `}}`; a name holds no braces (as in the
-        // platform's pattern `{{([^{}]+)}}`), so `{{{{x}}` keeps its first `{{`.
-        let Some(end) = after.find("}}") else {
-            break;
-        };
-        let name = &after[..end];
-        if name.contains('{') || name.contains('}') {
-            out.push_str(&rest[..start + 2]);
-            rest = after;
-            continue;
-        }
-        out.push_str(&rest[..start]);
-        match resolve(name, scopes, random) {
-            Some(v) => {
-                out.push_str(&v);
-                changed = true;
-            }
-            None => {
-                out.push_str("{{");
-                out.push_str(name);
-                out.push_str("}}");
-            }
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    (out, changed)
+    let random = std::cell::RefCell::new(random);
+    portico_script::substitute_once(&replaced, &|name| resolve(name, scopes, &mut random.borrow_mut())).0
 }
 
 fn resolve(name: &str, scopes: &Scopes, random: &mut Random) -> Option<String> {
@@ -202,28 +168,7 @@ pub fn iso_timestamp((secs, millis): (u64, u32)) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{millis:03}Z")
 }
 
-/// UTC calendar date and time of a Unix time (Howard Hinnant's algorithm).
-pub fn civil(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (
-        y,
-        m,
-        d,
-        (rem / 3600) as u32,
-        ((rem % 3600) / 60) as u32,
-        (rem % 60) as u32,
-    )
-}
+pub use portico_script::civil;
 
 #[cfg(test)]
 mod tests {

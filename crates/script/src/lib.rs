@@ -160,8 +160,9 @@ pub fn replace_in(template: &str, scopes: &Scopes) -> String {
     out
 }
 
-/// One pass of `/\{\{([^{}]+)\}\}/g`.
-fn substitute_once(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
+/// One pass of `/\{\{([^{}]+)\}\}/g`: every `{{name}}` whose `lookup`
+/// answers is replaced, others stay. Answers whether anything changed.
+pub fn substitute_once(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     let mut rest = text;
@@ -233,25 +234,34 @@ fn dynamic_variable(name: &str) -> Option<String> {
 
 /// `new Date().toISOString()` for a time since the Unix epoch.
 fn iso_timestamp(since_epoch: Duration) -> String {
-    let secs = since_epoch.as_secs();
+    let (year, month, day, h, m, sec) = civil(since_epoch.as_secs());
+    format!(
+        "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}.{:03}Z",
+        since_epoch.subsec_millis()
+    )
+}
+
+/// UTC calendar date and time (year, month, day, hour, minute, second) of
+/// a Unix time (Howard Hinnant's algorithm).
+pub fn civil(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
     let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        since_epoch.subsec_millis()
+    (
+        year,
+        month,
+        day,
+        (rem / 3600) as u32,
+        ((rem % 3600) / 60) as u32,
+        (rem % 60) as u32,
     )
 }
 
