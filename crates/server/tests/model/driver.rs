@@ -57,6 +57,16 @@ impl Client {
     }
 }
 
+/// The model indexes of a listing's entries: where each entry's `id`
+/// stands among the server ids the sequence made.
+fn listed(list: &Value, known: &[Value]) -> BTreeSet<usize> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| known.iter().position(|id| entry["id"] == *id))
+        .collect()
+}
+
 /// The secret value of every environment a sequence makes.
 const SECRET_VALUE: &str = "sk_model_secret_7d1";
 
@@ -465,13 +475,7 @@ impl<'a> Run<'a> {
                 if !s.is_success() {
                     return (class(s), body);
                 }
-                let shown = body["runs"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|r| self.runs.iter().position(|id| r["id"] == *id))
-                    .collect();
-                (Outcome::Runs(shown), body)
+                (Outcome::Runs(listed(&body["runs"], &self.runs)), body)
             }
             Action::ReadWorkspace { ws, .. } => {
                 let (s, body) = c.get(&format!("/api/workspaces/{}", self.workspaces[ws])).await;
@@ -504,13 +508,7 @@ impl<'a> Run<'a> {
                 if !s.is_success() {
                     return (class(s), body);
                 }
-                let shown: BTreeSet<usize> = body["data"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|c| self.comments.iter().position(|k| *k == c["id"]))
-                    .collect();
-                (Outcome::Comments(shown), body)
+                (Outcome::Comments(listed(&body["data"], &self.comments)), body)
             }
             Action::ReadMembers { ws, .. } => {
                 let (s, body) = c.get(&format!("/api/workspaces/{}/members", self.workspaces[ws])).await;
@@ -553,13 +551,7 @@ impl<'a> Run<'a> {
                 if !s.is_success() {
                     return (class(s), body);
                 }
-                let shown = body["data"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|u| self.updates.iter().position(|id| u["id"] == *id))
-                    .collect();
-                (Outcome::Updates(shown), body)
+                (Outcome::Updates(listed(&body["data"], &self.updates)), body)
             }
             Action::SetElementEditor {
                 collection, to, editor, ..

@@ -851,20 +851,11 @@ impl Model {
                 (n > 0).then_some(())?;
                 let collection = s.a as usize % n;
                 let who = near(self.collections[collection].ws);
-                match s.c % 8 {
+                match s.c % 5 {
                     0 => Action::ReadCollection { who, collection },
                     1 => Action::ReadForks { who, collection },
                     2 => Action::EditCollection { who, collection },
                     3 => Action::ExportCollection { who, collection },
-                    5 => Action::RunCollection { who, collection },
-                    6 => Action::ReadRuns { who, collection },
-                    7 if !self.environments.is_empty() => {
-                        let env = s.b as usize % self.environments.len();
-                        Action::ReadEnvironment {
-                            who: near(self.environments[env].ws),
-                            env,
-                        }
-                    }
                     _ => {
                         let ws = self.collections[collection].ws;
                         let theirs: Vec<Who> = self.workspaces[ws].members.keys().copied().collect();
