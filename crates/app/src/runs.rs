@@ -65,8 +65,14 @@ impl App {
                 self.store
                     .read(move |tx| {
                         let (record, access) =
-                            environment_for(tx, &actor, eid, Action::ViewWorkspace).map_err(|_| {
-                                Error::invalid("unknown_environment", "No environment with this id can be used by you.")
+                            environment_for(tx, &actor, eid, Action::ViewWorkspace).map_err(|e| match e.kind {
+                                // A hidden environment reads as a missing one;
+                                // a failure of the store stays one.
+                                portico_domain::ErrorKind::Internal | portico_domain::ErrorKind::StorageFull => e,
+                                _ => Error::invalid(
+                                    "unknown_environment",
+                                    "No environment with this id can be used by you.",
+                                ),
                             })?;
                         let show = crate::environments::can_edit(&actor, &access);
                         Ok::<_, Error>((record.id, content(&record)?, show))
