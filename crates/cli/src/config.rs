@@ -241,15 +241,9 @@ pub fn server_key(path: &Path) -> Result<[u8; 32], String> {
     let shown = path.display();
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let text = text.trim();
             let mut key = [0u8; 32];
-            if text.len() != 64 || !text.is_ascii() {
-                return Err(format!("{shown} must hold 64 hexadecimal digits"));
-            }
-            for (i, byte) in key.iter_mut().enumerate() {
-                *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
-                    .map_err(|_| format!("{shown} must hold 64 hexadecimal digits"))?;
-            }
+            hex::decode_to_slice(text.trim(), &mut key)
+                .map_err(|_| format!("{shown} must hold 64 hexadecimal digits"))?;
             Ok(key)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -30,7 +30,8 @@ impl ApiError {
     }
 }
 
-fn status_of(kind: ErrorKind) -> StatusCode {
+/// The HTTP status of each kind of refusal (the one place that decides it).
+pub(crate) fn status_of(kind: ErrorKind) -> StatusCode {
     match kind {
         ErrorKind::Invalid => StatusCode::BAD_REQUEST,
         ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -106,11 +106,7 @@ type DiscoveredClient = CoreClient<
 >;
 
 async fn client_for(provider: &Provider, redirect_uri: &str, allow_private: bool) -> Result<DiscoveredClient, Error> {
-    let http = move |r| fetch(allow_private, r);
-    let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|e| unreachable(&provider.issuer, e))?;
-    let metadata = CoreProviderMetadata::discover_async(issuer, &http)
-        .await
-        .map_err(|e| unreachable(&provider.issuer, discovery_detail(&e)))?;
+    let metadata = discover(&provider.issuer, allow_private).await?;
     let redirect = RedirectUrl::new(redirect_uri.to_owned()).map_err(|_| Error::internal())?;
     let client = CoreClient::from_provider_metadata(
         metadata,
@@ -153,11 +149,15 @@ pub async fn configure(
 /// Checks that an issuer answers discovery as an OpenID provider (before a
 /// team admin's settings are kept).
 pub async fn check_issuer(issuer: &str, allow_private: bool) -> Result<(), Error> {
+    discover(issuer, allow_private).await.map(|_| ())
+}
+
+/// The issuer's discovery document and keys.
+async fn discover(issuer: &str, allow_private: bool) -> Result<CoreProviderMetadata, Error> {
     let http = move |r| fetch(allow_private, r);
     let url = IssuerUrl::new(issuer.to_owned()).map_err(|e| unreachable(issuer, e))?;
     CoreProviderMetadata::discover_async(url, &http)
         .await
-        .map(|_| ())
         .map_err(|e| unreachable(issuer, discovery_detail(&e)))
 }
 

@@ -69,17 +69,13 @@ fn sign_in_form(next: &str, email: &str, error: Option<&str>) -> String {
          <div class=\"field\"><label for=\"password\">Password</label>\
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></div>\
          <button type=\"submit\" class=\"button\">Sign in</button></form>\
-         <p><a href=\"/sso{sso_next}\" data-sso>Sign in with single sign-on</a></p>\
+         <p>{sso}</p>\
          <p class=\"muted\">No account yet? {other}</p></section>",
         err = error_box(error),
         next = escape(next),
         email = escape(email),
         other = other_way("/sign-up", "Create one", next),
-        sso_next = if next == "/workspaces" {
-            String::new()
-        } else {
-            format!("?next={}", url_encode(next))
-        },
+        sso = other_way("/sso", "Sign in with single sign-on", next),
     )
 }
 

@@ -60,14 +60,7 @@ fn form(next: &str, email: &str, error: Option<&str>) -> String {
 
 /// A sign-in that went wrong, said plainly, with the way back.
 fn failed(e: &Error) -> Response {
-    let status = match e.kind {
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
-        _ => StatusCode::BAD_REQUEST,
-    };
+    let status = crate::error::status_of(e.kind);
     let message = if e.kind == ErrorKind::NotFound {
         "This team does not sign in with single sign-on."
     } else {
