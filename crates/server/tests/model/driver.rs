@@ -97,6 +97,10 @@ struct Run<'a> {
 /// (the summary line shows that sequences reach deep states).
 pub static PLAYED: std::sync::Mutex<BTreeMap<String, (u64, u64)>> = std::sync::Mutex::new(BTreeMap::new());
 
+/// Refusals whose status differs between the model and the server, when
+/// `PORTICO_MODEL_TALLY` asks to count them instead of stopping.
+pub static TALLY: std::sync::Mutex<BTreeMap<String, u64>> = std::sync::Mutex::new(BTreeMap::new());
+
 /// Plays `steps`; `Err` at the first divergence.
 pub async fn play(people: &People, steps: &[Step], trace: &mut Vec<String>) -> Result<(), Divergence> {
     play_with(people, steps.len(), |model, i| model.resolve(steps[i]), trace).await
@@ -146,6 +150,19 @@ async fn play_with(
                     | Outcome::Invited("EMAIL_SENT" | "PARTNER_ADDED" | "REMOVED")
             ));
         }
+        if let (Outcome::Refused(want), Outcome::Refused(have)) = (&expected, &got.0)
+            && want != have
+            && std::env::var("PORTICO_MODEL_TALLY").is_ok()
+        {
+            let name = format!("{action:?}");
+            let name = name.split([' ', '{']).next().unwrap_or_default();
+            let key = format!(
+                "{name} model {want} server {have} {}",
+                got.1["error"]["name"].as_str().unwrap_or_default()
+            );
+            *TALLY.lock().unwrap().entry(key).or_default() += 1;
+            continue;
+        }
         if expected != got.0 {
             return Err(Divergence {
                 step: i,
@@ -176,7 +193,7 @@ fn class(status: StatusCode) -> Outcome {
         200..=299 => Outcome::Ok,
         401 => Outcome::Unauthenticated,
         404 => Outcome::Hidden,
-        _ => Outcome::Refused,
+        s => Outcome::Refused(s),
     }
 }
 

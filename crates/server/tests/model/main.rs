@@ -117,6 +117,9 @@ async fn differential(backend: Backend, default_sequences: u64) {
         started.elapsed().as_secs_f64()
     );
     eprintln!("actions (played, carried out): {:?}", driver::PLAYED.lock().unwrap());
+    for (k, n) in driver::TALLY.lock().unwrap().iter() {
+        eprintln!("refusal status differs: {k}: {n}");
+    }
 }
 
 /// Plays one sequence; on a divergence shrinks it and panics with the seed.

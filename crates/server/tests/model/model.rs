@@ -433,8 +433,10 @@ pub enum Outcome {
     Runs(BTreeSet<usize>),
     /// `404`, as if the object did not exist (R-ISO-3).
     Hidden,
-    /// Another `4xx` (`400`, `403`, `409`): seen but refused.
-    Refused,
+    /// Another `4xx`: seen but refused, with its status: `403` (not
+    /// allowed), `400` (not a valid request for this object) or `409`
+    /// (clashes with the object's state).
+    Refused(u16),
     /// `401`: no credentials.
     Unauthenticated,
 }
@@ -897,7 +899,7 @@ impl Model {
                 // A team is visible to its members and to the operator.
                 let Some(roles) = self.team_roles(who, team) else {
                     return if who == Who::Operator {
-                        Outcome::Refused
+                        Outcome::Refused(403)
                     } else {
                         Outcome::Hidden
                     };
@@ -909,7 +911,7 @@ impl Model {
                         .filter(|w| w.team == team && w.kind == Kind::Partner)
                         .count();
                     if !team.partner_plan() || pws >= 3 {
-                        return Outcome::Refused;
+                        return Outcome::Refused(403);
                     }
                     // R-PLAN-3.
                     if roles.admin && !self.teams[&team].values().any(|r| r.pm) {
@@ -937,13 +939,16 @@ impl Model {
             Action::AddPartnerManager { who } => {
                 let Some(roles) = self.team_roles(who, Team::Pub) else {
                     return if who == Who::Operator {
-                        Outcome::Refused
+                        Outcome::Refused(403)
                     } else {
                         Outcome::Hidden
                     };
                 };
-                if !roles.admin || self.in_team(Who::PubPm, Team::Pub) {
-                    return Outcome::Refused;
+                if !roles.admin {
+                    return Outcome::Refused(403);
+                }
+                if self.in_team(Who::PubPm, Team::Pub) {
+                    return Outcome::Refused(409);
                 }
                 self.teams
                     .get_mut(&Team::Pub)
@@ -962,8 +967,11 @@ impl Model {
                 if !self.sees(who, ws) {
                     return Outcome::Hidden;
                 }
-                if !self.manages(who, ws) || !self.in_team(to, self.workspaces[ws].team) {
-                    return Outcome::Refused;
+                if !self.manages(who, ws) {
+                    return Outcome::Refused(403);
+                }
+                if !self.in_team(to, self.workspaces[ws].team) {
+                    return Outcome::Refused(400);
                 }
                 let members = &mut self.workspaces[ws].members;
                 match role {
@@ -995,19 +1003,23 @@ impl Model {
                     return Outcome::Hidden;
                 }
                 let Some(current) = self.role(to, ws).filter(|m| m.role.is_partner()) else {
-                    return Outcome::Refused;
+                    return Outcome::Refused(400);
                 };
                 // A Lead changes or removes people of their own partner team,
                 // never granting Lead (R-ROLE-2, SPEC §3).
                 let leads_reach =
                     self.lead(who, ws).is_some_and(|t| Some(t) == current.via) && !(role.is_some() && lead);
                 if !self.manages(who, ws) && !leads_reach {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 }
                 match role {
                     Some(role) => {
-                        if role == Role::PartnerEditor && (self.workspaces[ws].multi || !self.seat_for(to)) {
-                            return Outcome::Refused;
+                        // R-MULTI-2, R-ROLE-4.
+                        if role == Role::PartnerEditor && self.workspaces[ws].multi {
+                            return Outcome::Refused(400);
+                        }
+                        if role == Role::PartnerEditor && !self.seat_for(to) {
+                            return Outcome::Refused(409);
                         }
                         self.workspaces[ws].members.insert(to, Member { role, lead, ..current });
                     }
@@ -1022,8 +1034,11 @@ impl Model {
                 if !self.sees(who, ws) {
                     return Outcome::Hidden;
                 }
-                if self.workspaces[ws].kind != Kind::Partner || !self.manages(who, ws) {
-                    return Outcome::Refused;
+                if !self.manages(who, ws) {
+                    return Outcome::Refused(403);
+                }
+                if self.workspaces[ws].kind != Kind::Partner {
+                    return Outcome::Refused(400);
                 }
                 let w = &mut self.workspaces[ws];
                 w.multi = true;
@@ -1055,17 +1070,20 @@ impl Model {
             }
             Action::Rejoin { who, to } => {
                 let Some(team) = to.home() else {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 };
                 let Some(roles) = self.team_roles(who, team) else {
                     return if who == Who::Operator {
-                        Outcome::Refused
+                        Outcome::Refused(403)
                     } else {
                         Outcome::Hidden
                     };
                 };
-                if !roles.admin || self.in_team(to, team) {
-                    return Outcome::Refused;
+                if !roles.admin {
+                    return Outcome::Refused(403);
+                }
+                if self.in_team(to, team) {
+                    return Outcome::Refused(409);
                 }
                 let pm = to == Who::PubPm;
                 self.teams
@@ -1085,7 +1103,7 @@ impl Model {
                         _ => false,
                     };
                 if !allowed {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 }
                 self.updates.push(Update { ws });
                 Outcome::Ok
@@ -1097,7 +1115,7 @@ impl Model {
                 }
                 // R-MULTI-4.
                 if self.workspaces[ws].multi {
-                    return Outcome::Refused;
+                    return Outcome::Refused(409);
                 }
                 let via = self.role(who, ws).and_then(|m| m.via);
                 self.comments.push(Comment { update, via });
@@ -1108,7 +1126,7 @@ impl Model {
                     return Outcome::Hidden;
                 }
                 if !self.edits(who, ws) {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 }
                 self.collections.push(Collection {
                     ws,
@@ -1123,7 +1141,7 @@ impl Model {
                     return Outcome::Hidden;
                 }
                 if !self.fork_allowed(who, source, dest) {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 }
                 self.collections.push(Collection {
                     ws: dest,
@@ -1134,7 +1152,7 @@ impl Model {
             }
             Action::Merge { who, fork } => {
                 let Some(parent) = self.collections[fork].parent else {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 };
                 let (fws, pws) = (self.collections[fork].ws, self.collections[parent].ws);
                 if !self.sees(who, fws) || !self.sees(who, pws) {
@@ -1143,7 +1161,7 @@ impl Model {
                 // R-FORK-4: editor on the parent (its workspace, or the
                 // element).
                 if !self.edits_element(who, parent) {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 }
                 Outcome::Ok
             }
@@ -1154,7 +1172,7 @@ impl Model {
                     return Outcome::Hidden;
                 }
                 if !self.edits(who, ws) {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 }
                 self.environments.push(Environment { ws });
                 Outcome::Ok
@@ -1236,8 +1254,11 @@ impl Model {
                     return Outcome::Hidden;
                 }
                 let allowed = self.manages(who, ws) || self.effective(who, ws) == Some(Role::Editor);
-                if !allowed || (editor && !self.sees(to, ws)) {
-                    return Outcome::Refused;
+                if !allowed {
+                    return Outcome::Refused(403);
+                }
+                if editor && !self.sees(to, ws) {
+                    return Outcome::Refused(400);
                 }
                 if editor {
                     self.element_editors.insert((collection, to));
@@ -1254,7 +1275,7 @@ impl Model {
                 if self.edits_element(who, collection) {
                     Outcome::Ok
                 } else {
-                    Outcome::Refused
+                    Outcome::Refused(403)
                 }
             }
             // SPEC §3: everyone but a partner viewer exports; a partner
@@ -1267,7 +1288,7 @@ impl Model {
                 let exports = self.manages(who, ws)
                     || self.effective(who, ws).is_some_and(|r| r != Role::PartnerViewer)
                     || self.element_editors.contains(&(collection, who));
-                if exports { Outcome::Ok } else { Outcome::Refused }
+                if exports { Outcome::Ok } else { Outcome::Refused(403) }
             }
             Action::ReadUpdates { who, ws } => {
                 if !self.sees(who, ws) {
@@ -1287,8 +1308,8 @@ impl Model {
             // SPEC §3, last row: team admins (and super admins) only.
             Action::ReadAuditLog { who, team } => match self.team_roles(who, team) {
                 Some(r) if r.admin => Outcome::Ok,
-                Some(_) => Outcome::Refused,
-                None if who == Who::Operator => Outcome::Refused,
+                Some(_) => Outcome::Refused(403),
+                None if who == Who::Operator => Outcome::Refused(403),
                 None => Outcome::Hidden,
             },
             Action::RemovePartner { who, ws, to } => {
@@ -1297,7 +1318,7 @@ impl Model {
                 }
                 let lead = self.lead(who, ws);
                 if !self.manages(who, ws) && lead.is_none() {
-                    return Outcome::Refused;
+                    return Outcome::Refused(403);
                 }
                 // Partners who left their own team can be removed too.
                 let Some(m) = self.workspaces[ws]
@@ -1385,22 +1406,22 @@ impl Model {
     fn invite(&mut self, who: Who, ws: usize, to: Who, role: Role, lead: bool) -> Outcome {
         // Inviting oneself is refused whatever the workspace.
         if who == to {
-            return Outcome::Refused;
+            return Outcome::Refused(400);
         }
         if !self.sees(who, ws) {
             return Outcome::Hidden;
         }
         let w = &self.workspaces[ws];
         if w.kind != Kind::Partner {
-            return Outcome::Refused;
+            return Outcome::Refused(400);
         }
         let manages = self.manages(who, ws);
         let my_team = self.lead(who, ws);
         if !manages && (my_team.is_none() || lead) {
-            return Outcome::Refused;
+            return Outcome::Refused(403);
         }
         if w.multi && role == Role::PartnerEditor {
-            return Outcome::Refused;
+            return Outcome::Refused(400);
         }
         if self.in_team(to, w.team) {
             return Outcome::Invited("FAILED");
@@ -1460,16 +1481,29 @@ impl Model {
     /// R-INV-1, R-INV-2.
     fn accept(&mut self, who: Who, i: usize) -> Outcome {
         let inv = self.invitations[i];
-        if !inv.open || who != inv.to {
-            return Outcome::Refused;
+        // The operator belongs to no team: their request names none (an
+        // empty team id), a malformed request whatever the link.
+        if who.home().is_none() {
+            return Outcome::Refused(400);
         }
+        // A used link clashes with its state; someone else's is not theirs
+        // to use (R-INV-1).
+        if !inv.open {
+            return Outcome::Refused(409);
+        }
+        if who != inv.to {
+            return Outcome::Refused(403);
+        }
+        // They accept with the team they are in (the request names it,
+        // R-INV-2): someone who left it names a team they are not in, and
+        // the publishing team cannot be its own partner.
         let ws = inv.ws;
         let publisher = self.workspaces[ws].team;
         let Some(team) = who.home().filter(|t| self.in_team(who, *t) && *t != publisher) else {
-            return Outcome::Refused;
+            return Outcome::Refused(400);
         };
-        if self.in_team(who, publisher) {
-            return Outcome::Refused;
+        if team == publisher {
+            return Outcome::Refused(403);
         }
         // One partner team per workspace outside multi-partner mode.
         if !self.workspaces[ws].multi
@@ -1478,7 +1512,7 @@ impl Model {
                 .values()
                 .any(|m| m.via.is_some_and(|t| t != team))
         {
-            return Outcome::Refused;
+            return Outcome::Refused(409);
         }
         let role = if inv.role == Role::PartnerEditor && (self.workspaces[ws].multi || !self.seat_for(who)) {
             Role::PartnerViewer
