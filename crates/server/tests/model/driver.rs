@@ -90,7 +90,13 @@ struct Run<'a> {
     environments: Vec<String>,
     runs: Vec<Value>,
     comments: Vec<Value>,
+    pull_requests: Vec<Value>,
     tokens: Vec<String>,
+    /// Invitation ids, read from each link's preview.
+    invitations: Vec<Value>,
+    /// Domains the server captured, by team id: released when the sequence
+    /// ends, as the pool's accounts serve the next sequences.
+    captured: BTreeSet<(String, String)>,
 }
 
 /// Actions played, and how many of them the server carried out, by kind
@@ -118,6 +124,17 @@ async fn play_with(
     trace: &mut Vec<String>,
 ) -> Result<(), Divergence> {
     let mut run = Run::setup(people).await;
+    let result = play_run(&mut run, steps, next, trace).await;
+    run.release_domains().await;
+    result
+}
+
+async fn play_run(
+    run: &mut Run<'_>,
+    steps: usize,
+    next: impl Fn(&Model, usize) -> Option<Action>,
+    trace: &mut Vec<String>,
+) -> Result<(), Divergence> {
     for i in 0..steps {
         let Some(action) = next(&run.model, i) else {
             continue;
@@ -147,6 +164,10 @@ async fn play_with(
                     | Outcome::Updates(_)
                     | Outcome::Environment { .. }
                     | Outcome::Runs(_)
+                    | Outcome::PullRequest(_)
+                    | Outcome::PullRequests(_)
+                    | Outcome::Invitation(_)
+                    | Outcome::Invitations(_)
                     | Outcome::Invited("EMAIL_SENT" | "PARTNER_ADDED" | "REMOVED")
             ));
         }
@@ -186,6 +207,17 @@ async fn play_with(
             .map_err(|what| Divergence { step: steps, what })?;
     }
     Ok(())
+}
+
+/// The status a pull request answer shows.
+fn pr_status(body: &Value) -> Outcome {
+    Outcome::PullRequest(match body["status"].as_str() {
+        Some("open") => "open",
+        Some("approved") => "approved",
+        Some("declined") => "declined",
+        Some("merged") => "merged",
+        _ => "(none)",
+    })
 }
 
 fn class(status: StatusCode) -> Outcome {
@@ -248,8 +280,34 @@ impl<'a> Run<'a> {
             environments: Vec::new(),
             runs: Vec::new(),
             comments: Vec::new(),
+            pull_requests: Vec::new(),
             tokens: Vec::new(),
+            invitations: Vec::new(),
+            captured: BTreeSet::new(),
         }
+    }
+
+    /// The email domain of a team's people in this pool.
+    fn domain_of(&self, team: Team) -> String {
+        let someone = Who::ALL
+            .into_iter()
+            .find(|w| w.home() == Some(team))
+            .unwrap_or(Who::Outsider);
+        let email = &self.people.emails[&someone];
+        email.rsplit('@').next().unwrap_or_default().to_string()
+    }
+
+    /// Releases the domains the sequence captured (as the operator).
+    async fn release_domains(&mut self) {
+        let ops = self.people.client(Who::Operator);
+        for (team, domain) in std::mem::take(&mut self.captured) {
+            let (s, body) = ops.delete(&format!("/api/teams/{team}/domains/{domain}")).await;
+            assert!(s.is_success(), "releasing {domain}: {s} {body}");
+        }
+    }
+
+    fn pr_id(&self, pr: usize) -> &str {
+        self.pull_requests[pr].as_str().unwrap_or_default()
     }
 
     fn user_id(&self, who: Who) -> String {
@@ -275,6 +333,44 @@ impl<'a> Run<'a> {
                 if s.is_success() {
                     self.workspaces
                         .push(body["workspace"]["id"].as_str().unwrap_or_default().to_string());
+                }
+                (class(s), body)
+            }
+            Action::SetPlan { enterprise, .. } => {
+                let plan = if enterprise { "enterprise" } else { "professional" };
+                let (s, body) = c
+                    .patch(
+                        &format!("/api/teams/{}", self.teams[&Team::Pub]),
+                        json!({ "plan": plan }),
+                    )
+                    .await;
+                (class(s), body)
+            }
+            Action::DecideRequest { ws, approve, .. } => {
+                let decision = if approve { "approve" } else { "deny" };
+                let (s, body) = c
+                    .post(
+                        &format!("/api/workspaces/{}/approval", self.workspaces[ws]),
+                        json!({ "decision": decision }),
+                    )
+                    .await;
+                (class(s), body)
+            }
+            Action::CaptureDomain { team, domain, .. } => {
+                let (team, domain) = (self.teams[&team].clone(), self.domain_of(domain));
+                let (s, body) = c
+                    .post(&format!("/api/teams/{team}/domains"), json!({ "domain": domain }))
+                    .await;
+                if s.is_success() {
+                    self.captured.insert((team, domain));
+                }
+                (class(s), body)
+            }
+            Action::ReleaseDomain { team, domain, .. } => {
+                let (team, domain) = (self.teams[&team].clone(), self.domain_of(domain));
+                let (s, body) = c.delete(&format!("/api/teams/{team}/domains/{domain}")).await;
+                if s.is_success() {
+                    self.captured.remove(&(team, domain));
                 }
                 (class(s), body)
             }
@@ -312,6 +408,8 @@ impl<'a> Run<'a> {
                         .as_str()
                         .and_then(|l| l.rsplit('/').next())
                         .unwrap_or_default();
+                    let (_, preview) = self.people.anonymous.get(&format!("/api/invitations/{token}")).await;
+                    self.invitations.push(preview["invitation"]["id"].clone());
                     self.tokens.push(token.to_string());
                 }
                 (Outcome::Invited(status), body)
@@ -325,6 +423,43 @@ impl<'a> Run<'a> {
                     )
                     .await;
                 (class(s), body)
+            }
+            Action::RevokeInvitation { invitation, .. } => {
+                let ws = self.model.invitations[invitation].ws;
+                let (s, body) = c
+                    .delete(&format!(
+                        "/api/workspaces/{}/invitations/{}",
+                        self.workspaces[ws],
+                        self.invitations[invitation].as_str().unwrap_or_default()
+                    ))
+                    .await;
+                (class(s), body)
+            }
+            Action::PreviewInvitation { invitation, .. } => {
+                let (s, body) = c.get(&format!("/api/invitations/{}", self.tokens[invitation])).await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                let status = match body["invitation"]["status"].as_str() {
+                    Some("open") => "open",
+                    Some("accepted") => "accepted",
+                    Some("revoked") => "revoked",
+                    Some("expired") => "expired",
+                    _ => "?",
+                };
+                (Outcome::Invitation(status), body)
+            }
+            Action::ReadInvitations { ws, .. } => {
+                let (s, body) = c
+                    .get(&format!("/api/workspaces/{}/invitations", self.workspaces[ws]))
+                    .await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                (
+                    Outcome::Invitations(listed(&body["invitations"], &self.invitations)),
+                    body,
+                )
             }
             Action::SetTeamMemberRole { ws, to, role, .. } => {
                 let (op, id) = match role {
@@ -438,6 +573,52 @@ impl<'a> Run<'a> {
                     self.push_collection(&body);
                 }
                 (class(s), body)
+            }
+            Action::OpenPullRequest { fork, reviewer, .. } => {
+                let parent = self.model.collections[fork].parent.unwrap_or_default();
+                let (s, body) = c
+                    .post(
+                        &format!("/api/collections/{}/pull-requests", self.collections[fork].0),
+                        json!({ "title": "Proposal", "description": "From the fork",
+                            "reviewers": [self.user_id(reviewer)], "destinationId": self.collections[parent].0 }),
+                    )
+                    .await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                self.pull_requests.push(body["id"].clone());
+                (pr_status(&body), body)
+            }
+            Action::ReadPullRequest { pr, .. } => {
+                let (s, body) = c.get(&format!("/api/pull-requests/{}", self.pr_id(pr))).await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                (pr_status(&body), body)
+            }
+            Action::ReadPullRequests { collection, .. } => {
+                let (s, body) = c
+                    .get(&format!(
+                        "/api/collections/{}/pull-requests",
+                        self.collections[collection].0
+                    ))
+                    .await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                (Outcome::PullRequests(listed(&body["data"], &self.pull_requests)), body)
+            }
+            Action::ReviewPullRequest { pr, review, .. } => {
+                let (s, body) = c
+                    .post(
+                        &format!("/api/pull-requests/{}/tasks", self.pr_id(pr)),
+                        json!({ "action": review.action() }),
+                    )
+                    .await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                (pr_status(&body), body)
             }
             Action::Merge { fork, .. } => {
                 let parent = self.model.collections[fork].parent.unwrap_or_default();
@@ -733,6 +914,12 @@ impl<'a> Run<'a> {
                 .await;
             if s != want(self.model.sees(who, ws)) {
                 return Err(format!("{who:?} reads update {u}: {s}"));
+            }
+        }
+        for (r, p) in self.model.pull_requests.iter().enumerate() {
+            let (s, _) = c.get(&format!("/api/pull-requests/{}", self.pr_id(r))).await;
+            if s != want(self.model.pr_visible(who, p)) {
+                return Err(format!("{who:?} reads pull request {r}: {s}"));
             }
         }
         Ok(())

@@ -9,6 +9,11 @@
 //! `PORTICO_MODEL_STEPS` (default 30) and `PORTICO_MODEL_SEED` (replays one
 //! sequence) change the run. A divergence prints the seed of its sequence
 //! and the shortest sequence found that still diverges.
+//!
+//! When extending the model, `PORTICO_MODEL_TALLY=1` counts refusals whose
+//! status differs (`403` against `409`, say) instead of stopping at the
+//! first, and `PORTICO_MODEL_DEBUG=1` splits the summary of actions by the
+//! server's error code.
 
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)]
@@ -48,7 +53,7 @@ fn sequence(seed: u64, steps: usize) -> Vec<Step> {
         .map(|_| {
             let r = rng.next();
             Step {
-                kind: (r % 100) as u8,
+                kind: (r % 120) as u8,
                 who: ((r >> 8) % 13) as u8,
                 a: (r >> 16) as u16,
                 b: (r >> 32) as u16,

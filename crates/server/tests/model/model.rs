@@ -88,7 +88,8 @@ impl Team {
         matches!(self, Team::Pub | Team::T2)
     }
 
-    /// Partner Workspaces need professional or enterprise (R-PLAN-1).
+    /// Partner Workspaces need professional or enterprise (R-PLAN-1): the
+    /// publisher is on one of them.
     fn partner_plan(self) -> bool {
         self == Team::Pub
     }
@@ -146,6 +147,9 @@ pub struct Workspace {
     pub team: Team,
     pub kind: Kind,
     pub multi: bool,
+    /// A request for a Partner Workspace on `enterprise`: private until a
+    /// Partner Manager approves or denies it (R-PLAN-2).
+    pub pending: bool,
     pub members: BTreeMap<Who, Member>,
 }
 
@@ -176,6 +180,50 @@ pub struct CollectionRun {
     pub by: Who,
 }
 
+/// The review steps of a pull request (R-PR-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    Approve,
+    Unapprove,
+    Decline,
+    Merge,
+}
+
+impl Review {
+    pub fn action(self) -> &'static str {
+        match self {
+            Review::Approve => "approve",
+            Review::Unapprove => "unapprove",
+            Review::Decline => "decline",
+            Review::Merge => "merge",
+        }
+    }
+}
+
+/// A pull request from a fork into its parent, with one reviewer (R-PR-1).
+#[derive(Debug, Clone, Copy)]
+pub struct PullRequest {
+    pub fork: usize,
+    pub parent: usize,
+    /// Its author (R-MULTI-3).
+    pub by: Who,
+    pub reviewer: Who,
+    pub approved: bool,
+    /// `declined` or `merged`: closed for good.
+    pub closed: Option<&'static str>,
+}
+
+impl PullRequest {
+    /// The status it shows.
+    fn status(&self) -> &'static str {
+        match (self.closed, self.approved) {
+            (Some(s), _) => s,
+            (None, true) => "approved",
+            (None, false) => "open",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Comment {
     pub update: usize,
@@ -190,6 +238,8 @@ pub struct Invitation {
     pub role: Role,
     pub lead: bool,
     pub open: bool,
+    /// Revoked by a manager of the workspace before it was used.
+    pub revoked: bool,
 }
 
 /// Team roles the sequence uses (SPEC §1).
@@ -209,8 +259,14 @@ pub struct Model {
     pub environments: Vec<Environment>,
     pub runs: Vec<CollectionRun>,
     pub comments: Vec<Comment>,
+    pub pull_requests: Vec<PullRequest>,
     pub invitations: Vec<Invitation>,
     pub partnerships: BTreeSet<Team>,
+    /// Captured email domains: the domain of a team's people (by that team)
+    /// and the team that captured it.
+    pub captured: BTreeMap<Team, Team>,
+    /// `Pub` is on `enterprise` (else `professional`).
+    pub enterprise: bool,
     /// Element editor roles: (collection, person).
     pub element_editors: BTreeSet<(usize, Who)>,
 }
@@ -237,6 +293,28 @@ pub enum Action {
     },
     AddPartnerManager {
         who: Who,
+    },
+    /// The operator moves `Pub` between professional and enterprise.
+    SetPlan {
+        who: Who,
+        enterprise: bool,
+    },
+    /// Captures the email domain of `domain`'s people for `team`.
+    CaptureDomain {
+        who: Who,
+        team: Team,
+        domain: Team,
+    },
+    ReleaseDomain {
+        who: Who,
+        team: Team,
+        domain: Team,
+    },
+    /// A Partner Manager approves or denies a Partner Workspace request.
+    DecideRequest {
+        who: Who,
+        ws: usize,
+        approve: bool,
     },
     InvitePartner {
         who: Who,
@@ -366,10 +444,45 @@ pub enum Action {
         who: Who,
         collection: usize,
     },
+    /// Revokes an open partner invitation (R-INV-1).
+    RevokeInvitation {
+        who: Who,
+        invitation: usize,
+    },
+    /// The invitation's preview, by whoever holds its link.
+    PreviewInvitation {
+        who: Who,
+        invitation: usize,
+    },
+    /// The open invitations of a workspace.
+    ReadInvitations {
+        who: Who,
+        ws: usize,
+    },
     /// The caller's own runs of a collection.
     ReadRuns {
         who: Who,
         collection: usize,
+    },
+    /// Proposes a fork's changes to its parent, with one reviewer.
+    OpenPullRequest {
+        who: Who,
+        fork: usize,
+        reviewer: Who,
+    },
+    ReadPullRequest {
+        who: Who,
+        pr: usize,
+    },
+    /// The pull requests into or out of a collection.
+    ReadPullRequests {
+        who: Who,
+        collection: usize,
+    },
+    ReviewPullRequest {
+        who: Who,
+        pr: usize,
+        review: Review,
     },
 }
 
@@ -378,6 +491,10 @@ impl Action {
         match *self {
             Action::CreateWorkspace { who, .. }
             | Action::AddPartnerManager { who }
+            | Action::SetPlan { who, .. }
+            | Action::CaptureDomain { who, .. }
+            | Action::ReleaseDomain { who, .. }
+            | Action::DecideRequest { who, .. }
             | Action::InvitePartner { who, .. }
             | Action::Accept { who, .. }
             | Action::SetTeamMemberRole { who, .. }
@@ -406,7 +523,14 @@ impl Action {
             | Action::CreateEnvironment { who, .. }
             | Action::ReadEnvironment { who, .. }
             | Action::RunCollection { who, .. }
-            | Action::ReadRuns { who, .. } => who,
+            | Action::ReadRuns { who, .. }
+            | Action::RevokeInvitation { who, .. }
+            | Action::PreviewInvitation { who, .. }
+            | Action::ReadInvitations { who, .. }
+            | Action::OpenPullRequest { who, .. }
+            | Action::ReadPullRequest { who, .. }
+            | Action::ReadPullRequests { who, .. }
+            | Action::ReviewPullRequest { who, .. } => who,
         }
     }
 }
@@ -431,6 +555,14 @@ pub enum Outcome {
     Environment { secrets: bool },
     /// `2xx` of a run list: the runs shown, by model index.
     Runs(BTreeSet<usize>),
+    /// `2xx` of an invitation's preview: its status.
+    Invitation(&'static str),
+    /// `2xx` of a workspace's open invitations, by model index.
+    Invitations(BTreeSet<usize>),
+    /// `2xx` of a pull request: its status.
+    PullRequest(&'static str),
+    /// `2xx` of a pull request list: the requests shown, by model index.
+    PullRequests(BTreeSet<usize>),
     /// `404`, as if the object did not exist (R-ISO-3).
     Hidden,
     /// Another `4xx`: seen but refused, with its status: `403` (not
@@ -464,6 +596,16 @@ impl Model {
             m.teams.insert(team, people.into_iter().collect());
         }
         m
+    }
+
+    fn partner_plan(&self, team: Team) -> bool {
+        team.partner_plan()
+    }
+
+    /// Partner Workspaces a team may have: 3 on professional, no limit on
+    /// enterprise (the configuration's defaults).
+    fn pw_limit(&self, team: Team) -> Option<usize> {
+        (!(team == Team::Pub && self.enterprise)).then_some(3)
     }
 
     fn in_team(&self, who: Who, team: Team) -> bool {
@@ -503,14 +645,14 @@ impl Model {
     /// R-ISO-1, R-ISO-2, R-ROLE-1.
     pub fn sees(&self, who: Who, w: usize) -> bool {
         let ws = &self.workspaces[w];
-        self.effective(who, w).is_some() || (ws.kind == Kind::Partner && self.is_pm(who, ws.team))
+        self.effective(who, w).is_some() || ((ws.kind == Kind::Partner || ws.pending) && self.is_pm(who, ws.team))
     }
 
     /// Partner Manager of a PW, or workspace admin: edits settings, invites,
     /// changes roles (SPEC §3).
     fn manages(&self, who: Who, w: usize) -> bool {
         let ws = &self.workspaces[w];
-        (ws.kind == Kind::Partner && self.is_pm(who, ws.team))
+        ((ws.kind == Kind::Partner || ws.pending) && self.is_pm(who, ws.team))
             || self.role(who, w).is_some_and(|m| m.role == Role::Admin)
     }
 
@@ -540,7 +682,8 @@ impl Model {
             .filter(|(_, m)| m.role == Role::PartnerEditor)
             .map(|(u, _)| *u)
             .collect();
-        holders.contains(&who) || holders.len() < 3
+        let seats = if self.enterprise { 50 } else { 3 };
+        holders.contains(&who) || holders.len() < seats
     }
 
     /// The partner team of a single-partner PW (one partner team at a time).
@@ -620,6 +763,13 @@ impl Model {
         };
         // A sequence starts with a Partner Workspace of the publisher; past
         // six workspaces, creating one becomes inviting.
+        // One sequence in four puts the publisher on enterprise first.
+        if nws == 0 && s.b.is_multiple_of(4) && !self.enterprise {
+            return Some(Action::SetPlan {
+                who: Who::Operator,
+                enterprise: true,
+            });
+        }
         if nws == 0 {
             let who = [Who::PubAdmin, Who::PubDev1, Who::PubAdmin, anyone][s.c as usize % 4];
             return Some(Action::CreateWorkspace {
@@ -628,7 +778,7 @@ impl Model {
                 kind: Kind::Partner,
             });
         }
-        let kind = match s.kind % 100 {
+        let kind = match s.kind % 120 {
             0..=9 if nws >= 6 => 12,
             k => k,
         };
@@ -653,6 +803,10 @@ impl Model {
                 };
                 Action::CreateWorkspace { who, team, kind }
             }
+            10 | 11 if s.b.is_multiple_of(2) => Action::SetPlan {
+                who: if s.c.is_multiple_of(4) { anyone } else { Who::Operator },
+                enterprise: s.c.is_multiple_of(8) == self.enterprise,
+            },
             10 | 11 => Action::AddPartnerManager {
                 who: if s.c.is_multiple_of(2) { Who::PubAdmin } else { anyone },
             },
@@ -704,7 +858,16 @@ impl Model {
                 } else {
                     self.invitations[invitation].to
                 };
-                Action::Accept { who, invitation }
+                let ws = self.invitations[invitation].ws;
+                match s.c / 5 % 8 {
+                    0 => Action::RevokeInvitation {
+                        who: near(ws),
+                        invitation,
+                    },
+                    1 => Action::PreviewInvitation { who, invitation },
+                    2 => Action::ReadInvitations { who: near(ws), ws },
+                    _ => Action::Accept { who, invitation },
+                }
             }
             40..=45 => {
                 let w = ws(s.a)?;
@@ -745,6 +908,21 @@ impl Model {
                 }
             }
             52..=54 => {
+                let requests: Vec<usize> = (0..nws).filter(|w| self.workspaces[*w].pending).collect();
+                if !requests.is_empty() {
+                    // Now and then a workspace that is no request (any more).
+                    let w = if s.c.is_multiple_of(5) {
+                        s.a as usize % nws
+                    } else {
+                        requests[s.a as usize % requests.len()]
+                    };
+                    let who = if s.b.is_multiple_of(2) { Who::PubAdmin } else { near(w) };
+                    return Some(Action::DecideRequest {
+                        who,
+                        ws: w,
+                        approve: !s.c.is_multiple_of(4),
+                    });
+                }
                 let w = pw(s.a)?;
                 Action::EnableMultiPartner { who: near(w), ws: w }
             }
@@ -875,6 +1053,85 @@ impl Model {
                     }
                 }
             }
+            // Captured domains (R-INV-2).
+            115..=119 => {
+                let domain = Team::ALL[s.a as usize % 5];
+                let team = if s.b.is_multiple_of(3) {
+                    Team::ALL[s.b as usize / 3 % 5]
+                } else {
+                    domain
+                };
+                let who = if s.c.is_multiple_of(4) {
+                    anyone
+                } else if s.c % 4 == 1 {
+                    Who::Operator
+                } else {
+                    self.teams[&team]
+                        .iter()
+                        .find(|(_, r)| r.admin)
+                        .map_or(anyone, |(w, _)| *w)
+                };
+                if (s.c / 4).is_multiple_of(3) {
+                    Action::ReleaseDomain { who, team, domain }
+                } else {
+                    Action::CaptureDomain { who, team, domain }
+                }
+            }
+            // Pull requests (R-PR-1).
+            100..=114 => {
+                let forks: Vec<usize> = (0..self.collections.len())
+                    .filter(|c| self.collections[*c].parent.is_some())
+                    .collect();
+                (!forks.is_empty()).then_some(())?;
+                let n = self.pull_requests.len();
+                match (s.c % 10, n) {
+                    (0..=1, _) | (_, 0) => {
+                        let fork = forks[s.a as usize % forks.len()];
+                        let f = self.collections[fork];
+                        let parent_ws = self.collections[f.parent?].ws;
+                        let who = if s.b.is_multiple_of(2) { f.by } else { near(f.ws) };
+                        let reviewer = match near(parent_ws) {
+                            Who::Anonymous => Who::Outsider,
+                            r => r,
+                        };
+                        Action::OpenPullRequest { who, fork, reviewer }
+                    }
+                    (2..=6, _) => {
+                        let pr = s.a as usize % n;
+                        let p = self.pull_requests[pr];
+                        let who = if s.b.is_multiple_of(2) {
+                            p.reviewer
+                        } else {
+                            near(self.collections[p.parent].ws)
+                        };
+                        let review = match s.b / 2 % 8 {
+                            0..=2 => Review::Approve,
+                            3 => Review::Unapprove,
+                            4 => Review::Decline,
+                            _ => Review::Merge,
+                        };
+                        Action::ReviewPullRequest { who, pr, review }
+                    }
+                    (7..=8, _) => {
+                        let pr = s.a as usize % n;
+                        let p = self.pull_requests[pr];
+                        let who = if s.b.is_multiple_of(2) {
+                            anyone
+                        } else {
+                            near(self.collections[p.parent].ws)
+                        };
+                        Action::ReadPullRequest { who, pr }
+                    }
+                    _ => {
+                        let p = self.pull_requests[s.a as usize % n];
+                        let collection = if s.b.is_multiple_of(2) { p.fork } else { p.parent };
+                        Action::ReadPullRequests {
+                            who: near(self.collections[collection].ws),
+                            collection,
+                        }
+                    }
+                }
+            }
             _ => {
                 let n = self.updates.len();
                 (n > 0).then_some(())?;
@@ -891,6 +1148,15 @@ impl Model {
     /// What the server should answer to `action`; changes the state as the
     /// server should.
     pub fn apply(&mut self, action: Action) -> Outcome {
+        // The link is the secret: anyone holding it sees the preview.
+        if let Action::PreviewInvitation { invitation, .. } = action {
+            let i = self.invitations[invitation];
+            return Outcome::Invitation(match (i.open, i.revoked) {
+                (true, _) => "open",
+                (false, true) => "revoked",
+                (false, false) => "accepted",
+            });
+        }
         if action.who() == Who::Anonymous {
             return Outcome::Unauthenticated;
         }
@@ -910,11 +1176,12 @@ impl Model {
                         .iter()
                         .filter(|w| w.team == team && w.kind == Kind::Partner)
                         .count();
-                    if !team.partner_plan() || pws >= 3 {
+                    if !self.partner_plan(team) || self.pw_limit(team).is_some_and(|n| pws >= n) {
                         return Outcome::Refused(403);
                     }
-                    // R-PLAN-3.
-                    if roles.admin && !self.teams[&team].values().any(|r| r.pm) {
+                    // R-PLAN-3 (for a Partner Workspace made, not requested).
+                    let requested = self.enterprise && !roles.pm;
+                    if roles.admin && !requested && !self.teams[&team].values().any(|r| r.pm) {
                         self.teams
                             .get_mut(&team)
                             .map(|t| t.insert(who, TeamRoles { admin: true, pm: true }));
@@ -928,12 +1195,84 @@ impl Model {
                         via: None,
                     },
                 )]);
+                // R-PLAN-2: on enterprise, members who do not hold the
+                // team role partner_manager only request one (a team admin
+                // too, though they count as Partner Manager elsewhere).
+                let pending = kind == Kind::Partner && self.enterprise && !roles.pm;
                 self.workspaces.push(Workspace {
                     team,
-                    kind,
+                    kind: if pending { Kind::Private } else { kind },
                     multi: false,
+                    pending,
                     members,
                 });
+                Outcome::Ok
+            }
+            // Plans change only by the operator (docs/decisions.md).
+            Action::SetPlan { who, enterprise } => {
+                if who != Who::Operator {
+                    return if self.in_team(who, Team::Pub) {
+                        Outcome::Refused(403)
+                    } else {
+                        Outcome::Hidden
+                    };
+                }
+                self.enterprise = enterprise;
+                Outcome::Ok
+            }
+            // R-PLAN-2: the request's creator and the Partner Managers see
+            // it; Partner Managers decide, once; the plan's limit is
+            // checked again at approval.
+            Action::DecideRequest { who, ws, approve } => {
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                // A Partner Manager's say is over requests and Partner
+                // Workspaces: a decided Partner Workspace clashes (409), an
+                // internal workspace is none of theirs to decide (403).
+                let w = &self.workspaces[ws];
+                if !self.is_pm(who, w.team) || !(w.pending || w.kind == Kind::Partner) {
+                    return Outcome::Refused(403);
+                }
+                if !w.pending {
+                    return Outcome::Refused(409);
+                }
+                let team = w.team;
+                if approve {
+                    let pws = self
+                        .workspaces
+                        .iter()
+                        .filter(|w| w.team == team && w.kind == Kind::Partner)
+                        .count();
+                    if self.pw_limit(team).is_some_and(|n| pws >= n) {
+                        return Outcome::Refused(403);
+                    }
+                    self.workspaces[ws].kind = Kind::Partner;
+                }
+                self.workspaces[ws].pending = false;
+                Outcome::Ok
+            }
+            // Team admins capture and release their team's domains, the
+            // operator any team's; a domain belongs to one team at most.
+            Action::CaptureDomain { who, team, domain } | Action::ReleaseDomain { who, team, domain } => {
+                if who != Who::Operator {
+                    match self.team_roles(who, team) {
+                        None => return Outcome::Hidden,
+                        Some(r) if !r.admin => return Outcome::Refused(403),
+                        Some(_) => {}
+                    }
+                }
+                if matches!(action, Action::CaptureDomain { .. }) {
+                    if self.captured.contains_key(&domain) {
+                        return Outcome::Refused(409);
+                    }
+                    self.captured.insert(domain, team);
+                } else {
+                    if self.captured.get(&domain) != Some(&team) {
+                        return Outcome::Hidden;
+                    }
+                    self.captured.remove(&domain);
+                }
                 Outcome::Ok
             }
             Action::AddPartnerManager { who } => {
@@ -963,6 +1302,38 @@ impl Model {
                 lead,
             } => self.invite(who, ws, to, role, lead),
             Action::Accept { who, invitation } => self.accept(who, invitation),
+            Action::PreviewInvitation { .. } => unreachable!("answered above"),
+            // Workspace managers only (docs/partner-workspaces.md); an
+            // invitation no longer open is no longer there to revoke.
+            Action::RevokeInvitation { who, invitation } => {
+                let ws = self.invitations[invitation].ws;
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                if !self.manages(who, ws) {
+                    return Outcome::Refused(403);
+                }
+                let i = &mut self.invitations[invitation];
+                if !i.open {
+                    return Outcome::Hidden;
+                }
+                i.open = false;
+                i.revoked = true;
+                Outcome::Ok
+            }
+            Action::ReadInvitations { who, ws } => {
+                if !self.sees(who, ws) {
+                    return Outcome::Hidden;
+                }
+                if !self.manages(who, ws) {
+                    return Outcome::Refused(403);
+                }
+                Outcome::Invitations(
+                    (0..self.invitations.len())
+                        .filter(|i| self.invitations[*i].ws == ws && self.invitations[*i].open)
+                        .collect(),
+                )
+            }
             Action::SetTeamMemberRole { who, ws, to, role } => {
                 if !self.sees(who, ws) {
                     return Outcome::Hidden;
@@ -1206,6 +1577,81 @@ impl Model {
                         .collect(),
                 )
             }
+            Action::OpenPullRequest { who, fork, reviewer } => {
+                let Some(parent) = self.collections[fork].parent else {
+                    return Outcome::Refused(400);
+                };
+                let (fws, pws) = (self.collections[fork].ws, self.collections[parent].ws);
+                // The fork (the path) first: from someone who edits it; then
+                // the parent (the body), which they must see. A refusal on
+                // the fork is the same whatever the body names.
+                if !self.sees(who, fws) {
+                    return Outcome::Hidden;
+                }
+                if !self.edits_element(who, fork) {
+                    return Outcome::Refused(403);
+                }
+                if !self.sees(who, pws) {
+                    return Outcome::Hidden;
+                }
+                let pr = PullRequest {
+                    fork,
+                    parent,
+                    by: who,
+                    reviewer,
+                    approved: false,
+                    closed: None,
+                };
+                // Reviewers see the parent, and the request itself (R-MULTI-3).
+                if !self.sees(reviewer, pws) || !self.pr_visible(reviewer, &pr) {
+                    return Outcome::Refused(400);
+                }
+                self.pull_requests.push(pr);
+                Outcome::PullRequest("open")
+            }
+            Action::ReadPullRequest { who, pr } => {
+                let p = self.pull_requests[pr];
+                if !self.pr_visible(who, &p) {
+                    return Outcome::Hidden;
+                }
+                Outcome::PullRequest(p.status())
+            }
+            Action::ReadPullRequests { who, collection } => {
+                if !self.sees(who, self.collections[collection].ws) {
+                    return Outcome::Hidden;
+                }
+                Outcome::PullRequests(
+                    (0..self.pull_requests.len())
+                        .filter(|r| {
+                            let p = &self.pull_requests[*r];
+                            (p.fork == collection || p.parent == collection) && self.pr_visible(who, p)
+                        })
+                        .collect(),
+                )
+            }
+            Action::ReviewPullRequest { who, pr, review } => {
+                let p = self.pull_requests[pr];
+                if !self.pr_visible(who, &p) {
+                    return Outcome::Hidden;
+                }
+                // Declined and merged requests are final.
+                if p.closed.is_some() {
+                    return Outcome::Refused(409);
+                }
+                let reviewer = who == p.reviewer;
+                let parent_editor = self.edits_element(who, p.parent);
+                let p = &mut self.pull_requests[pr];
+                match review {
+                    Review::Approve | Review::Unapprove if !reviewer => return Outcome::Refused(403),
+                    Review::Approve => p.approved = true,
+                    Review::Unapprove => p.approved = false,
+                    Review::Decline if !reviewer && !parent_editor => return Outcome::Refused(403),
+                    Review::Decline => p.closed = Some("declined"),
+                    Review::Merge if !parent_editor => return Outcome::Refused(403),
+                    Review::Merge => p.closed = Some("merged"),
+                }
+                Outcome::PullRequest(p.status())
+            }
             Action::ReadUpdate { who, update } => self.visible(who, self.updates[update].ws),
             Action::ReadComments { who, update } => {
                 let ws = self.updates[update].ws;
@@ -1354,6 +1800,20 @@ impl Model {
         }
     }
 
+    /// A pull request is shown to whoever sees its fork or its parent; in a
+    /// multi-partner workspace never to a partner of another partner team
+    /// than its author's (R-MULTI-3).
+    pub fn pr_visible(&self, who: Who, p: &PullRequest) -> bool {
+        let (fws, pws) = (self.collections[p.fork].ws, self.collections[p.parent].ws);
+        let kept_apart = [fws, pws].into_iter().any(|w| {
+            self.workspaces[w].multi
+                && self
+                    .partner_team_in(who, w)
+                    .is_some_and(|t| !self.shown_to_partner(Some(t), w, p.by))
+        });
+        (self.sees(who, fws) || self.sees(who, pws)) && !kept_apart
+    }
+
     /// The partner team `who` sees a workspace through, as a partner.
     fn partner_team_in(&self, who: Who, ws: usize) -> Option<Team> {
         self.role(who, ws).filter(|m| m.role.is_partner()).and_then(|m| m.via)
@@ -1436,7 +1896,7 @@ impl Model {
             let reach = match my_team {
                 // In multi-partner mode, the Lead's own email domain.
                 Some(_) if w.multi => who.domain() == to.domain(),
-                Some(t) => self.in_team(to, t),
+                Some(t) => self.in_team(to, t) || to.home().is_some_and(|d| self.captured.get(&d) == Some(&t)),
                 None => false,
             };
             if !reach {
@@ -1474,6 +1934,7 @@ impl Model {
             role: given,
             lead,
             open: true,
+            revoked: false,
         });
         Outcome::Invited("EMAIL_SENT")
     }
@@ -1494,17 +1955,26 @@ impl Model {
         if who != inv.to {
             return Outcome::Refused(403);
         }
-        // They accept with the team they are in (the request names it,
-        // R-INV-2): someone who left it names a team they are not in, and
-        // the publishing team cannot be its own partner.
+        // They accept with their own team (the request names it, R-INV-2).
+        // A member of the publishing team cannot partner with it. Where a
+        // team captured their email domain, only that team will do, and
+        // they join it if they are not in it; otherwise they must be in
+        // the team they name.
         let ws = inv.ws;
         let publisher = self.workspaces[ws].team;
-        let Some(team) = who.home().filter(|t| self.in_team(who, *t) && *t != publisher) else {
+        if self.in_team(who, publisher) {
+            return Outcome::Refused(400);
+        }
+        let Some(named) = who.home() else {
             return Outcome::Refused(400);
         };
-        if team == publisher {
-            return Outcome::Refused(403);
-        }
+        let joins = match self.captured.get(&named) {
+            Some(forced) if *forced != named || *forced == publisher => return Outcome::Refused(400),
+            Some(_) => !self.in_team(who, named),
+            None if !self.in_team(who, named) => return Outcome::Refused(400),
+            None => false,
+        };
+        let team = named;
         // One partner team per workspace outside multi-partner mode.
         if !self.workspaces[ws].multi
             && self.workspaces[ws]
@@ -1520,6 +1990,17 @@ impl Model {
             inv.role
         };
         self.invitations[i].open = false;
+        if joins {
+            self.teams.get_mut(&team).map(|t| {
+                t.insert(
+                    who,
+                    TeamRoles {
+                        admin: false,
+                        pm: false,
+                    },
+                )
+            });
+        }
         self.workspaces[ws].members.insert(
             who,
             Member {
