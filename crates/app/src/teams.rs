@@ -4,7 +4,7 @@
 use portico_domain::Error;
 use portico_domain::ids::{InvitationId, TeamId, UserId};
 use portico_domain::plan::Plan;
-use portico_domain::policy::{Action, Actor, Resource, TeamFacts, authorize};
+use portico_domain::policy::{self, Action, Actor, Resource, TeamFacts, authorize};
 use portico_domain::roles::{TeamRole, TeamRoles};
 use portico_domain::values::{Domain, Email, Label};
 use portico_store::{InvitationGrant, InvitationRecord, MemberRecord, NewAuditRecord, StoreError, TeamRecord, Tx};
@@ -379,10 +379,12 @@ impl App {
     pub async fn add_domain(&self, who: &Principal, team_id: TeamId, domain: &str) -> Result<Domain> {
         let domain = Domain::parse(domain)?;
         let actor = who.actor();
+        let email = who.user.email.clone();
         let at = now();
         self.store
             .write(move |tx| {
                 team_for(tx, &actor, team_id, Action::ManageTeamDomains)?;
+                policy::authorize_domain_capture(&actor, &email, &domain)?;
                 tx.insert_domain(team_id, &domain, at).map_err(|e| match e {
                     StoreError::UniqueViolation(_) => Error::conflict(
                         "domain_already_captured",

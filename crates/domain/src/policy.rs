@@ -9,6 +9,7 @@ use crate::Error;
 use crate::ids::{TeamId, UserId};
 use crate::plan::Plan;
 use crate::roles::{TeamRole, TeamRoles};
+use crate::values::{Domain, Email};
 use crate::workspace::{ElementRole, WorkspaceKind, WorkspaceRole};
 
 /// Who is acting.
@@ -290,6 +291,64 @@ fn authorize_workspace(action: Action, ws: &WorkspaceFacts) -> Result<(), Denied
         _ => false,
     })
 }
+
+/// Which domain a team admin may capture for their team (R-INV-2): only the
+/// domain of their own email address or one below it, so that nobody claims
+/// a domain where they hold no address (a captured domain decides the team
+/// its people join as partners, and whom the team's single sign-on may make
+/// accounts for); and never a public mail provider's, whose users belong to
+/// no one company. The operator captures any domain for any team. Call
+/// after `authorize(.., ManageTeamDomains, ..)`.
+pub fn authorize_domain_capture(actor: &Actor, actor_email: &Email, domain: &Domain) -> Result<(), Error> {
+    if actor.is_server_admin {
+        return Ok(());
+    }
+    let own = actor_email.domain();
+    let (own, wanted) = (own.as_str(), domain.as_str());
+    if PUBLIC_MAIL_DOMAINS.contains(&wanted) || PUBLIC_MAIL_DOMAINS.contains(&own) {
+        return Err(Error::forbidden(
+            "domain_public",
+            format!("{wanted} is a public mail provider's domain: its people belong to no one team."),
+        ));
+    }
+    let below = wanted.strip_suffix(own).is_some_and(|rest| rest.ends_with('.'));
+    if wanted == own || below {
+        return Ok(());
+    }
+    Err(Error::forbidden(
+        "domain_not_yours",
+        format!(
+            "Team admins capture only the domain of their own email address ({own}) or one below it. Ask the server's operator to capture {wanted}."
+        ),
+    ))
+}
+
+/// Domains of public mail providers: a team admin cannot capture them, even
+/// with an address there.
+const PUBLIC_MAIL_DOMAINS: &[&str] = &[
+    "aol.com",
+    "fastmail.com",
+    "gmail.com",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "googlemail.com",
+    "hotmail.com",
+    "icloud.com",
+    "live.com",
+    "mail.com",
+    "mail.ru",
+    "me.com",
+    "msn.com",
+    "outlook.com",
+    "proton.me",
+    "protonmail.com",
+    "qq.com",
+    "web.de",
+    "yahoo.com",
+    "yandex.ru",
+    "zoho.com",
+];
 
 /// Whether a fork of an element of `source` may go into `dest` (R-FORK-1):
 /// into a workspace where the actor edits; team members within their team; a

@@ -440,3 +440,37 @@ fn r_inv_5_team_admins_and_partner_managers_oversee_a_workspaces_partners() {
         Err(Denied::Forbidden)
     );
 }
+
+/// R-INV-2: a captured domain decides which team its people join as
+/// partners, so a team admin captures only the domain of their own email
+/// address (or one below it), never a public mail provider's; the operator
+/// captures any.
+#[test]
+fn r_inv_2_team_admins_capture_only_their_own_email_domain() {
+    let email = Email::parse("gina@globex.example").unwrap();
+    let domain = |d: &str| Domain::parse(d).unwrap();
+    let code = |email: &Email, d: &str| {
+        authorize_domain_capture(&actor(false), email, &domain(d))
+            .map_err(|e| e.code)
+            .err()
+    };
+    assert_eq!(code(&email, "globex.example"), None);
+    assert_eq!(code(&email, "GLOBEX.example."), None);
+    assert_eq!(code(&email, "eu.globex.example"), None);
+    for other in ["acme.example", "xglobex.example", "globex.example.org", "example"] {
+        if Domain::parse(other).is_ok() {
+            assert_eq!(code(&email, other), Some("domain_not_yours"), "{other}");
+        }
+    }
+    let public = Email::parse("gina@gmail.com").unwrap();
+    assert_eq!(code(&public, "gmail.com"), Some("domain_public"));
+    assert_eq!(code(&email, "gmail.com"), Some("domain_public"));
+    assert_eq!(
+        authorize_domain_capture(&actor(true), &email, &domain("acme.example")),
+        Ok(())
+    );
+    assert_eq!(
+        authorize_domain_capture(&actor(true), &public, &domain("gmail.com")),
+        Ok(())
+    );
+}

@@ -71,7 +71,7 @@ pub async fn domains(State(s): State<AppState>, v: Viewer, Path(id): Path<String
     let body = format!(
         "{head}<section class=\"card\" aria-labelledby=\"domains-h\"><h2 id=\"domains-h\">Captured domains</h2>\
          <p>Someone whose email is at a captured domain who accepts a partner invitation can accept it only for this \
-         team. A domain belongs to one team at most.</p>{list}{add}</section>",
+         team. A domain belongs to one team at most. Team admins capture the domain of their own email address, or          one below it; the server's operator captures any other.</p>{list}{add}</section>",
         head = header(&t, &v, TeamTab::Domains),
     );
     Ok(team_page(&s, &v, &t, "Domains", &body).await)

@@ -225,66 +225,60 @@ async fn r_iso_3_a_team_you_do_not_belong_to_answers_exactly_like_a_missing_one(
     );
 }
 
+/// R-INV-2: a domain belongs to one team at most, and a team admin
+/// captures only the domain of their own email address (so nobody can claim
+/// another company's domain and pull its people into their team); the
+/// operator captures any domain for any team.
+async fn capture(c: &crate::helpers::Client, team: &str, domain: &str) -> (StatusCode, serde_json::Value) {
+    c.post(&format!("/api/teams/{team}/domains"), json!({ "domain": domain }))
+        .await
+}
+
 async fn a_domain_is_captured_by_one_team_only(app: TestApp) {
     let ops = app.user("ops@example.com", "Olive").await;
-    let ada = app.user("ada@example.com", "Ada").await;
-    let gina = app.user("gina@example.com", "Gina").await;
+    let ada = app.user("ada@acme.example", "Ada").await;
+    let gina = app.user("gina@globex.example", "Gina").await;
     let acme = app.team(&ada, "Acme").await;
     let globex = app.team(&gina, "Globex").await;
-    let (status, body) = ada
-        .post(
-            &format!("/api/teams/{acme}/domains"),
-            json!({ "domain": "Acme.Example" }),
-        )
-        .await;
+    let (status, body) = capture(&ada, &acme, "Acme.Example").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["domain"], "acme.example");
     assert_error(
-        &gina
-            .post(
-                &format!("/api/teams/{globex}/domains"),
-                json!({ "domain": "acme.example" }),
-            )
-            .await,
+        &capture(&ops, &globex, "acme.example").await,
         StatusCode::CONFLICT,
         "domain_already_captured",
     );
     assert_error(
-        &gina
-            .post(
-                &format!("/api/teams/{globex}/domains"),
-                json!({ "domain": "not a domain" }),
-            )
-            .await,
+        &capture(&gina, &globex, "initech.example").await,
+        StatusCode::FORBIDDEN,
+        "domain_not_yours",
+    );
+    assert_error(
+        &capture(&gina, &globex, "not a domain").await,
         StatusCode::BAD_REQUEST,
         "invalid_domain",
     );
-    // Operators may capture for any team.
+    assert_eq!(capture(&gina, &globex, "globex.example").await.0, StatusCode::CREATED);
+    // Operators may capture any domain for any team.
+    assert_eq!(capture(&ops, &globex, "initech.example").await.0, StatusCode::CREATED);
     assert_eq!(
-        ops.post(
-            &format!("/api/teams/{globex}/domains"),
-            json!({ "domain": "globex.example" })
-        )
-        .await
-        .0,
-        StatusCode::CREATED
-    );
-    assert_eq!(
-        ada.get(&format!("/api/teams/{acme}")).await.1["team"]["domains"],
-        json!(["acme.example"])
+        gina.get(&format!("/api/teams/{globex}")).await.1["team"]["domains"],
+        json!(["globex.example", "initech.example"])
     );
     assert_eq!(
         ada.delete(&format!("/api/teams/{acme}/domains/acme.example")).await.0,
         StatusCode::NO_CONTENT
     );
+    // Released, it is free again: but still not Gina's to take.
+    assert_error(
+        &capture(&gina, &globex, "acme.example").await,
+        StatusCode::FORBIDDEN,
+        "domain_not_yours",
+    );
+    assert_eq!(capture(&ops, &globex, "acme.example").await.0, StatusCode::CREATED);
     assert_eq!(
-        gina.post(
-            &format!("/api/teams/{globex}/domains"),
-            json!({ "domain": "acme.example" })
-        )
-        .await
-        .0,
-        StatusCode::CREATED
+        ada.get(&format!("/api/teams/{acme}")).await.1["team"]["domains"],
+        json!([])
     );
 }
 
@@ -385,7 +379,7 @@ async fn r_sec_3_team_changes_are_audited_and_only_admins_read_the_log(app: Test
     .await;
     ada.post(
         &format!("/api/teams/{team}/domains"),
-        json!({ "domain": "acme.example" }),
+        json!({ "domain": "example.com" }),
     )
     .await;
     let (status, log) = ada.get("/api/audit/logs").await;

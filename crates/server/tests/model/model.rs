@@ -1252,8 +1252,9 @@ impl Model {
                 self.workspaces[ws].pending = false;
                 Outcome::Ok
             }
-            // Team admins capture and release their team's domains, the
-            // operator any team's; a domain belongs to one team at most.
+            // Team admins capture and release their team's domains (only
+            // their own email's domain), the operator any team's and any
+            // domain; a domain belongs to one team at most.
             Action::CaptureDomain { who, team, domain } | Action::ReleaseDomain { who, team, domain } => {
                 if who != Who::Operator {
                     match self.team_roles(who, team) {
@@ -1263,6 +1264,10 @@ impl Model {
                     }
                 }
                 if matches!(action, Action::CaptureDomain { .. }) {
+                    // A team admin captures only their own email's domain.
+                    if who != Who::Operator && who.home() != Some(domain) {
+                        return Outcome::Refused(403);
+                    }
                     if self.captured.contains_key(&domain) {
                         return Outcome::Refused(409);
                     }
