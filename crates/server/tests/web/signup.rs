@@ -24,7 +24,11 @@ async fn r_sec_1_the_sign_up_page_says_check_your_email_for_taken_and_new_addres
     // The first account is made at once and signed in.
     let ops = Browser::new(&app.base);
     let (status, location, body) = sign_up(&ops, "ops@portico.example", None).await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/workspaces"), "{body}");
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/workspaces"),
+        "{body}"
+    );
     app.verified_user("alice@acme.example", "Alice").await;
 
     let (taken, new) = (Browser::new(&app.base), Browser::new(&app.base));
@@ -32,7 +36,10 @@ async fn r_sec_1_the_sign_up_page_says_check_your_email_for_taken_and_new_addres
     let (s2, l2, page_new) = sign_up(&new, "nora@example.com", None).await;
     assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "{page_taken}");
     assert_eq!((l1.as_str(), l2.as_str()), ("", ""));
-    assert!(page_new.contains("Check your email") && page_new.contains("data-check-email"), "{page_new}");
+    assert!(
+        page_new.contains("Check your email") && page_new.contains("data-check-email"),
+        "{page_new}"
+    );
     assert_eq!(
         page_taken.replace("alice@acme.example", "EMAIL"),
         page_new.replace("nora@example.com", "EMAIL"),
@@ -40,13 +47,21 @@ async fn r_sec_1_the_sign_up_page_says_check_your_email_for_taken_and_new_addres
     );
     for b in [&taken, &new] {
         let (status, location, _) = b.get("/workspaces").await;
-        assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/sign-in"), "nobody signed in");
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/sign-in"),
+            "nobody signed in"
+        );
     }
 
     // The link signs in and goes on to the workspaces, once.
     let link = app.signup_link("nora@example.com").await;
     let (status, location, body) = new.get(&link).await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/workspaces"), "{body}");
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/workspaces"),
+        "{body}"
+    );
     let (status, _, page) = new.get("/workspaces").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Nora"), "{page}");
@@ -106,16 +121,20 @@ async fn r_inv_1_an_invitee_without_an_account_signs_up_by_link_and_accepts(back
     assert!(page.contains("Check your email"), "{page}");
     let link = app.signup_link("gina@globex.example").await;
     let (status, location, body) = b.get(&link).await;
-    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, here.as_str()), "{body}");
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, here.as_str()),
+        "{body}"
+    );
     let (status, _, page) = b.get(&here).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Accept invitation") && page.contains("A new team"), "{page}");
+    assert!(
+        page.contains("Accept invitation") && page.contains("A new team"),
+        "{page}"
+    );
     let csrf = b.csrf(&here).await;
     let (status, location, body) = b
-        .post_form(
-            &here,
-            &[("csrf", &csrf), ("team", "new"), ("new_team_name", "Globex")],
-        )
+        .post_form(&here, &[("csrf", &csrf), ("team", "new"), ("new_team_name", "Globex")])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     assert_eq!(location, format!("/workspaces/{pw}"));
