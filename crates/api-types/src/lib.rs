@@ -43,6 +43,27 @@ pub struct SignupRequest {
     pub password: String,
 }
 
+/// Answer of a sign-up. `verification` is there when the server's
+/// `signup` setting is `verify-email` and the account waits for the link
+/// emailed to the address: then no session is started, and the answer is
+/// the same whether the address already had an account or not (R-SEC-1).
+/// Without it, the account exists and the session cookie is set.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SignupEnvelope {
+    pub user: UserView,
+    /// `email_sent`: open the link in the email to make the account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "email_sent")]
+    pub verification: Option<String>,
+}
+
+/// The token of an emailed sign-up link (the last segment of
+/// `<public URL>/signup/verify/<token>`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VerifySignupRequest {
+    pub token: String,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub email: String,

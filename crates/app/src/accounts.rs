@@ -4,10 +4,10 @@ use portico_domain::Error;
 use portico_domain::ErrorKind;
 use portico_domain::ids::{ApiKeyId, UserId};
 use portico_domain::values::{DisplayName, Email, Label, NewPassword};
-use portico_store::{ApiKeyRecord, MembershipRecord, NewAuditRecord, StoreError, UserRecord};
+use portico_store::{ApiKeyRecord, MembershipRecord, NewAuditRecord, PendingSignupRecord, StoreError, Tx, UserRecord};
 
 use crate::crypto::{random_hex, token_hash};
-use crate::{App, AuthMethod, Principal, Result, now, passwords};
+use crate::{App, AuthMethod, Principal, Result, SignupMode, now, passwords};
 
 /// What sign-up and sign-in answer: the user, and the new session.
 #[derive(Debug, Clone)]
@@ -17,6 +17,17 @@ pub struct SignedIn {
     pub session_token: String,
     pub csrf_token: String,
     pub expires_at: i64,
+}
+
+/// What a sign-up gave.
+#[derive(Debug, Clone)]
+pub enum SignedUp {
+    /// The account exists and is signed in (`open`, or the first account).
+    Account(SignedIn),
+    /// `verify-email`: an email went to the address. `user` is what the
+    /// account will be once its link is opened, and it is answered the
+    /// same whether the address already had an account or not.
+    EmailSent { user: UserRecord },
 }
 
 /// A freshly created API key, shown once.
@@ -46,13 +57,27 @@ fn wrong_credentials() -> Error {
 }
 
 impl App {
-    /// Creates an account; the first account of an empty server is its
-    /// operator. Signs the new user in. Asking for an email that already
-    /// has an account counts against the client's address like a failed
-    /// sign-in, so that nobody can list accounts by trying emails quickly
-    /// (R-SEC-1); the password is hashed either way, so both answers take
-    /// as long.
-    pub async fn sign_up(&self, email: &str, name: &str, password: &str, client: &str) -> Result<SignedIn> {
+    /// Signs up. With `signup = "open"` the account is made at once and
+    /// signed in; the first account of an empty server is its operator.
+    /// Asking for an email that already has an account counts against the
+    /// client's address like a failed sign-in, so that nobody can list
+    /// accounts by trying emails quickly (R-SEC-1); the password is hashed
+    /// either way, so both answers take as long.
+    ///
+    /// With `signup = "verify-email"` (see [`App::sign_up_by_email`]) a new
+    /// email and a taken one answer alike. `next` is the local page the
+    /// emailed link leads to once the account is made.
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        client: &str,
+        next: Option<&str>,
+    ) -> Result<SignedUp> {
+        if self.config.signup == SignupMode::VerifyEmail {
+            return self.sign_up_by_email(email, name, password, client, next).await;
+        }
         let at = now();
         let client_key = format!("signup-ip:{client}");
         if let Some(ms) = self.login_limiter.blocked_for(&client_key, at) {
@@ -76,7 +101,135 @@ impl App {
             }
             other => other?,
         };
-        self.start_session(user).await
+        Ok(SignedUp::Account(self.start_session(user).await?))
+    }
+
+    /// Sign-up that tells nobody whether an email has an account (R-SEC-1):
+    /// a new email and a taken one get the same answer, after the same
+    /// work (the password is hashed, one row or two written, one email
+    /// queued). A new email gets a single-use link (stored only as its
+    /// SHA-256) that makes the account; the owner of a taken one is told
+    /// that someone tried, and nothing about their account changes. Every
+    /// sign-up counts against the client address's and the email's hourly
+    /// allowance. The first account of an empty server is made at once, as
+    /// with `open`, so a fresh install needs no mail to be set up.
+    async fn sign_up_by_email(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        client: &str,
+        next: Option<&str>,
+    ) -> Result<SignedUp> {
+        let at = now();
+        let email = Email::parse(email)?;
+        let name = DisplayName::parse(name)?;
+        let password = NewPassword::parse(password)?;
+        self.quotas.take_signup(client, email.as_str(), at)?;
+        let hash = passwords::hash(password.expose().to_string()).await?;
+        let token = random_hex(32)?;
+        let link = self.config.signup_link(&token, next);
+        let sign_in_page = format!("{}/sign-in", self.config.public_url.trim_end_matches('/'));
+        let ttl = self.config.signup_link_ttl_ms;
+        let answered = UserRecord {
+            id: UserId::generate(),
+            email,
+            name: name.as_str().to_string(),
+            password_hash: None,
+            is_server_admin: false,
+            created_at: at,
+        };
+        let pending = PendingSignupRecord {
+            user_id: answered.id,
+            email: answered.email.clone(),
+            name: answered.name.clone(),
+            password_hash: hash,
+            created_at: at,
+            expires_at: at + ttl,
+        };
+        let made = self
+            .store
+            .write(move |tx| {
+                if tx.count_users()? == 0 {
+                    // The operator of a fresh install (SPEC §4).
+                    let user = UserRecord {
+                        password_hash: Some(pending.password_hash),
+                        is_server_admin: true,
+                        ..answered_user(&pending.email, pending.user_id, &pending.name, at)
+                    };
+                    insert_new_user(tx, &user, serde_json::json!({ "operator": true }))?;
+                    return Ok::<_, Error>(Some(user));
+                }
+                match tx.user_by_email(&pending.email)? {
+                    Some(owner) => {
+                        tx.insert_outbox(
+                            owner.email.as_str(),
+                            "Someone tried to sign up to Portico with your email",
+                            &format!(
+                                "Someone just tried to create a Portico account with this email address. \
+                                 You already have an account, so nothing was made and nothing about your \
+                                 account changed.\n\nIf it was you, sign in instead: {sign_in_page}\n\n\
+                                 If it was not you, you can ignore this email."
+                            ),
+                            at,
+                        )?;
+                    }
+                    None => {
+                        tx.insert_pending_signup(&pending, &token_hash(&token), at)?;
+                        tx.insert_outbox(
+                            pending.email.as_str(),
+                            "Confirm your Portico account",
+                            &format!(
+                                "Someone (we hope you) signed up to Portico with this email address.\n\n\
+                                 Open this link to finish and sign in: {link}\n\n\
+                                 The link works once and expires in {} hours. If you did not sign up, \
+                                 ignore this email: no account is made without it.",
+                                ttl / 3_600_000
+                            ),
+                            at,
+                        )?;
+                    }
+                }
+                Ok(None)
+            })
+            .await?;
+        match made {
+            Some(user) => Ok(SignedUp::Account(self.start_session(user).await?)),
+            None => Ok(SignedUp::EmailSent { user: answered }),
+        }
+    }
+
+    /// Opens an emailed sign-up link: makes the account it was for, with the
+    /// id the sign-up answered, and signs in. The link works once; a used,
+    /// expired or made-up one answers `400 signup_link_invalid` and makes
+    /// nothing. If the email got an account meanwhile, the link is spent
+    /// and `409 email_taken` answers (its holder owns the address).
+    pub async fn verify_sign_up(&self, token: &str) -> Result<SignedIn> {
+        let hash = token_hash(token);
+        let at = now();
+        let made = self
+            .store
+            .write(move |tx| {
+                let Some(p) = tx.take_pending_signup(&hash, at)? else {
+                    return Ok::<_, Error>(Err(signup_link_invalid()));
+                };
+                if tx.user_by_email(&p.email)?.is_some() {
+                    // Committed: the link is spent either way.
+                    return Ok(Err(email_taken()));
+                }
+                let user = UserRecord {
+                    password_hash: Some(p.password_hash),
+                    ..answered_user(&p.email, p.user_id, &p.name, at)
+                };
+                insert_new_user(
+                    tx,
+                    &user,
+                    serde_json::json!({ "operator": false, "verifiedEmail": true }),
+                )?;
+                Ok(Ok(user))
+            })
+            .await??;
+        self.start_session(made).await
     }
 
     /// Creates an account directly (command line, demo). `operator` forces the
@@ -103,19 +256,7 @@ impl App {
                     is_server_admin: first || operator,
                     created_at: at,
                 };
-                tx.insert_user(&user).map_err(|e| match e {
-                    StoreError::UniqueViolation(_) => email_taken(),
-                    other => other.into(),
-                })?;
-                tx.insert_audit(&NewAuditRecord {
-                    team_id: None,
-                    actor_id: Some(user.id),
-                    action: "user.signup",
-                    target_type: "user",
-                    target_id: user.id.to_string(),
-                    details: serde_json::json!({ "operator": user.is_server_admin }),
-                    created_at: at,
-                })?;
+                insert_new_user(tx, &user, serde_json::json!({ "operator": user.is_server_admin }))?;
                 Ok(user)
             })
             .await
@@ -346,6 +487,44 @@ impl App {
             })
             .await
     }
+}
+
+/// Inserts a new account and its `user.signup` audit row.
+fn insert_new_user(tx: &mut dyn Tx, user: &UserRecord, details: serde_json::Value) -> Result<()> {
+    tx.insert_user(user).map_err(|e| match e {
+        StoreError::UniqueViolation(_) => email_taken(),
+        other => other.into(),
+    })?;
+    tx.insert_audit(&NewAuditRecord {
+        team_id: None,
+        actor_id: Some(user.id),
+        action: "user.signup",
+        target_type: "user",
+        target_id: user.id.to_string(),
+        details,
+        created_at: user.created_at,
+    })?;
+    Ok(())
+}
+
+/// An account as a sign-up answers it: no operator, no password shown.
+fn answered_user(email: &Email, id: UserId, name: &str, at: portico_store::Millis) -> UserRecord {
+    UserRecord {
+        id,
+        email: email.clone(),
+        name: name.to_string(),
+        password_hash: None,
+        is_server_admin: false,
+        created_at: at,
+    }
+}
+
+fn signup_link_invalid() -> Error {
+    Error::invalid(
+        "signup_link_invalid",
+        "This sign-up link is no longer valid (it was used already, is too old, or was never sent). \
+         Sign up again, or sign in if you finished already.",
+    )
 }
 
 fn email_taken() -> Error {

@@ -32,7 +32,7 @@ pub mod workspaces;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use config::AppConfig;
+pub use config::{AppConfig, SignupMode};
 use portico_domain::Error;
 use portico_domain::ids::UserId;
 use portico_domain::policy::Actor;

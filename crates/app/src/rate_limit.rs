@@ -86,6 +86,9 @@ pub struct Quotas {
     forks: RateLimiter,
     exports: RateLimiter,
     runs: RateLimiter,
+    /// Sign-ups by client address, and by email (`verify-email`).
+    signups_by_address: RateLimiter,
+    signups_by_email: RateLimiter,
 }
 
 impl Quotas {
@@ -95,6 +98,8 @@ impl Quotas {
             forks: RateLimiter::new(config.forks_per_hour, HOUR_MS),
             exports: RateLimiter::new(config.exports_per_hour, HOUR_MS),
             runs: RateLimiter::new(config.runs_per_hour, HOUR_MS),
+            signups_by_address: RateLimiter::new(config.signups_per_hour, HOUR_MS),
+            signups_by_email: RateLimiter::new(config.signups_per_email_per_hour, HOUR_MS),
         }
     }
 
@@ -118,6 +123,29 @@ impl Quotas {
                 ),
             )
         })
+    }
+}
+
+impl Quotas {
+    /// Takes one sign-up from the client address's hourly allowance, then
+    /// one from the email's, or refuses with `429`. Every sign-up counts,
+    /// for a new email or a taken one alike, so the limit tells nothing
+    /// about accounts.
+    pub fn take_signup(&self, client: &str, email: &str, now: Millis) -> crate::Result<()> {
+        let refuse = |ms: i64, what: &str| {
+            // The first number of the sentence is the wait (Retry-After).
+            portico_domain::Error::new(
+                portico_domain::ErrorKind::RateLimited,
+                "too_many_attempts",
+                format!("Too many sign-ups {what}. Try again in {} seconds.", (ms + 999) / 1000),
+            )
+        };
+        self.signups_by_address
+            .try_take(client, 1, now)
+            .map_err(|ms| refuse(ms, "from this address"))?;
+        self.signups_by_email
+            .try_take(email, 1, now)
+            .map_err(|ms| refuse(ms, "for this email"))
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use portico_app::AppConfig;
+use portico_app::{AppConfig, SignupMode};
 use portico_domain::plan::{Plan, PlanLimits};
 use portico_server::Database;
 use portico_server::mail::MailConfig;
@@ -66,6 +66,11 @@ pub struct SettingsArgs {
     /// link-local addresses [default: false].
     #[arg(long, global = true, env = "PORTICO_RUNS_ALLOW_PRIVATE")]
     pub runs_allow_private: Option<bool>,
+    /// How people make their own accounts: `open` (made at once) or
+    /// `verify-email` (a link is emailed; sign-up tells nobody whether an
+    /// email has an account; needs a mail server) [default: open].
+    #[arg(long, global = true, env = "PORTICO_SIGNUP")]
+    pub signup: Option<String>,
 }
 
 /// Per-plan limits in the file; leave a field out for the default, or set
@@ -99,6 +104,10 @@ pub struct FileConfig {
     pub identity_providers_allow_private: Option<bool>,
     pub runs_allow_private: Option<bool>,
     pub runs_per_hour: Option<u32>,
+    pub signup: Option<String>,
+    pub signup_link_ttl_hours: Option<u32>,
+    pub signups_per_hour: Option<u32>,
+    pub signups_per_email_per_hour: Option<u32>,
     #[serde(default)]
     pub plans: HashMap<String, FilePlan>,
 }
@@ -182,6 +191,18 @@ impl Settings {
         if let Some(n) = file.runs_per_hour {
             app.runs_per_hour = n;
         }
+        if let Some(mode) = args.signup.clone().or(file.signup) {
+            app.signup = mode.parse()?;
+        }
+        if let Some(h) = file.signup_link_ttl_hours {
+            app.signup_link_ttl_ms = i64::from(h) * 3_600_000;
+        }
+        if let Some(n) = file.signups_per_hour {
+            app.signups_per_hour = n;
+        }
+        if let Some(n) = file.signups_per_email_per_hour {
+            app.signups_per_email_per_hour = n;
+        }
         app.allow_private_identity_providers = args
             .identity_providers_allow_private
             .or(file.identity_providers_allow_private)
@@ -225,6 +246,11 @@ impl Settings {
             from: args.mail_from.clone().or(file.mail_from).unwrap_or(defaults.from),
             ..defaults
         };
+        if app.signup == SignupMode::VerifyEmail && mail.smtp_url.is_none() {
+            return Err(
+                "signup = \"verify-email\" needs a mail server (smtp_url): sign-up links are sent by email".into(),
+            );
+        }
         Ok(Self {
             listen,
             database,
@@ -290,6 +316,7 @@ mod tests {
             server_key_file: None,
             identity_providers_allow_private: None,
             runs_allow_private: None,
+            signup: None,
         }
     }
 
@@ -344,6 +371,37 @@ mod tests {
         assert_eq!(s.app.limits(Plan::Professional).max_partner_workspaces, Some(10));
         assert_eq!(s.app.limits(Plan::Professional).max_partner_editor_seats, Some(3));
         assert_eq!(s.app.limits(Plan::Enterprise).max_partner_editor_seats, None);
+    }
+
+    #[test]
+    fn signup_is_open_by_default_and_verify_email_needs_a_mail_server() {
+        let s = Settings::resolve(&no_args(), FileConfig::default()).unwrap();
+        assert_eq!(s.app.signup, SignupMode::Open);
+        let mut args = no_args();
+        args.signup = Some("verify-email".into());
+        let e = Settings::resolve(&args, FileConfig::default()).unwrap_err();
+        assert!(e.contains("needs a mail server"), "{e}");
+        args.smtp_url = Some("smtp://localhost:25".into());
+        let s = Settings::resolve(&args, FileConfig::default()).unwrap();
+        assert_eq!(s.app.signup, SignupMode::VerifyEmail);
+        let file: FileConfig = toml::from_str(
+            r#"
+            signup = "verify-email"
+            smtp_url = "smtp://localhost:25"
+            signup_link_ttl_hours = 2
+            signups_per_hour = 7
+            signups_per_email_per_hour = 1
+            "#,
+        )
+        .unwrap();
+        let s = Settings::resolve(&no_args(), file).unwrap();
+        assert_eq!(s.app.signup, SignupMode::VerifyEmail);
+        assert_eq!(s.app.signup_link_ttl_ms, 2 * 3_600_000);
+        assert_eq!((s.app.signups_per_hour, s.app.signups_per_email_per_hour), (7, 1));
+        let mut args = no_args();
+        args.signup = Some("invite-only".into());
+        let e = Settings::resolve(&args, FileConfig::default()).unwrap_err();
+        assert!(e.contains("open") && e.contains("verify-email"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Issued secrets are kept only as hashes (R-SEC-1, R-INV-1): after a
-//! server has issued passwords, sessions, API keys and invitation links,
-//! and sent its emails, neither a dump of its database (every row of every
+//! server has issued passwords, sessions, API keys, invitation links and
+//! sign-up links (`signup = "verify-email"`, one opened and one not), and
+//! sent its emails, neither a dump of its database (every row of every
 //! SQLite table, or `pg_dump` of PostgreSQL) nor its log, at debug level,
 //! holds any of them.
 //! (A session's CSRF token is stored as it is: it grants nothing without
@@ -15,7 +16,42 @@ use std::time::Duration;
 
 use reqwest::Client;
 use serde_json::{Value, json};
-use support::{Running, pg_url, portico, postgres_available, psql, start_logging};
+use support::{Running, fake_smtp, pg_url, portico, postgres_available, psql, start_logging};
+
+type Inbox = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// The token of the sign-up link in the newest message to `to` that has
+/// one, once it has arrived.
+async fn signup_token(inbox: &Inbox, to: &str) -> String {
+    for _ in 0..200 {
+        let found = inbox.lock().unwrap().iter().rev().find_map(|m| {
+            let text = m.replace("=\r\n", "").replace("=\n", "");
+            if !text.contains(&format!("To: {to}")) {
+                return None;
+            }
+            let at = text.find("/signup/verify/")? + "/signup/verify/".len();
+            Some(text[at..at + 64].to_string())
+        });
+        if let Some(token) = found {
+            return token;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no sign-up link reached {to}");
+}
+
+/// Signs up; answers the answer's `verification`.
+async fn sign_up(base: &str, email: &str, name: &str) -> Value {
+    let res = Client::new()
+        .post(format!("{base}/api/auth/signup"))
+        .json(&json!({ "email": email, "name": name, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let body: Value = res.json().await.unwrap();
+    body["verification"].clone()
+}
 
 const PASSWORD: &str = "a long and secret password 7Qx";
 
@@ -61,18 +97,26 @@ fn token_of(link: &Value) -> String {
 
 /// Issues one of every kind of secret on the running server and waits for
 /// its emails to go out; answers the secrets, named.
-async fn issue_secrets(server: &Running) -> Vec<(&'static str, String)> {
+async fn issue_secrets(server: &Running, inbox: &Inbox) -> Vec<(&'static str, String)> {
     let base = &server.base;
-    let anon = Client::new();
-    for (email, name) in [("alice@acme.example", "Alice"), ("gina@globex.example", "Gina")] {
-        let res = anon
-            .post(format!("{base}/api/auth/signup"))
-            .json(&json!({ "email": email, "name": name, "password": PASSWORD }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-    }
+    // Alice, the first account, is made at once; Gina opens her emailed
+    // link (the page, so that its path reaches the log); someone tries
+    // Alice's address; a later sign-up's link is left unopened.
+    assert_eq!(sign_up(base, "alice@acme.example", "Alice").await, Value::Null);
+    assert_eq!(sign_up(base, "gina@globex.example", "Gina").await, "email_sent");
+    let opened = signup_token(inbox, "gina@globex.example").await;
+    let page = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{base}/signup/verify/{opened}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 303, "the link signs Gina up");
+    assert_eq!(sign_up(base, "alice@acme.example", "Someone").await, "email_sent");
+    assert_eq!(sign_up(base, "later@globex.example", "Later").await, "email_sent");
+    let unopened = signup_token(inbox, "later@globex.example").await;
     let (alice, alice_session, alice_csrf) = sign_in(base, "alice@acme.example").await;
     let post = reqwest::Method::POST;
     let key = send(
@@ -160,7 +204,7 @@ async fn issue_secrets(server: &Running) -> Vec<(&'static str, String)> {
     // The invitation emails leave the outbox (logged: no mail server).
     for _ in 0..100 {
         let (ok, out) = portico(&["admin", "--database", server_database(server), "outbox"]);
-        if ok && out.matches("[sent]").count() >= 3 && !out.contains("[pending]") {
+        if ok && out.matches("[sent]").count() >= 6 && !out.contains("[pending]") {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -173,6 +217,8 @@ async fn issue_secrets(server: &Running) -> Vec<(&'static str, String)> {
         ("used partner invitation", used),
         ("open partner invitation", open),
         ("team invitation", member),
+        ("opened sign-up link", opened),
+        ("unopened sign-up link", unopened),
     ]
 }
 
@@ -224,6 +270,19 @@ fn sqlite_dump(db: &Path) -> Vec<u8> {
     out
 }
 
+/// The log shows the paths of the invitation and sign-up links opened,
+/// their tokens left out: what the search looks for is there to be found.
+#[track_caller]
+fn assert_logs_link_paths(log: &[u8]) {
+    let log = String::from_utf8_lossy(log);
+    for path in ["/api/invitations/{token}", "/signup/verify/{token}"] {
+        assert!(
+            log.contains(path),
+            "the log does not show {path}: the search proves nothing"
+        );
+    }
+}
+
 const DEBUG_LOG: [(&str, &str); 1] = [("PORTICO_LOG", "debug")];
 
 #[tokio::test]
@@ -233,21 +292,26 @@ async fn r_sec_1_a_sqlite_dump_and_the_log_hold_no_issued_secret() {
     let log = dir.path().join("portico.log");
     let db = data.join("portico.db");
     let database = format!("sqlite://{}", db.display());
-    let mut server = start_logging(&["--database", &database], &DEBUG_LOG, &log);
+    let (smtp, inbox) = fake_smtp();
+    let mut server = start_logging(
+        &["--database", &database, "--signup", "verify-email", "--smtp-url", &smtp],
+        &DEBUG_LOG,
+        &log,
+    );
     server.stdout.insert(0, format!("database: {database}"));
-    let secrets = issue_secrets(&server).await;
+    let secrets = issue_secrets(&server, &inbox).await;
     // Killed: the dump reads the WAL's last committed state.
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     let files = sqlite_dump(&db);
     let log_text = std::fs::read(&log).unwrap();
-    // The search can find things: the files hold the emails and names.
-    for (what, bytes) in [("database", &files), ("log", &log_text)] {
-        assert!(
-            String::from_utf8_lossy(bytes).contains("gina@globex.example"),
-            "the {what} does not hold what was written: the search proves nothing"
-        );
-    }
+    // The search can find things: the database holds the emails and
+    // names, the log the paths of the links opened.
+    assert!(
+        String::from_utf8_lossy(&files).contains("gina@globex.example"),
+        "the database does not hold what was written: the search proves nothing"
+    );
+    assert_logs_link_paths(&log_text);
     assert_holds_none("SQLite dump", &files, &secrets);
     assert_holds_none("log", &log_text, &secrets);
 }
@@ -263,9 +327,14 @@ async fn r_sec_1_a_postgresql_dump_and_the_log_hold_no_issued_secret() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("portico.log");
     let url = pg_url(db);
-    let mut server = start_logging(&["--database", &url], &DEBUG_LOG, &log);
+    let (smtp, inbox) = fake_smtp();
+    let mut server = start_logging(
+        &["--database", &url, "--signup", "verify-email", "--smtp-url", &smtp],
+        &DEBUG_LOG,
+        &log,
+    );
     server.stdout.insert(0, format!("database: {url}"));
-    let secrets = issue_secrets(&server).await;
+    let secrets = issue_secrets(&server, &inbox).await;
     drop(server);
     let dump = Command::new("pg_dump")
         .args(["--data-only", "-d", &url])
@@ -274,7 +343,7 @@ async fn r_sec_1_a_postgresql_dump_and_the_log_hold_no_issued_secret() {
     assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
     let log_text = std::fs::read(&log).unwrap();
     assert!(String::from_utf8_lossy(&dump.stdout).contains("gina@globex.example"));
-    assert!(String::from_utf8_lossy(&log_text).contains("gina@globex.example"));
+    assert_logs_link_paths(&log_text);
     assert_holds_none("PostgreSQL dump", &dump.stdout, &secrets);
     assert_holds_none("log", &log_text, &secrets);
     psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));

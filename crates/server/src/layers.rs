@@ -13,14 +13,18 @@ fn header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<Heade
 }
 
 /// A request path as the log shows it: an invitation link's token (the
-/// segment after `invitations/`, on the API and the pages) is replaced by
-/// `{token}`, so that the log holds no usable link (R-INV-1).
+/// segment after `invitations/`, on the API and the pages) and an emailed
+/// sign-up link's (after `signup/verify/`) are replaced by `{token}`, so
+/// that the log holds no usable link (R-INV-1, R-SEC-1).
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     let segments: Vec<&str> = path.split('/').collect();
     let secret_at: Vec<usize> = segments
         .windows(2)
         .enumerate()
-        .filter(|(_, w)| w[0] == "invitations" && w[1].len() >= 20)
+        .filter(|(i, w)| {
+            let signup_link = w[0] == "verify" && i.checked_sub(1).is_some_and(|p| segments[p] == "signup");
+            (w[0] == "invitations" && w[1].len() >= 20) || (signup_link && !w[1].is_empty())
+        })
         .map(|(i, _)| i + 1)
         .collect();
     if secret_at.is_empty() {
@@ -73,6 +77,12 @@ mod tests {
             "/api/workspaces/1f0c/invitations/{token}"
         );
         assert_eq!(loggable_path("/api/invitations"), "/api/invitations");
+        assert_eq!(
+            loggable_path(&format!("/signup/verify/{token}")),
+            "/signup/verify/{token}"
+        );
+        assert_eq!(loggable_path("/signup/verify/short"), "/signup/verify/{token}");
+        assert_eq!(loggable_path("/api/auth/signup/verify"), "/api/auth/signup/verify");
         assert_eq!(loggable_path("/api/workspaces/abc"), "/api/workspaces/abc");
     }
 }

@@ -895,6 +895,60 @@ impl Tx for SqlTx<'_> {
         Ok(if n == 1 { found } else { None })
     }
 
+    fn insert_pending_signup(&mut self, p: &PendingSignupRecord, token_hash: &str, now: Millis) -> R<()> {
+        // Links nobody opened go as new sign-ups come, and a new sign-up of
+        // an email replaces the one waiting: the last password typed wins.
+        self.exec(
+            "DELETE FROM pending_signups WHERE expires_at <= $1 OR email = $2",
+            &[now.into(), p.email.as_str().into()],
+        )?;
+        self.exec(
+            "INSERT INTO pending_signups (token_hash, user_id, email, name, password_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                token_hash.into(),
+                p.user_id.to_string().into(),
+                p.email.as_str().into(),
+                p.name.as_str().into(),
+                p.password_hash.as_str().into(),
+                p.created_at.into(),
+                p.expires_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn take_pending_signup(&mut self, token_hash: &str, now: Millis) -> R<Option<PendingSignupRecord>> {
+        self.exec("DELETE FROM pending_signups WHERE expires_at <= $1", &[now.into()])?;
+        let found = self
+            .row(
+                "SELECT user_id, email, name, password_hash, created_at, expires_at \
+                 FROM pending_signups WHERE token_hash = $1",
+                &[token_hash.into()],
+            )?
+            .map(|r| {
+                Ok::<_, StoreError>(PendingSignupRecord {
+                    user_id: user_id(r.text(0)?)?,
+                    email: email(r.text(1)?)?,
+                    name: r.text(2)?.to_string(),
+                    password_hash: r.text(3)?.to_string(),
+                    created_at: r.int(4)?,
+                    expires_at: r.int(5)?,
+                })
+            })
+            .transpose()?;
+        if found.is_none() {
+            return Ok(None);
+        }
+        // Only the transaction that deletes the row gets it: two clicks on
+        // one link cannot both make the account.
+        let n = self.exec(
+            "DELETE FROM pending_signups WHERE token_hash = $1",
+            &[token_hash.into()],
+        )?;
+        Ok(if n == 1 { found } else { None })
+    }
+
     fn insert_invitation(&mut self, i: &InvitationRecord, token_hash: &str) -> R<()> {
         let (roles, ws, role, lead) = match &i.grant {
             InvitationGrant::Team(r) => (r.to_storage(), None, None, false),

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (19, include_str!("../migrations/0019_merge_checks.sql")),
     (20, include_str!("../migrations/0020_team_sign_in.sql")),
     (21, include_str!("../migrations/0021_runs.sql")),
+    (22, include_str!("../migrations/0022_pending_signups.sql")),
 ];
 
 /// How hard SQLite syncs commits to disk.

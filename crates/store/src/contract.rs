@@ -853,6 +853,50 @@ pub fn team_sign_in_is_kept_and_attempts_are_taken_once(store: &Store) {
     assert!(!write(store, move |tx| tx.delete_team_sign_in(tid)));
 }
 
+pub fn pending_signups_are_taken_once_and_replaced_by_a_new_one(store: &Store) {
+    let pending = |email: &str, expires_at: Millis| PendingSignupRecord {
+        user_id: UserId::generate(),
+        email: Email::parse(email).unwrap_or_else(|e| panic!("{e}")),
+        name: "Nora".into(),
+        password_hash: "$argon2id$fake".into(),
+        created_at: 1_000,
+        expires_at,
+    };
+    let (a, b) = (pending("nora@example.com", 10_000), pending("old@example.com", 5_000));
+    let expected = a.clone();
+    write(store, move |tx| tx.insert_pending_signup(&a, "h1", 2_000));
+    write(store, move |tx| tx.insert_pending_signup(&b, "h2", 2_000));
+    assert_eq!(
+        write(store, |tx| tx.take_pending_signup("h1", 3_000)),
+        Some(expected),
+        "found by its hash"
+    );
+    assert_eq!(
+        write(store, |tx| tx.take_pending_signup("h1", 3_000)),
+        None,
+        "taken once"
+    );
+    assert_eq!(write(store, |tx| tx.take_pending_signup("h2", 5_000)), None, "expired");
+    assert_eq!(write(store, |tx| tx.take_pending_signup("nothing", 3_000)), None);
+    // A second sign-up of the same email replaces the first.
+    let (c, d) = (pending("nora@example.com", 10_000), pending("nora@example.com", 10_000));
+    let newest = d.clone();
+    write(store, move |tx| tx.insert_pending_signup(&c, "h3", 3_000));
+    write(store, move |tx| tx.insert_pending_signup(&d, "h4", 3_000));
+    assert_eq!(write(store, |tx| tx.take_pending_signup("h3", 4_000)), None, "replaced");
+    assert_eq!(write(store, |tx| tx.take_pending_signup("h4", 4_000)), Some(newest));
+    // Expired ones go as new ones come, and nothing makes an account.
+    let (e, f) = (pending("e@example.com", 6_000), pending("f@example.com", 20_000));
+    write(store, move |tx| tx.insert_pending_signup(&e, "h5", 3_000));
+    write(store, move |tx| tx.insert_pending_signup(&f, "h6", 7_000));
+    assert_eq!(
+        write(store, |tx| tx.take_pending_signup("h5", 1_000)),
+        None,
+        "dropped as a new one came"
+    );
+    assert_eq!(read(store, |tx| tx.count_users()), 0);
+}
+
 /// Expands to one `#[test]` per contract check. `$make` is an expression
 /// giving `Option<(Store, guard)>`; `None` skips (the backend is absent and
 /// that is allowed outside CI).
@@ -876,7 +920,8 @@ macro_rules! contract_tests {
             r_col_3_a_collection_keeps_every_revision_of_its_tree,
             environments_keep_revisions_and_refuse_stale_saves,
             r_upd_3_unread_counts_follow_each_members_last_visit,
-            team_sign_in_is_kept_and_attempts_are_taken_once
+            team_sign_in_is_kept_and_attempts_are_taken_once,
+            pending_signups_are_taken_once_and_replaced_by_a_new_one
         );
     };
     (@each $make:expr; $($name:ident),* $(,)?) => {

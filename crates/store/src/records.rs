@@ -351,6 +351,20 @@ pub struct SignInAttemptRecord {
     pub expires_at: Millis,
 }
 
+/// A sign-up waiting for its emailed link (`signup = "verify-email"`):
+/// the account it becomes once the link is opened. Found by the SHA-256 of
+/// the link's token and taken once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignupRecord {
+    /// The id the sign-up answered; the account gets it.
+    pub user_id: UserId,
+    pub email: Email,
+    pub name: String,
+    pub password_hash: String,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
 /// A collection run kept in its runner's history (issue 11): the counts
 /// and the JSON report.
 #[derive(Debug, Clone, PartialEq, Eq)]

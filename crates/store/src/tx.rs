@@ -94,6 +94,14 @@ pub trait Tx {
     /// `now` (so a `state` works once); expired attempts are dropped.
     fn take_sign_in_attempt(&mut self, state_hash: &str, now: Millis) -> R<Option<SignInAttemptRecord>>;
 
+    // sign-ups waiting for their emailed link (tokens stored as hashes)
+    /// Keeps a pending sign-up. It replaces any pending sign-up of the same
+    /// email (the earlier link stops working); expired ones are dropped.
+    fn insert_pending_signup(&mut self, p: &PendingSignupRecord, token_hash: &str, now: Millis) -> R<()>;
+    /// Removes and answers the pending sign-up if it exists and has not
+    /// expired at `now` (so a link works once); expired ones are dropped.
+    fn take_pending_signup(&mut self, token_hash: &str, now: Millis) -> R<Option<PendingSignupRecord>>;
+
     // invitations (tokens stored as hashes)
     fn insert_invitation(&mut self, inv: &InvitationRecord, token_hash: &str) -> R<()>;
     fn invitation_by_token_hash(&mut self, token_hash: &str) -> R<Option<InvitationRecord>>;

@@ -31,7 +31,8 @@ pub fn portico_command() -> Command {
     c.env_remove("PORTICO_DATABASE_URL")
         .env_remove("PORTICO_CONFIG")
         .env_remove("PORTICO_DATA_DIR")
-        .env_remove("PORTICO_SMTP_URL");
+        .env_remove("PORTICO_SMTP_URL")
+        .env_remove("PORTICO_SIGNUP");
     c
 }
 
@@ -215,4 +216,54 @@ pub fn psql_in(db: &str, sql: &str) -> String {
 /// Runs SQL in the test database (to create and drop others).
 pub fn psql(sql: &str) -> String {
     psql_in("test", sql)
+}
+
+/// A minimal SMTP server on loopback, on its own threads, that keeps the
+/// text of every message it is given: its `smtp://` URL and the messages.
+pub fn fake_smtp() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("smtp://{}", listener.local_addr().expect("addr"));
+    let inbox = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = inbox.clone();
+    std::thread::spawn(move || {
+        for socket in listener.incoming().map_while(Result::ok) {
+            let keep = keep.clone();
+            std::thread::spawn(move || {
+                let Ok(mut write) = socket.try_clone() else { return };
+                let mut lines = BufReader::new(socket).lines();
+                let _ = write.write_all(b"220 fake ESMTP\r\n");
+                let mut in_data = false;
+                let mut message = String::new();
+                while let Some(Ok(line)) = lines.next() {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            keep.lock().expect("inbox").push(std::mem::take(&mut message));
+                            let _ = write.write_all(b"250 queued\r\n");
+                        } else {
+                            message.push_str(&line);
+                            message.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 fake\r\n",
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n");
+                            break;
+                        }
+                        _ => b"250 OK\r\n",
+                    };
+                    let _ = write.write_all(reply);
+                }
+            });
+        }
+    });
+    (url, inbox)
 }

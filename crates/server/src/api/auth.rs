@@ -3,8 +3,8 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use portico_api_types::{ErrorBody, LoginRequest, SessionEnvelope, SignupRequest, UserEnvelope};
-use portico_app::accounts::SignedIn;
+use portico_api_types::{ErrorBody, LoginRequest, SessionEnvelope, SignupEnvelope, SignupRequest, VerifySignupRequest};
+use portico_app::accounts::{SignedIn, SignedUp};
 
 use crate::error::ApiResult;
 use crate::extract::{Caller, ClientAddr, Json, session_token};
@@ -26,23 +26,52 @@ pub(crate) fn with_cookie(mut res: Response, cookie: &str) -> Response {
 }
 
 /// Creates an account. The first account of an empty server is its operator.
-/// Also signs the new user in (sets the session cookie).
+/// With the server's `signup` setting `open` (the default), the account is
+/// made at once and signed in (the session cookie is set); an email that has
+/// an account answers `409 email_taken`. With `verify-email`, every sign-up
+/// but an empty server's first answers `201` with `"verification":
+/// "email_sent"` and no cookie, whether the email had an account or not: a
+/// link is emailed (see `POST /api/auth/signup/verify`), or the owner of the
+/// address is told someone tried.
 #[utoipa::path(post, path = "/api/auth/signup", tag = "auth", security(()), request_body = SignupRequest,
-    responses((status = 201, body = UserEnvelope), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 201, body = SignupEnvelope), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn signup(
     State(s): State<AppState>,
     ClientAddr(addr): ClientAddr,
     Json(req): Json<SignupRequest>,
 ) -> ApiResult<Response> {
-    let signed = s.app.sign_up(&req.email, &req.name, &req.password, &addr).await?;
-    let res = (
-        StatusCode::CREATED,
-        axum::Json(UserEnvelope {
-            user: views::user(&signed.user),
-        }),
-    )
-        .into_response();
-    Ok(with_cookie(res, &session_cookie(&s, &signed)))
+    let answer = |user: &portico_store::UserRecord, verification: Option<&str>| {
+        (
+            StatusCode::CREATED,
+            axum::Json(SignupEnvelope {
+                user: views::user(user),
+                verification: verification.map(String::from),
+            }),
+        )
+            .into_response()
+    };
+    match s.app.sign_up(&req.email, &req.name, &req.password, &addr, None).await? {
+        SignedUp::Account(signed) => Ok(with_cookie(answer(&signed.user, None), &session_cookie(&s, &signed))),
+        SignedUp::EmailSent { user } => Ok(answer(&user, Some("email_sent"))),
+    }
+}
+
+/// Opens an emailed sign-up link (`verify-email`): makes the account with
+/// the id the sign-up answered, sets the session cookie and answers the
+/// CSRF token. The link works once; a used, expired or made-up token
+/// answers `400 signup_link_invalid`.
+#[utoipa::path(post, path = "/api/auth/signup/verify", tag = "auth", security(()), request_body = VerifySignupRequest,
+    responses((status = 201, body = SessionEnvelope), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn verify_signup(State(s): State<AppState>, Json(req): Json<VerifySignupRequest>) -> ApiResult<Response> {
+    let signed = s.app.verify_sign_up(&req.token).await?;
+    let body = SessionEnvelope {
+        user: views::user(&signed.user),
+        csrf_token: signed.csrf_token.clone(),
+    };
+    Ok(with_cookie(
+        (StatusCode::CREATED, axum::Json(body)).into_response(),
+        &session_cookie(&s, &signed),
+    ))
 }
 
 /// Signs in with email and password; sets the session cookie and answers

@@ -66,6 +66,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
         .routes(routes!(auth::signup))
+        .routes(routes!(auth::verify_signup))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(me::get_me))

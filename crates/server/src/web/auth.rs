@@ -1,9 +1,11 @@
 //! Sign in, sign up, sign out. The session and its cookie are the ones the
 //! JSON API makes (`api::auth`).
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use portico_app::accounts::SignedUp;
+use portico_domain::ErrorKind;
 use serde::Deserialize;
 
 use super::html::{escape, url_encode};
@@ -167,12 +169,63 @@ pub async fn sign_up(
         return Err(WebError::Csrf);
     }
     let next = local_next(f.next.as_deref());
-    match s.app.sign_up(&f.email, &f.name, &f.password, &addr).await {
-        Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+    let then = (next != "/workspaces").then_some(next.as_str());
+    match s.app.sign_up(&f.email, &f.name, &f.password, &addr, then).await {
+        Ok(SignedUp::Account(signed)) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+        Ok(SignedUp::EmailSent { user }) => Ok(layout::bare(
+            StatusCode::OK,
+            "Check your email",
+            &check_your_email(user.email.as_str(), s.app.config.signup_link_ttl_ms / 3_600_000),
+        )),
         Err(e) => {
             let e = WebError::from(e);
             let page = sign_up_form(&next, &f.name, &f.email, Some(message_of(&e)));
             Ok(layout::bare(status_of(&e), "Sign up", &page))
+        }
+    }
+}
+
+/// What a sign-up shows with `signup = "verify-email"`: the same for an
+/// address that has an account and one that has not (R-SEC-1).
+fn check_your_email(email: &str, hours: i64) -> String {
+    format!(
+        "<section class=\"card narrow auth\" aria-labelledby=\"title\" data-check-email>\
+         <h1 id=\"title\">Check your email</h1>\
+         <p>We sent a message to <strong>{email}</strong>. Open the link in it to finish creating your \
+         account; it works once, for {hours} hours.</p>\
+         <p class=\"muted\">If this address already has an account, the message says so: sign in instead. \
+         Nothing arrived? Look in your spam folder, or sign up again.</p>\
+         <p><a href=\"/sign-in\">Sign in</a></p></section>",
+        email = escape(email),
+    )
+}
+
+/// The link of a sign-up email (`verify-email`): makes the account, signs
+/// in and goes on to `next` (an invitation, for instance). Works once.
+pub async fn verify_sign_up(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<NextParam>,
+) -> Result<Response, WebError> {
+    let next = local_next(q.next.as_deref());
+    match s.app.verify_sign_up(&token).await {
+        Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+        Err(e) if e.kind == ErrorKind::Internal => Err(e.into()),
+        Err(e) => {
+            let status = if e.code == "email_taken" {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let body = format!(
+                "<section class=\"card narrow auth\" aria-labelledby=\"title\" data-signup-link=\"{code}\">\
+                 <h1 id=\"title\">This link does not work</h1>{err}\
+                 <p><a class=\"button\" href=\"/sign-in\">Sign in</a> \
+                 <a class=\"button secondary\" href=\"/sign-up\">Sign up again</a></p></section>",
+                code = escape(e.code),
+                err = error_box(Some(&e.message)),
+            );
+            Ok(layout::bare(status, "Sign up", &body))
         }
     }
 }

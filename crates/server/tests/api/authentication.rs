@@ -18,6 +18,7 @@ const PUBLIC: &[&str] = &[
     "GET /readyz",
     "GET /metrics",
     "POST /api/auth/signup",
+    "POST /api/auth/signup/verify",
     "POST /api/auth/login",
     "GET /api/invitations/{token}",
 ];

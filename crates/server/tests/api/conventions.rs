@@ -19,6 +19,7 @@ async fn the_openapi_document_is_3_1_and_lists_every_api_route(app: TestApp) {
         ("/readyz", "get"),
         ("/metrics", "get"),
         ("/api/auth/signup", "post"),
+        ("/api/auth/signup/verify", "post"),
         ("/api/auth/login", "post"),
         ("/api/auth/logout", "post"),
         ("/api/me", "get"),

@@ -439,3 +439,76 @@ pub fn assert_error(got: &(StatusCode, Value), status: StatusCode, code: &str) {
         got.1
     );
 }
+
+/// Sign-up by emailed link (`signup = "verify-email"`).
+impl TestApp {
+    /// Starts a server whose sign-up sends a link, on a fresh database. Its
+    /// outbox is not emptied (no sender pass after the start), so tests
+    /// read the emails, links included, from it.
+    pub async fn spawn_verifying(backend: Backend, configure: impl FnOnce(&mut ServerConfig)) -> Option<TestApp> {
+        Self::spawn_with(backend, |c| {
+            c.app.signup = portico_app::SignupMode::VerifyEmail;
+            c.mail.poll_interval = std::time::Duration::from_secs(3600);
+            configure(c);
+        })
+        .await
+    }
+
+    /// The emails queued for `to`, oldest first.
+    pub async fn emails_to(&self, to: &str) -> Vec<portico_store::OutboxRecord> {
+        let store = self.store.clone();
+        let mut all =
+            tokio::task::spawn_blocking(move || store.run_blocking(portico_store::Mode::Read, |tx| tx.outbox(1000)))
+                .await
+                .expect("join")
+                .unwrap_or_else(|e: portico_store::StoreError| panic!("{e}"));
+        all.retain(|m| m.recipient == to);
+        all.reverse();
+        all
+    }
+
+    /// The sign-up link of the newest email to `to` (path and query, from
+    /// `/signup/verify/`).
+    pub async fn signup_link(&self, to: &str) -> String {
+        let mails = self.emails_to(to).await;
+        let body = &mails.last().unwrap_or_else(|| panic!("no email to {to}")).body;
+        let at = body
+            .find("http://portico.test/signup/verify/")
+            .unwrap_or_else(|| panic!("no sign-up link: {body}"));
+        body[at + "http://portico.test".len()..]
+            .split_whitespace()
+            .next()
+            .expect("link")
+            .to_string()
+    }
+
+    /// The token of the newest sign-up link emailed to `to`.
+    pub async fn signup_token(&self, to: &str) -> String {
+        let link = self.signup_link(to).await;
+        link["/signup/verify/".len()..]
+            .split('?')
+            .next()
+            .expect("token")
+            .to_string()
+    }
+
+    /// Signs up `email` and opens the emailed link through the API:
+    /// answers the signed-in client (the CSRF token set).
+    pub async fn verified_user(&self, email: &str, name: &str) -> Client {
+        let mut c = self.anonymous();
+        let (status, body) = c
+            .post(
+                "/api/auth/signup",
+                json!({ "email": email, "name": name, "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "signup {email}: {body}");
+        assert_eq!(body["verification"], "email_sent", "{body}");
+        let token = self.signup_token(email).await;
+        let (status, made) = c.post("/api/auth/signup/verify", json!({ "token": token })).await;
+        assert_eq!(status, StatusCode::CREATED, "verify {email}: {made}");
+        c.csrf = made["csrfToken"].as_str().map(String::from);
+        c.user_id = made["user"]["id"].as_str().expect("id").to_string();
+        c
+    }
+}

@@ -25,6 +25,7 @@ mod real_clients;
 mod revocation;
 mod runs;
 mod sign_in;
+mod signup;
 mod ssrf;
 mod sweep;
 mod teams;

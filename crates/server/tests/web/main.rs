@@ -13,6 +13,7 @@ mod flows;
 mod forks;
 mod pages;
 mod pull_requests;
+mod signup;
 mod teams;
 mod updates;
 
