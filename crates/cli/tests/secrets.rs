@@ -105,15 +105,24 @@ async fn issue_secrets(server: &Running, inbox: &Inbox) -> Vec<(&'static str, St
     assert_eq!(sign_up(base, "alice@acme.example", "Alice").await, Value::Null);
     assert_eq!(sign_up(base, "gina@globex.example", "Gina").await, "email_sent");
     let opened = signup_token(inbox, "gina@globex.example").await;
-    let page = Client::builder()
+    let browser = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap()
+        .unwrap();
+    let page = browser
         .get(format!("{base}/signup/verify/{opened}"))
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status(), 303, "the link signs Gina up");
+    assert_eq!(page.status(), 200, "the link shows its button");
+    let done = browser
+        .post(format!("{base}/signup/verify/{opened}"))
+        .header("origin", base.as_str())
+        .form(&[("next", "/workspaces")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303, "the button signs Gina up");
     assert_eq!(sign_up(base, "alice@acme.example", "Someone").await, "email_sent");
     assert_eq!(sign_up(base, "later@globex.example", "Later").await, "email_sent");
     let unopened = signup_token(inbox, "later@globex.example").await;

@@ -200,14 +200,37 @@ fn check_your_email(email: &str, hours: i64) -> String {
     )
 }
 
-/// The link of a sign-up email (`verify-email`): makes the account, signs
-/// in and goes on to `next` (an invitation, for instance). Works once.
+/// The link of a sign-up email (`verify-email`): a page with one button
+/// that finishes the sign-up. Opening the link changes nothing, so a mail
+/// scanner or a browser's prefetch that follows it makes no account and
+/// gets no session.
+pub async fn verify_sign_up_page(Path(token): Path<String>, Query(q): Query<NextParam>) -> Response {
+    let next = local_next(q.next.as_deref());
+    let body = format!(
+        "<section class=\"card narrow auth\" aria-labelledby=\"title\" data-finish-signup>\
+         <h1 id=\"title\">Finish signing up</h1>\
+         <p>Your email address is confirmed by this link. Create the account to sign in.</p>\
+         <form method=\"post\" action=\"/signup/verify/{token}\">\
+         <input type=\"hidden\" name=\"next\" value=\"{next}\">\
+         <button type=\"submit\" class=\"button\">Create my account</button></form></section>",
+        token = url_encode(&token),
+        next = escape(&next),
+    );
+    layout::bare(StatusCode::OK, "Finish signing up", &body)
+}
+
+/// The button of that page: makes the account, signs in and goes on to
+/// `next` (an invitation, for instance). Works once.
 pub async fn verify_sign_up(
     State(s): State<AppState>,
     Path(token): Path<String>,
-    Query(q): Query<NextParam>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<NextParam>,
 ) -> Result<Response, WebError> {
-    let next = local_next(q.next.as_deref());
+    if !same_origin(&headers) {
+        return Err(WebError::Csrf);
+    }
+    let next = local_next(f.next.as_deref());
     match s.app.verify_sign_up(&token).await {
         Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
         Err(e) if e.kind == ErrorKind::Internal => Err(e.into()),

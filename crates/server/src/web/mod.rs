@@ -46,7 +46,10 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{file}", get(assets::serve))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))
-        .route("/signup/verify/{token}", get(auth::verify_sign_up))
+        .route(
+            "/signup/verify/{token}",
+            get(auth::verify_sign_up_page).post(auth::verify_sign_up),
+        )
         .route("/sign-out", post(auth::sign_out))
         .route("/sso", get(sso::page).post(sso::by_email))
         .route("/sso/callback", get(sso::callback))

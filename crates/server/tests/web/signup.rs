@@ -54,9 +54,20 @@ async fn r_sec_1_the_sign_up_page_says_check_your_email_for_taken_and_new_addres
         );
     }
 
-    // The link signs in and goes on to the workspaces, once.
+    // Opening the link only shows a button: a mail scanner following it
+    // makes nothing.
     let link = app.signup_link("nora@example.com").await;
-    let (status, location, body) = new.get(&link).await;
+    let scanner = Browser::new(&app.base);
+    let (status, _, page) = scanner.get(&link).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("data-finish-signup") && page.contains("method=\"post\""),
+        "{page}"
+    );
+    let (status, location, _) = scanner.get("/workspaces").await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/sign-in"));
+    // Its button signs in and goes on to the workspaces, once.
+    let (status, location, body) = open_link(&new, &link).await;
     assert_eq!(
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, "/workspaces"),
@@ -66,13 +77,13 @@ async fn r_sec_1_the_sign_up_page_says_check_your_email_for_taken_and_new_addres
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Nora"), "{page}");
     let other = Browser::new(&app.base);
-    let (status, _, used) = other.get(&link).await;
+    let (status, _, used) = open_link(&other, &link).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{used}");
     assert!(
         used.contains("data-signup-link=\"signup_link_invalid\"") && used.contains("no longer valid"),
         "{used}"
     );
-    let (status, _, made_up) = other.get(&format!("/signup/verify/{}", "b".repeat(64))).await;
+    let (status, _, made_up) = open_link(&other, &format!("/signup/verify/{}", "b".repeat(64))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{made_up}");
     let (status, location, _) = other.get("/workspaces").await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/sign-in"));
@@ -80,7 +91,7 @@ async fn r_sec_1_the_sign_up_page_says_check_your_email_for_taken_and_new_addres
     sign_up(&other, "max@example.com", Some("https://evil.example/")).await;
     let link = app.signup_link("max@example.com").await;
     assert!(!link.contains("evil"), "{link}");
-    let (status, location, _) = other.get(&link).await;
+    let (status, location, _) = open_link(&other, &link).await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/workspaces"));
 }
 
@@ -120,7 +131,7 @@ async fn r_inv_1_an_invitee_without_an_account_signs_up_by_link_and_accepts(back
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Check your email"), "{page}");
     let link = app.signup_link("gina@globex.example").await;
-    let (status, location, body) = b.get(&link).await;
+    let (status, location, body) = open_link(&b, &link).await;
     assert_eq!(
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, here.as_str()),
@@ -146,3 +157,22 @@ crate::on_both_backends_with_config!(
     r_sec_1_the_sign_up_page_says_check_your_email_for_taken_and_new_addresses,
     r_inv_1_an_invitee_without_an_account_signs_up_by_link_and_accepts,
 );
+
+/// Opens a sign-up link as a person does: the page, then its button.
+async fn open_link(b: &Browser, link: &str) -> (StatusCode, String, String) {
+    let (status, _, page) = b.get(link).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let action = page
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page has a form")
+        .to_string();
+    let next = page
+        .split("name=\"next\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("/workspaces")
+        .replace("&amp;", "&");
+    b.post_form(&action, &[("next", &next)]).await
+}
