@@ -18,6 +18,48 @@ struct World {
     environments: Vec<String>,
     /// (workspace, update id).
     updates: Vec<(String, i64)>,
+    /// (source collection, fork).
+    forks: Vec<(String, String)>,
+    /// (fork, parent, pull request).
+    pull_requests: Vec<(String, String, String)>,
+    /// (collection, run).
+    runs: Vec<(String, String)>,
+}
+
+/// A fork of `source` into `ws`, made by `c`.
+async fn fork(world: &mut World, c: &Client, source: &str, ws: &str) -> String {
+    let (status, made) = c
+        .post(
+            &format!("/api/collections/fork/{source}?workspace={ws}"),
+            json!({ "label": "copy" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{made}");
+    let id = made["collection"]["id"].as_str().unwrap().to_string();
+    world.forks.push((source.to_string(), id.clone()));
+    id
+}
+
+/// A pull request from `fork` into `parent`, reviewed by `reviewer`.
+async fn pull_request(world: &mut World, c: &Client, fork: &str, parent: &str, reviewer: &Client) {
+    let (status, pr) = c
+        .post(
+            &format!("/api/collections/{fork}/pull-requests"),
+            json!({ "title": "T", "description": "D", "reviewers": [reviewer.user_id], "destinationId": parent }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{pr}");
+    let id = pr["id"].as_str().unwrap().to_string();
+    world.pull_requests.push((fork.to_string(), parent.to_string(), id));
+}
+
+/// A run of `collection` by `c` (its request goes to loopback, which runs
+/// refuse: the run is kept with the error, nothing is sent).
+async fn run(world: &mut World, c: &Client, collection: &str) {
+    let (status, made) = c.post(&format!("/api/collections/{collection}/runs"), json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let id = made["run"]["id"].as_str().unwrap().to_string();
+    world.runs.push((collection.to_string(), id));
 }
 
 async fn fill(world: &mut World, c: &Client, ws: &str) {
@@ -166,6 +208,31 @@ async fn list_equals_get_for_every_principal_and_page_size(app: TestApp) {
     fill(&mut world, &p.alice, &broadcast).await;
     let globex_home = workspace(&p.gina, &p.globex, "Globex home", "team").await;
     fill(&mut world, &p.gina, &globex_home).await;
+    // Forks, pull requests and runs: the lists under a collection.
+    let [pw_coll, internal_coll, _, broadcast_coll, _] = <[String; 5]>::try_from(world.collections.clone()).unwrap();
+    let gina_fork = fork(&mut world, &p.gina, &pw_coll, &globex_home).await;
+    let alice_fork = fork(&mut world, &p.alice, &internal_coll, &internal).await;
+    fork(&mut world, &p.alice, &broadcast_coll, &broadcast).await;
+    fork(&mut world, &p.alice, &pw_coll, &p.pw).await;
+    pull_request(&mut world, &p.gina, &gina_fork, &pw_coll, &p.alice).await;
+    pull_request(&mut world, &p.alice, &alice_fork, &internal_coll, &bob).await;
+    let target =
+        json!({ "info": { "name": "Runs" }, "item": [{ "name": "R", "request": format!("{}/healthz", app.base) }] });
+    for (c, ws) in [(&p.alice, &p.pw), (&p.alice, &broadcast)] {
+        let (status, made) = c
+            .post(&format!("/api/collections?workspace={ws}"), target.clone())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        world
+            .collections
+            .push(made["collection"]["id"].as_str().unwrap().to_string());
+    }
+    let runnable = world.collections[world.collections.len() - 2..].to_vec();
+    run(&mut world, &p.alice, &runnable[0]).await;
+    run(&mut world, &p.gina, &runnable[0]).await;
+    run(&mut world, &greg, &runnable[1]).await;
+    run(&mut world, &ivan, &runnable[1]).await;
+    run(&mut world, &p.alice, &runnable[1]).await;
 
     let principals = [
         (
@@ -191,7 +258,13 @@ async fn list_equals_get_for_every_principal_and_page_size(app: TestApp) {
             compared += 1;
         }
         // Collections.
-        let can = gettable(c, &world.collections, |id| format!("/api/collections/{id}")).await;
+        let every: Vec<String> = world
+            .collections
+            .iter()
+            .chain(world.forks.iter().map(|(_, f)| f))
+            .cloned()
+            .collect();
+        let can = gettable(c, &every, |id| format!("/api/collections/{id}")).await;
         for limit in [Some(1), Some(2), None] {
             let listed = ids(&walk_offset(c, limit).await);
             assert_eq!(listed, can, "collections of {who} at page size {limit:?}");
@@ -228,7 +301,105 @@ async fn list_equals_get_for_every_principal_and_page_size(app: TestApp) {
             }
         }
     }
-    assert!(compared >= 80, "only {compared} comparisons");
+    // The lists under collections; some of them show something to some
+    // principals and hide some of it from others, or they prove little.
+    let (mut shown, mut partial) = (0, 0);
+    for (who, c) in principals {
+        let n = nested_lists(&world, who, c).await;
+        compared += n.compared;
+        shown += n.shown;
+        partial += n.partial;
+    }
+    assert!(compared >= 130, "only {compared} comparisons");
+    assert!(
+        shown >= 15 && partial >= 5,
+        "{shown} lists showed something, {partial} hid part of it"
+    );
+}
+
+/// The lists under each collection (its forks, its pull requests, the
+/// caller's runs of it) and the caller's own forks, against GET of each
+/// object.
+async fn nested_lists(world: &World, who: &str, c: &Client) -> Nested {
+    let mut n = Nested::default();
+    let mut count = |all: usize, can: &BTreeSet<String>| {
+        n.compared += 1;
+        n.shown += usize::from(!can.is_empty());
+        n.partial += usize::from(!can.is_empty() && can.len() < all);
+    };
+    let among = |pairs: &[(String, String)], key: &str| -> Vec<String> {
+        pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+    };
+    for coll in &world.collections {
+        let (status, _) = c.get(&format!("/api/collections/{coll}")).await;
+        let path = |what: &str| format!("/api/collections/{coll}/{what}");
+        if status == StatusCode::NOT_FOUND {
+            // A hidden collection hides its lists too.
+            for what in ["forks", "pull-requests", "runs"] {
+                assert_eq!(
+                    c.get(&path(what)).await.0,
+                    StatusCode::NOT_FOUND,
+                    "{who}: {what} of {coll}"
+                );
+            }
+            continue;
+        }
+        let forks = among(&world.forks, coll);
+        let can = gettable(c, &forks, |id| format!("/api/collections/{id}")).await;
+        count(forks.len(), &can);
+        let (status, page) = c.get(&path("forks")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let listed: BTreeSet<String> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["forkId"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(listed, can, "forks of {coll} for {who}");
+        let prs: Vec<String> = world
+            .pull_requests
+            .iter()
+            .filter(|(f, p, _)| f == coll || p == coll)
+            .map(|(_, _, id)| id.clone())
+            .collect();
+        let can = gettable(c, &prs, |id| format!("/api/pull-requests/{id}")).await;
+        count(prs.len(), &can);
+        let (status, page) = c.get(&path("pull-requests")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(
+            ids(page["data"].as_array().unwrap()),
+            can,
+            "pull requests of {coll} for {who}"
+        );
+        let runs = among(&world.runs, coll);
+        let can = gettable(c, &runs, |id| format!("/api/runs/{id}")).await;
+        count(runs.len(), &can);
+        let (status, page) = c.get(&path("runs")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(ids(page["runs"].as_array().unwrap()), can, "runs of {coll} for {who}");
+    }
+    // The caller's own forks: each one listed passes GET.
+    let (status, page) = c.get("/api/collections/collection-forks").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    for f in page["data"].as_array().unwrap() {
+        let id = f["forkId"].as_str().or(f["id"].as_str()).unwrap();
+        assert_eq!(
+            c.get(&format!("/api/collections/{id}")).await.0,
+            StatusCode::OK,
+            "{who}: {f}"
+        );
+    }
+    n.compared += 1;
+    n
+}
+
+/// What [`nested_lists`] compared: lists, lists that showed something, and
+/// lists that showed part of what exists.
+#[derive(Default)]
+struct Nested {
+    compared: usize,
+    shown: usize,
+    partial: usize,
 }
 
 /// A signed-in client of an existing account.
