@@ -7,6 +7,9 @@
 
 use std::collections::BTreeSet;
 
+use portico_domain::integration::EVENTS;
+use portico_domain::roles::TeamRole;
+use portico_domain::workspace::WorkspaceKind;
 use serde_json::{Map, Value, json};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -41,7 +44,77 @@ pub fn complete(doc: &mut Value) {
             }
         }
     }
+    add_value_rules(doc);
     add_links(doc);
+}
+
+/// A name the product takes (a team's, a workspace's, an API key's): not
+/// blank, no control character (its length is counted once trimmed, which
+/// a schema cannot say).
+const NAME_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$";
+
+/// Rules on values that the product checks (`400` with a code) and that
+/// the generated schemas do not say: `(component schema, JSON pointer in
+/// it, keywords to add)`. Said here, a generated body mostly passes them,
+/// so creating answers `2xx` and the stateful phase has objects to follow.
+fn value_rules() -> Vec<(&'static str, &'static str, Value)> {
+    let name = json!({ "minLength": 1, "pattern": NAME_PATTERN });
+    let team_roles: Vec<&str> = TeamRole::ALL.iter().map(|r| r.as_str()).collect();
+    let kinds: Vec<&str> = WorkspaceKind::ALL.iter().map(|k| k.as_str()).collect();
+    vec![
+        ("CreateTeamRequest", "/properties/name", name.clone()),
+        ("UpdateTeamRequest", "/properties/name", name.clone()),
+        ("CreateApiKeyRequest", "/properties/name", name.clone()),
+        ("NewWorkspace", "/properties/name", name),
+        ("NewWorkspace", "/properties/type", json!({ "enum": kinds })),
+        (
+            "IntegrationRequest",
+            "/properties/name",
+            json!({ "minLength": 1, "pattern": "\\S" }),
+        ),
+        ("IntegrationRequest", "/properties/events", json!({ "minItems": 1 })),
+        (
+            "IntegrationRequest",
+            "/properties/events/items",
+            json!({ "enum": EVENTS }),
+        ),
+        (
+            "AddMemberRequest",
+            "/properties/roles/items",
+            json!({ "enum": team_roles }),
+        ),
+        (
+            "SetRolesRequest",
+            "/properties/roles/items",
+            json!({ "enum": team_roles }),
+        ),
+        (
+            "ApprovalRequest",
+            "/properties/decision",
+            json!({ "enum": ["approve", "deny"] }),
+        ),
+        (
+            "ReviewBody",
+            "/properties/action",
+            json!({ "enum": ["approve", "unapprove", "decline", "merge"] }),
+        ),
+    ]
+}
+
+/// Adds [`value_rules`] to the schemas of `doc`; answers the rules whose
+/// place it lacks.
+fn add_value_rules(doc: &mut Value) -> Vec<String> {
+    let mut missing = Vec::new();
+    for (schema, pointer, keywords) in value_rules() {
+        let place = doc
+            .pointer_mut(&format!("/components/schemas/{schema}{pointer}"))
+            .and_then(Value::as_object_mut);
+        match (place, keywords) {
+            (Some(place), Value::Object(keywords)) => place.extend(keywords),
+            _ => missing.push(format!("{schema}{pointer}")),
+        }
+    }
+    missing
 }
 
 fn complete_operation(path: &str, method: &str, op: &mut Map<String, Value>) {
@@ -110,12 +183,17 @@ fn shape_parameter(p: &mut Value) {
     }
 }
 
-/// One operation of the document: where it is and its path parameters.
+/// One operation of the document: where it is, its path and query
+/// parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Operation {
     path: String,
     method: &'static str,
     parameters: Vec<String>,
+    query: Vec<String>,
+    /// Fields of the request body named like ids, at the top or in one
+    /// wrapper: `["workspace", "teamId"]`.
+    body_ids: Vec<Vec<String>>,
 }
 
 impl Operation {
@@ -138,6 +216,7 @@ impl Operation {
 }
 
 fn operations(doc: &Value) -> Vec<Operation> {
+    let schemas = &doc["components"]["schemas"];
     let mut out = Vec::new();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return out;
@@ -145,19 +224,55 @@ fn operations(doc: &Value) -> Vec<Operation> {
     for (path, item) in paths {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
-            let parameters = op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
-                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
-                .collect();
+            let named_in = |location: &str| -> Vec<String> {
+                op.get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p.get("in").and_then(Value::as_str) == Some(location))
+                    .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            };
             out.push(Operation {
                 path: path.clone(),
                 method,
-                parameters,
+                parameters: named_in("path"),
+                query: named_in("query"),
+                body_ids: body_ids(op, schemas),
             });
+        }
+    }
+    out
+}
+
+/// The fields of `op`'s request body named like ids (`…Id`), at the top or
+/// in one wrapper object.
+fn body_ids(op: &Value, schemas: &Value) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let Some(body) = op.pointer("/requestBody/content/application~1json/schema") else {
+        return out;
+    };
+    let properties = |schema: &Value| -> Vec<(String, Value)> {
+        let schema = resolve(schema, schemas);
+        schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| {
+                p.iter()
+                    .map(|(k, v)| (k.clone(), resolve(v, schemas).clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (name, property) in properties(body) {
+        if name.ends_with("Id") {
+            out.push(vec![name]);
+        } else {
+            for (inner, _) in properties(&property) {
+                if inner.ends_with("Id") {
+                    out.push(vec![name.clone(), inner]);
+                }
+            }
         }
     }
     out
@@ -173,8 +288,12 @@ fn operations(doc: &Value) -> Vec<Operation> {
 /// top-level id (and a `data` wrapper) the last fixed segment of the path
 /// (`…/comments` holds comments). A kind's id fills the path parameter
 /// `<kind>Id` (or the one [`PARAMETER_OF_KIND`] names; `domain` holds a
-/// domain). The answer links to every operation with that parameter whose
-/// other path parameters are all the source's own, copied from its request.
+/// domain), and a query parameter of the same name or named after the kind
+/// (`?workspace=`, `?folderId=`), and a field of the request body of that
+/// name (`{"workspace": {"teamId"}}`; schemathesis merges it into the body
+/// it generates). The answer links to every operation with such a
+/// parameter or field whose other path parameters are all the source's
+/// own, copied from its request.
 /// An answer naming the object in its own path adds nothing, so links to it
 /// come only from a `POST` to that path (a fork, an approval).
 ///
@@ -227,15 +346,22 @@ fn add_links(doc: &mut Value) {
                     if target.method == "delete" && !made {
                         continue;
                     }
-                    let fits = target.parameters.iter().any(|p| p == parameter)
-                        && target
-                            .parameters
-                            .iter()
-                            .all(|p| p == parameter || source.parameters.contains(p));
+                    let query: Vec<&String> = target.query.iter().filter(|q| *q == parameter || **q == kind).collect();
+                    let body: Vec<&Vec<String>> = target
+                        .body_ids
+                        .iter()
+                        .filter(|f| f.last().is_some_and(|l| l == parameter))
+                        .collect();
+                    let fits =
+                        (target.parameters.iter().any(|p| p == parameter) || !query.is_empty() || !body.is_empty())
+                            && target
+                                .parameters
+                                .iter()
+                                .all(|p| p == parameter || source.parameters.contains(p));
                     if !fits {
                         continue;
                     }
-                    let parameters: Map<String, Value> = target
+                    let mut parameters: Map<String, Value> = target
                         .parameters
                         .iter()
                         .map(|p| {
@@ -247,9 +373,18 @@ fn add_links(doc: &mut Value) {
                             (format!("path.{p}"), Value::String(value))
                         })
                         .collect();
-                    links
-                        .entry(target.link_name())
-                        .or_insert_with(|| json!({ "operationRef": target.reference(), "parameters": parameters }));
+                    for q in query {
+                        parameters.insert(format!("query.{q}"), Value::String(format!("$response.body#{pointer}")));
+                    }
+                    let mut link = json!({ "operationRef": target.reference(), "parameters": parameters });
+                    if let Some(field) = body.first() {
+                        let mut value = Value::String(format!("$response.body#{pointer}"));
+                        for name in field.iter().rev() {
+                            value = json!({ name: value });
+                        }
+                        link["requestBody"] = value;
+                    }
+                    links.entry(target.link_name()).or_insert(link);
                 }
             }
             if !links.is_empty()
@@ -472,15 +607,16 @@ mod tests {
     /// value naming nothing in the source's answer or request.
     fn broken_links(doc: &Value) -> Vec<String> {
         let schemas = &doc["components"]["schemas"];
-        let path_parameters = |op: &Value| -> BTreeSet<String> {
+        let parameters_in = |op: &Value, location: &str| -> BTreeSet<String> {
             op["parameters"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter(|p| p["in"] == "path")
+                .filter(|p| p["in"] == location)
                 .filter_map(|p| p["name"].as_str().map(str::to_owned))
                 .collect()
         };
+        let path_parameters = |op: &Value| parameters_in(op, "path");
         let mut problems = Vec::new();
         for (path, method, status, name, link) in links(doc) {
             let at = format!("{method} {path} {status} {name}");
@@ -497,11 +633,13 @@ mod tests {
             let wanted = path_parameters(target);
             let mut given = BTreeSet::new();
             for (key, value) in link["parameters"].as_object().into_iter().flatten() {
-                let parameter = key.strip_prefix("path.").unwrap_or(key);
-                if !wanted.contains(parameter) {
-                    problems.push(format!("{at}: the target has no path parameter {key}"));
+                let (location, parameter) = key.split_once('.').unwrap_or(("path", key));
+                if !parameters_in(target, location).contains(parameter) {
+                    problems.push(format!("{at}: the target has no {location} parameter {parameter}"));
                 }
-                given.insert(parameter.to_owned());
+                if location == "path" {
+                    given.insert(parameter.to_owned());
+                }
                 let value = value.as_str().unwrap_or_default();
                 let fine = if let Some(pointer) = value.strip_prefix("$response.body#") {
                     schema_has(
@@ -518,6 +656,22 @@ mod tests {
                     problems.push(format!("{at}: {value:?} names nothing in the source"));
                 }
             }
+            let mut fields = vec![(String::new(), &link["requestBody"])];
+            while let Some((at_field, value)) = fields.pop() {
+                match value {
+                    Value::Object(map) => fields.extend(map.iter().map(|(k, v)| (format!("{at_field}/{k}"), v))),
+                    Value::String(expression) => {
+                        let body = &target["requestBody"]["content"]["application/json"]["schema"];
+                        let pointer = expression.strip_prefix("$response.body#").unwrap_or("-");
+                        let source_schema = &source["responses"][&status]["content"]["application/json"]["schema"];
+                        if !schema_has(body, schemas, &at_field) || !schema_has(source_schema, schemas, pointer) {
+                            problems.push(format!("{at}: body field {at_field} = {expression:?} names nothing"));
+                        }
+                    }
+                    Value::Null => {}
+                    _ => problems.push(format!("{at}: body field {at_field} is no expression")),
+                }
+            }
             for missing in wanted.difference(&given) {
                 problems.push(format!("{at}: nothing fills {missing}"));
             }
@@ -530,6 +684,27 @@ mod tests {
         let doc = served_document();
         assert_eq!(broken_links(&doc), Vec::<String>::new());
         assert!(links(&doc).len() > 150, "{} links", links(&doc).len());
+    }
+
+    /// R-SEC-2: every value rule lands on a property of the served schemas
+    /// (a renamed type or field fails here, not silently in the fuzzer).
+    #[test]
+    fn r_sec_2_value_rules_name_existing_properties() {
+        let (_, openapi) = crate::api::router().split_for_parts();
+        let mut doc = serde_json::to_value(&openapi).unwrap();
+        assert_eq!(add_value_rules(&mut doc), Vec::<String>::new());
+        assert_eq!(
+            doc["components"]["schemas"]["AddMemberRequest"]["properties"]["roles"]["items"]["enum"][0],
+            "admin"
+        );
+        let pattern = doc["components"]["schemas"]["CreateTeamRequest"]["properties"]["name"]["pattern"]
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            pattern,
+            "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
+        );
+        assert!(add_value_rules(&mut json!({ "components": { "schemas": {} } })).len() == value_rules().len());
     }
 
     #[test]
@@ -583,6 +758,21 @@ mod tests {
         ] {
             link("/api/workspaces", "post", "200", target);
         }
+        for target in ["post.api.collections", "post.api.environments", "get.api.collections"] {
+            assert_eq!(
+                link("/api/workspaces", "post", "200", target),
+                json!({ "query.workspace": "$response.body#/workspace/id" })
+            );
+        }
+        assert_eq!(
+            link(
+                "/api/collections/{collectionId}/folders",
+                "post",
+                "200",
+                "post.api.collections.collectionId.requests"
+            ),
+            json!({ "path.collectionId": collection, "query.folderId": "$response.body#/model_id" })
+        );
         assert_eq!(
             link(
                 "/api/workspaces/{workspaceId}/updates",
@@ -628,6 +818,19 @@ mod tests {
             "put.api.teams.teamId.sign-in",
         ] {
             link("/api/teams", "post", "201", target);
+        }
+        for (source, method, status, pointer) in [
+            ("/api/teams", "post", "201", "/team/id"),
+            ("/api/me", "get", "200", "/user/teams/0/id"),
+        ] {
+            let body = all
+                .iter()
+                .find(|l| l.0 == source && l.1 == method && l.2 == status && l.3 == "post.api.workspaces")
+                .map(|l| l.4["requestBody"].clone());
+            assert_eq!(
+                body,
+                Some(json!({ "workspace": { "teamId": format!("$response.body#{pointer}") } }))
+            );
         }
         assert_eq!(
             link(
