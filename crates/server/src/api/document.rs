@@ -728,6 +728,12 @@ mod tests {
         }
         doc.pointer_mut(link).unwrap()["parameters"] = json!({ "path.workspaceId": "$request.path.workspaceId" });
         assert_eq!(broken_links(&doc).len(), 1, "the source has no path parameter");
+        let body = "/paths/~1api~1teams/post/responses/201/links/post.api.workspaces/requestBody";
+        let mut doc = served_document();
+        *doc.pointer_mut(body).unwrap() = json!({ "workspace": { "owner": "$response.body#/team/id" } });
+        assert_eq!(broken_links(&doc).len(), 1, "the target's body has no such field");
+        *doc.pointer_mut(body).unwrap() = json!({ "workspace": { "teamId": "$response.body#/team/nothing" } });
+        assert_eq!(broken_links(&doc).len(), 1, "the answer has no such field");
     }
 
     /// What is made leads to the operations on it (SPEC §4), with the id
