@@ -293,11 +293,30 @@ fn environment_ref(s: &str) -> Result<portico_domain::ids::EnvironmentId, Error>
     id_or_uid(s, super::environments::environment_id)
 }
 
+/// The fork made by `POST /environments/{id}/forks`. For the OpenAPI
+/// document only.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct EnvironmentForkDoc {
+    pub environment: ForkedEnvironmentDoc,
+}
+
+/// The new environment: its id, uid, name and fork label.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ForkedEnvironmentDoc {
+    pub id: String,
+    pub uid: String,
+    pub name: String,
+    pub fork_name: String,
+}
+
 /// Forks an environment into a workspace (R-FORK-1). Secret values stay
 /// behind unless the caller may edit the environment.
 #[utoipa::path(post, path = "/api/environments/{environmentId}/forks", tag = "forks",
     params(("environmentId" = String, Path), ForkParams), request_body = EnvironmentForkBody,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = EnvironmentForkDoc), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn fork_environment(
     State(s): State<AppState>,

@@ -16,6 +16,36 @@ use crate::error::ApiResult;
 use crate::extract::{Caller, Json};
 use crate::{AppState, views};
 
+/// A pull request as create, get and update answer it; built by [`summary`]
+/// and [`detail`] (the detail adds `source`, `destination`, `reviewers`,
+/// `changes`, `conflicts` and `merge`). For the OpenAPI document only.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct PullRequestDoc {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// `open`, `approved`, `declined` or `merged`.
+    pub status: String,
+    pub source_id: String,
+    pub destination_id: String,
+    pub created_by: String,
+    pub updated_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Why it was declined.
+    pub comment: Option<String>,
+    pub href: String,
+}
+
+/// The pull requests of a collection. For the OpenAPI document only.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct PullRequestListDoc {
+    pub data: Vec<PullRequestDoc>,
+}
+
 fn summary(p: &PullRequestRecord) -> Value {
     json!({
         "id": p.id,
@@ -53,7 +83,7 @@ fn detail(v: &PullRequestView) -> Value {
 /// The pull requests into or out of a collection that the caller may see.
 #[utoipa::path(get, path = "/api/collections/{collectionId}/pull-requests", tag = "pull requests",
     params(("collectionId" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PullRequestListDoc), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(s): State<AppState>,
     Caller(who): Caller,
@@ -80,7 +110,7 @@ pub struct CreatePullRequest {
 /// Opens a pull request from the fork `collectionId` into its parent.
 #[utoipa::path(post, path = "/api/collections/{collectionId}/pull-requests", tag = "pull requests",
     params(("collectionId" = String, Path)), request_body = CreatePullRequest,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = PullRequestDoc), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn create(
     State(s): State<AppState>,
@@ -107,7 +137,7 @@ pub async fn create(
 /// (addition / deletion / modification per item) and any conflicts.
 #[utoipa::path(get, path = "/api/pull-requests/{pullRequestId}", tag = "pull requests",
     params(("pullRequestId" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PullRequestDoc), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(s): State<AppState>,
     Caller(who): Caller,
@@ -135,7 +165,7 @@ fn user_ids(list: &[String]) -> Result<Vec<UserId>, Error> {
 /// Changes an open pull request (its author).
 #[utoipa::path(put, path = "/api/pull-requests/{pullRequestId}", tag = "pull requests",
     params(("pullRequestId" = String, Path)), request_body = UpdatePullRequest,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = PullRequestDoc), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update(
     State(s): State<AppState>,
