@@ -13,6 +13,7 @@ mod element_comments;
 mod environments;
 mod events;
 mod forks;
+mod function_level;
 mod integrations;
 mod list_get;
 mod mail;
