@@ -275,6 +275,14 @@ async fn team_admins_capture_and_release_domains(app: TestApp) {
     assert!(page.contains("data-domain=\"acme.example\""), "{page}");
     let (status, _, body) = b.post_form(&path, &[("csrf", &csrf), ("domain", "not a domain")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Another company's domain is refused with the reason (R-INV-2).
+    let (status, _, body) = b
+        .post_form(&path, &[("csrf", &csrf), ("domain", "globex.example")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("own email address"), "{body}");
+    let (_, _, page) = b.get(&path).await;
+    assert!(!page.contains("data-domain=\"globex.example\""), "{page}");
 
     // A developer reads them, with no form.
     let d = Browser::new(&app.base);
