@@ -2,10 +2,10 @@
 //! 1–50 reviewers, approvals, comments, a final decline and a merge by an
 //! editor of the parent.
 
-use portico_domain::Error;
 use portico_domain::collection::{Conflict, ItemChange, Resolutions, three_way_owned};
 use portico_domain::ids::{CollectionId, UserId};
-use portico_domain::policy::{Action, Actor, Resource, authorize};
+use portico_domain::policy::{Action, Actor, Denied, Resource, authorize};
+use portico_domain::{Error, ErrorKind};
 use portico_store::{CollectionRecord, PullRequestCommentRecord, PullRequestRecord, Tx, WorkspaceAccess};
 
 use super::forks::{MergeBlocked, merge_into_parent};
@@ -368,8 +368,19 @@ impl App {
                         notify_author = Some("declined");
                     }
                     Review::Merge => {
+                        // The caller sees the request (through its fork, say)
+                        // but may not see its destination: a refusal of the
+                        // merge, as for any other non-editor, not a 404 of a
+                        // request they just read.
                         let (parent, parent_access) =
-                            collection_for(tx, &actor, pr.destination_id, Action::MergeIntoElement)?;
+                            match collection_for(tx, &actor, pr.destination_id, Action::MergeIntoElement) {
+                                Err(e)
+                                    if e.kind == ErrorKind::NotFound && tx.collection(pr.destination_id)?.is_some() =>
+                                {
+                                    return Err(Denied::Forbidden.into_error("collection"));
+                                }
+                                other => other?,
+                            };
                         check_merge(tx, &parent, &parent_access, &reviewers)?;
                         let fork_c = tx
                             .collection(pr.source_id)?

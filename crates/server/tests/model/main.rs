@@ -285,6 +285,63 @@ mod findings {
         ]
     }
 
+    /// R-PR-1, R-ISO-3: someone who sees a pull request through its fork
+    /// but not its destination is refused the merge like any non-editor
+    /// (`403`), not told the request they just read is missing (`404`).
+    fn merging_with_a_hidden_destination() -> Vec<Action> {
+        use model::Review;
+        vec![
+            Action::CreateWorkspace {
+                who: Who::PubAdmin,
+                team: Team::Pub,
+                kind: Kind::Partner,
+            },
+            Action::CreateWorkspace {
+                who: Who::PubDev2,
+                team: Team::Pub,
+                kind: Kind::Partner,
+            },
+            Action::Rejoin {
+                who: Who::PubAdmin,
+                to: Who::PubPm,
+            },
+            Action::CreateCollection {
+                who: Who::PubAdmin,
+                ws: 0,
+            },
+            Action::Fork {
+                who: Who::PubPm,
+                collection: 0,
+                dest: 1,
+            },
+            Action::OpenPullRequest {
+                who: Who::PubPm,
+                fork: 1,
+                reviewer: Who::PubAdmin,
+            },
+            Action::ReadPullRequest {
+                who: Who::PubDev2,
+                pr: 0,
+            },
+            Action::ReviewPullRequest {
+                who: Who::PubDev2,
+                pr: 0,
+                review: Review::Merge,
+            },
+            Action::ReviewPullRequest {
+                who: Who::PubDev2,
+                pr: 0,
+                review: Review::Decline,
+            },
+        ]
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn r_pr_1_a_merge_by_someone_who_cannot_see_the_destination_is_refused_not_hidden() {
+        scenario(Backend::Sqlite, &merging_with_a_hidden_destination()).await;
+        scenario(Backend::Postgres, &merging_with_a_hidden_destination()).await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn r_multi_3_a_removed_partners_fork_stays_hidden_from_other_partner_teams() {
         scenario(Backend::Sqlite, &a_removed_partners_fork()).await;
