@@ -16,6 +16,10 @@ fn check_len(value: &str, field: &'static str, code: &'static str, min: usize, m
     Ok(())
 }
 
+/// The domain of removed accounts' addresses (`.invalid` is reserved by
+/// RFC 2606 and never resolves).
+const REMOVED_DOMAIN: &str = "removed.invalid";
+
 /// An email address, trimmed and lowercased so that lookups are case-insensitive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
@@ -31,7 +35,33 @@ impl Email {
         if local.is_empty() || local.len() > 64 || local.contains('@') || Domain::parse(domain).is_err() {
             return Err(bad());
         }
+        if domain == REMOVED_DOMAIN {
+            // Held by removed accounts only: nobody signs up, signs in or
+            // is invited with it.
+            return Err(bad());
+        }
         Ok(Self(s))
+    }
+
+    /// The address a removed account keeps in place of its own: unique,
+    /// and refused by [`Email::parse`], so it can never be typed and the
+    /// old address is free again.
+    pub fn removed(id: &str) -> Self {
+        Self(format!("{}@{REMOVED_DOMAIN}", id.to_lowercase()))
+    }
+
+    /// An address read back from storage: what [`Email::parse`] accepts,
+    /// or a removed account's.
+    pub fn from_storage(stored: &str) -> Result<Self, Error> {
+        match stored.rsplit_once('@') {
+            Some((local, REMOVED_DOMAIN)) if !local.is_empty() => Ok(Self(stored.to_string())),
+            _ => Self::parse(stored),
+        }
+    }
+
+    /// Whether this is a removed account's address.
+    pub fn is_removed(&self) -> bool {
+        self.0.ends_with(&format!("@{REMOVED_DOMAIN}"))
     }
 
     pub fn as_str(&self) -> &str {
