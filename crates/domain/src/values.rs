@@ -204,6 +204,24 @@ mod tests {
         assert_eq!(a.domain().as_str(), "example.com");
     }
 
+    /// A removed account's address cannot be typed (sign-up, sign-in,
+    /// invitations all parse), but reads back from storage.
+    #[test]
+    fn a_removed_accounts_address_cannot_be_typed() {
+        let removed = Email::removed("0b6c6bd2-6f5e-4b57-a7d2-1f3a3c1d2e4f");
+        assert!(removed.is_removed());
+        for typed in [removed.as_str(), "ada@removed.invalid", "ADA@Removed.Invalid "] {
+            assert_eq!(Email::parse(typed).map_err(|e| e.code), Err("invalid_email"), "{typed}");
+        }
+        assert_eq!(Email::from_storage(removed.as_str()).unwrap(), removed);
+        assert_eq!(
+            Email::from_storage("ada@example.com").unwrap().as_str(),
+            "ada@example.com"
+        );
+        assert!(Email::from_storage("not an email").is_err());
+        assert!(!Email::parse("ada@example.com").unwrap().is_removed());
+    }
+
     #[test]
     fn malformed_emails_are_refused() {
         for bad in [
