@@ -17,6 +17,7 @@ on_both_backends!(
     r_role_2_team_members_are_given_a_role_from_the_invite_dialog,
     r_sec_1_the_account_page_changes_the_password_and_rotates_the_session,
     r_sec_1_the_account_page_removes_the_account_after_confirmation,
+    r_sec_1_the_sign_in_page_rotates_the_session,
 );
 
 /// The text after `marker` up to the next `"`.
@@ -500,4 +501,47 @@ async fn r_sec_1_the_account_page_removes_the_account_after_confirmation(app: Te
         again.replace("alice@acme.example", "EMAIL"),
         unknown.replace("nobody@acme.example", "EMAIL")
     );
+}
+
+/// R-SEC-1: signing in on the sign-in page while holding a session cookie
+/// gives a new session, and the old cookie no longer opens a page.
+async fn r_sec_1_the_sign_in_page_rotates_the_session(app: TestApp) {
+    app.user("alice@acme.example", "Alice").await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = |holding: Option<String>| {
+        let mut rb = http
+            .post(format!("{}/sign-in", app.base))
+            .form(&[("email", "alice@acme.example"), ("password", crate::helpers::PASSWORD)]);
+        if let Some(c) = holding {
+            rb = rb.header("cookie", c);
+        }
+        async move {
+            let res = rb.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            res.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let account = |cookie: String| {
+        let rb = http.get(format!("{}/account", app.base)).header("cookie", cookie);
+        async move { rb.send().await.unwrap().status() }
+    };
+    let first = sign_in(None).await;
+    assert_eq!(account(first.clone()).await, StatusCode::OK);
+    let second = sign_in(Some(first.clone())).await;
+    assert_ne!(first, second);
+    assert_eq!(
+        account(first).await,
+        StatusCode::SEE_OTHER,
+        "the old session still opens pages"
+    );
+    assert_eq!(account(second).await, StatusCode::OK);
 }
