@@ -380,6 +380,27 @@ async fn r_inv_4_removal_refuses_a_last_admin_and_the_only_operator_and_keeps_wo
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let (_, list) = bob.get(&members).await;
     assert!(!list.to_string().contains(&p.alice.user_id), "{list}");
+    // The team's audit log says she left with her account; her earlier
+    // entries stay, under the same actor id.
+    let (status, log) = bob.get(&format!("/api/audit/logs?teamId={}", p.acme)).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let actions: Vec<(&str, &str)> = log["trails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["action"].as_str().unwrap(),
+                t["data"]["actor"]["id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions[0],
+        ("member.account_removed", p.alice.user_id.as_str()),
+        "{log}"
+    );
+    assert!(actions.contains(&("team.create", p.alice.user_id.as_str())), "{log}");
     // The Partner Workspace she administered has an admin: Bob (R-INV-4).
     let (_, ws_members) = bob.get(&format!("/api/workspaces/{}/members", p.pw)).await;
     let bobs = ws_members["members"]

@@ -501,6 +501,12 @@ async fn r_sec_1_the_account_page_removes_the_account_after_confirmation(app: Te
         again.replace("alice@acme.example", "EMAIL"),
         unknown.replace("nobody@acme.example", "EMAIL")
     );
+    // The team's audit log still shows what she did, under the new name.
+    let bobs = Browser::new(&app.base);
+    bobs.sign_in("bob@acme.example").await;
+    let (status, _, log) = bobs.get(&format!("/teams/{team}/audit")).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    assert!(log.contains("Removed account") && !log.contains("Alice"), "{log}");
 }
 
 /// R-SEC-1: signing in on the sign-in page while holding a session cookie
