@@ -70,6 +70,20 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// `PUT /api/me/password`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `DELETE /api/me`: the account's password, to confirm.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RemoveAccountRequest {
+    pub password: String,
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserView {

@@ -48,6 +48,13 @@ pub struct Me {
 
 const API_KEY_PREFIX: &str = "ptk_";
 
+/// The name a removed account shows under what it wrote.
+pub const REMOVED_NAME: &str = "Removed account";
+
+fn wrong_password() -> Error {
+    Error::forbidden("wrong_password", "The password is wrong.")
+}
+
 fn wrong_credentials() -> Error {
     Error::new(
         ErrorKind::Unauthenticated,
@@ -461,6 +468,163 @@ impl App {
                     target_type: "api_key",
                     target_id: id.to_string(),
                     details: serde_json::json!({}),
+                    created_at: at,
+                })?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Checks `password` against the caller's own, under the same failure
+    /// limits as sign-in: a wrong one counts against the account and the
+    /// client address like a failed sign-in, and once they are spent the
+    /// answer is `429 too_many_attempts` (R-SEC-1). Answers the account as
+    /// stored now.
+    async fn confirm_password(&self, user: UserId, password: &str, client: &str) -> Result<UserRecord> {
+        let at = now();
+        let fresh = self
+            .store
+            .read(move |tx| tx.user_by_id(user).map_err(Error::from))
+            .await?
+            .ok_or_else(|| Error::new(ErrorKind::Unauthenticated, "unauthenticated", "Sign in first."))?;
+        let email_key = format!("email:{}", fresh.email.as_str());
+        let client_key = format!("ip:{client}");
+        let blocked = [&email_key, &client_key]
+            .iter()
+            .filter_map(|k| self.login_limiter.blocked_for(k, at))
+            .max();
+        if let Some(ms) = blocked {
+            return Err(Error::new(
+                ErrorKind::RateLimited,
+                "too_many_attempts",
+                format!("Too many wrong passwords. Try again in {} seconds.", (ms + 999) / 1000),
+            ));
+        }
+        if !passwords::verify(password.to_string(), fresh.password_hash.clone()).await {
+            self.login_limiter.record(&email_key, at);
+            self.login_limiter.record(&client_key, at);
+            return Err(wrong_password());
+        }
+        self.login_limiter.clear(&email_key);
+        Ok(fresh)
+    }
+
+    /// Changes the caller's password (R-SEC-1). The current password must
+    /// be given (see [`App::confirm_password`]); the new one follows the
+    /// rules of sign-up. Every session of the account ends, on every
+    /// process (they are in the store); with `rotate` (the call came with a
+    /// session cookie) the caller gets a fresh session in the same
+    /// transaction, answered here. API keys stay: they are separate
+    /// credentials, revoked one by one.
+    pub async fn change_password(
+        &self,
+        who: &Principal,
+        current: &str,
+        new: &str,
+        client: &str,
+        rotate: bool,
+    ) -> Result<Option<SignedIn>> {
+        let new = NewPassword::parse(new)?;
+        let user = self.confirm_password(who.id(), current, client).await?;
+        let hash = passwords::hash(new.expose().to_string()).await?;
+        let at = now();
+        let fresh = if rotate {
+            Some((random_hex(32)?, random_hex(32)?, at + self.config.session_ttl_ms))
+        } else {
+            None
+        };
+        let id = user.id;
+        let stored = fresh.as_ref().map(|(t, c, e)| (token_hash(t), c.clone(), *e));
+        self.store
+            .write(move |tx| {
+                tx.set_user_password(id, &hash)?;
+                let ended = tx.delete_sessions_of(id)?;
+                if let Some((token, csrf, expires_at)) = &stored {
+                    tx.insert_session(token, id, csrf, at, *expires_at)?;
+                }
+                tx.insert_audit(&NewAuditRecord {
+                    team_id: None,
+                    actor_id: Some(id),
+                    action: "user.password_change",
+                    target_type: "user",
+                    target_id: id.to_string(),
+                    details: serde_json::json!({ "sessionsEnded": ended }),
+                    created_at: at,
+                })?;
+                Ok::<_, Error>(())
+            })
+            .await?;
+        Ok(fresh.map(|(session_token, csrf_token, expires_at)| SignedIn {
+            user: UserRecord {
+                password_hash: None,
+                ..user
+            },
+            session_token,
+            csrf_token,
+            expires_at,
+        }))
+    }
+
+    /// Removes the caller's account, after checking their password as
+    /// [`App::change_password`] does. Refused with `409 last_team_admin`
+    /// while they are the last admin of a team that has other members, and
+    /// with `409 last_operator` for the server's only operator. Otherwise,
+    /// in one transaction: they leave every team as leaving it does (their
+    /// workspace roles go, a workspace left without an admin gets the
+    /// Partner Managers: R-ISO-4, R-INV-4); a team they were the only
+    /// member of stays, with its workspaces, without members; every
+    /// session and API key ends; the email becomes one that cannot be
+    /// typed (so the address may sign up again) and the name
+    /// [`REMOVED_NAME`]. What they wrote stays, under that name.
+    pub async fn remove_account(&self, who: &Principal, password: &str, client: &str) -> Result<()> {
+        let user = self.confirm_password(who.id(), password, client).await?;
+        let id = user.id;
+        let at = now();
+        self.store
+            .write(move |tx| {
+                let user = tx.user_by_id(id)?.ok_or_else(|| Error::not_found("user"))?;
+                if user.is_server_admin && tx.count_server_admins()? <= 1 {
+                    return Err(Error::conflict(
+                        "last_operator",
+                        "You are the server's only operator. Make another account operator first \
+                         (`portico admin create-operator`), then remove this one.",
+                    ));
+                }
+                let memberships = tx.memberships_of(id)?;
+                for m in &memberships {
+                    if crate::teams::is_admin(&m.roles)
+                        && tx.count_team_admins(m.team.id)? <= 1
+                        && tx.members(m.team.id, None, 2)?.len() > 1
+                    {
+                        return Err(Error::conflict(
+                            "last_team_admin",
+                            format!(
+                                "You are the last admin of the team {}, which has other members. \
+                                 Make someone else admin first.",
+                                m.team.name
+                            ),
+                        ));
+                    }
+                }
+                for m in &memberships {
+                    crate::teams::leave_team(tx, m.team.id, id, id, &m.roles, "member.account_removed", at)?;
+                }
+                // Any workspace role left (none should be, once every team
+                // is left) goes the same way.
+                for a in tx.workspace_accesses(id)? {
+                    if a.role.is_some() {
+                        tx.delete_workspace_member(a.workspace.id, id)?;
+                        crate::workspaces::ensure_workspace_admin(tx, &a.workspace, at)?;
+                    }
+                }
+                tx.remove_user(id, &Email::removed(&id.to_string()), REMOVED_NAME, at)?;
+                tx.insert_audit(&NewAuditRecord {
+                    team_id: None,
+                    actor_id: Some(id),
+                    action: "user.remove",
+                    target_type: "user",
+                    target_id: id.to_string(),
+                    details: serde_json::json!({ "teamsLeft": memberships.len() }),
                     created_at: at,
                 })?;
                 Ok(())

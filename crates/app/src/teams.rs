@@ -72,7 +72,49 @@ pub(crate) fn is_admin(roles: &TeamRoles) -> bool {
     roles.contains(TeamRole::Admin) || roles.contains(TeamRole::SuperAdmin)
 }
 
-fn last_admin() -> Error {
+/// Takes `user_id` out of a team, as leaving it or being removed does: their
+/// workspace roles in the team go, a workspace left without an admin gets
+/// the Partner Managers (R-INV-4), and so do the partner roles they held
+/// through this team (R-ISO-4): coming back does not bring them back.
+/// Logs `action` (`member.leave`, `member.remove`, `member.account_removed`)
+/// by `actor`. The caller checks who may do it and the last-admin rule.
+pub(crate) fn leave_team(
+    tx: &mut dyn Tx,
+    team_id: TeamId,
+    user_id: UserId,
+    actor: UserId,
+    roles: &TeamRoles,
+    action: &'static str,
+    at: portico_store::Millis,
+) -> Result<()> {
+    tx.delete_member(team_id, user_id)?;
+    for ws_id in tx.delete_team_workspace_roles(team_id, user_id)? {
+        if let Some(a) = tx.workspace_access(ws_id, actor)? {
+            crate::workspaces::ensure_workspace_admin(tx, &a.workspace, at)?;
+        }
+    }
+    for a in tx.workspace_accesses(user_id)? {
+        if a.partner_team_id == Some(team_id) {
+            tx.delete_workspace_member(a.workspace.id, user_id)?;
+            Audit::new(Some(a.workspace.team_id), Some(actor), at).log(
+                tx,
+                "partner.remove",
+                "user",
+                user_id,
+                serde_json::json!({ "workspaceId": a.workspace.id.to_string(), "reason": "left_partner_team" }),
+            )?;
+        }
+    }
+    Audit::new(Some(team_id), Some(actor), at).log(
+        tx,
+        action,
+        "user",
+        user_id,
+        serde_json::json!({ "roles": roles.names() }),
+    )
+}
+
+pub(crate) fn last_admin() -> Error {
     Error::conflict(
         "last_team_admin",
         "A team needs at least one admin. Make someone else admin first.",
@@ -338,40 +380,12 @@ impl App {
                 if is_admin(&current) && tx.count_team_admins(team_id)? <= 1 {
                     return Err(last_admin());
                 }
-                tx.delete_member(team_id, user_id)?;
-                // Their workspace roles in this team go with them; a workspace
-                // left without an admin gets the Partner Managers (R-INV-4).
-                for ws_id in tx.delete_team_workspace_roles(team_id, user_id)? {
-                    if let Some(a) = tx.workspace_access(ws_id, actor.user_id)? {
-                        crate::workspaces::ensure_workspace_admin(tx, &a.workspace, at)?;
-                    }
-                }
-                // So do the partner roles they reached through this team
-                // (R-ISO-4): coming back to the team does not bring them back.
-                for a in tx.workspace_accesses(user_id)? {
-                    if a.partner_team_id == Some(team_id) {
-                        tx.delete_workspace_member(a.workspace.id, user_id)?;
-                        Audit::new(Some(a.workspace.team_id), Some(actor.user_id), at).log(
-                            tx,
-                            "partner.remove",
-                            "user",
-                            user_id,
-                            serde_json::json!({ "workspaceId": a.workspace.id.to_string(), "reason": "left_partner_team" }),
-                        )?;
-                    }
-                }
                 let action = if user_id == actor.user_id {
                     "member.leave"
                 } else {
                     "member.remove"
                 };
-                Audit::new(Some(team_id), Some(actor.user_id), at).log(
-                    tx,
-                    action,
-                    "user",
-                    user_id,
-                    serde_json::json!({ "roles": current.names() }),
-                )
+                leave_team(tx, team_id, user_id, actor.user_id, &current, action, at)
             })
             .await
     }

@@ -16,6 +16,10 @@ fn check_len(value: &str, field: &'static str, code: &'static str, min: usize, m
     Ok(())
 }
 
+/// The domain of removed accounts' addresses (`.invalid` is reserved by
+/// RFC 2606 and never resolves).
+const REMOVED_DOMAIN: &str = "removed.invalid";
+
 /// An email address, trimmed and lowercased so that lookups are case-insensitive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
@@ -31,7 +35,33 @@ impl Email {
         if local.is_empty() || local.len() > 64 || local.contains('@') || Domain::parse(domain).is_err() {
             return Err(bad());
         }
+        if domain == REMOVED_DOMAIN {
+            // Held by removed accounts only: nobody signs up, signs in or
+            // is invited with it.
+            return Err(bad());
+        }
         Ok(Self(s))
+    }
+
+    /// The address a removed account keeps in place of its own: unique,
+    /// and refused by [`Email::parse`], so it can never be typed and the
+    /// old address is free again.
+    pub fn removed(id: &str) -> Self {
+        Self(format!("{}@{REMOVED_DOMAIN}", id.to_lowercase()))
+    }
+
+    /// An address read back from storage: what [`Email::parse`] accepts,
+    /// or a removed account's.
+    pub fn from_storage(stored: &str) -> Result<Self, Error> {
+        match stored.rsplit_once('@') {
+            Some((local, REMOVED_DOMAIN)) if !local.is_empty() => Ok(Self(stored.to_string())),
+            _ => Self::parse(stored),
+        }
+    }
+
+    /// Whether this is a removed account's address.
+    pub fn is_removed(&self) -> bool {
+        self.0.ends_with(&format!("@{REMOVED_DOMAIN}"))
     }
 
     pub fn as_str(&self) -> &str {
@@ -172,6 +202,24 @@ mod tests {
         let a = Email::parse("  Ada@Example.COM ").unwrap();
         assert_eq!(a.as_str(), "ada@example.com");
         assert_eq!(a.domain().as_str(), "example.com");
+    }
+
+    /// A removed account's address cannot be typed (sign-up, sign-in,
+    /// invitations all parse), but reads back from storage.
+    #[test]
+    fn a_removed_accounts_address_cannot_be_typed() {
+        let removed = Email::removed("0b6c6bd2-6f5e-4b57-a7d2-1f3a3c1d2e4f");
+        assert!(removed.is_removed());
+        for typed in [removed.as_str(), "ada@removed.invalid", "ADA@Removed.Invalid "] {
+            assert_eq!(Email::parse(typed).map_err(|e| e.code), Err("invalid_email"), "{typed}");
+        }
+        assert_eq!(Email::from_storage(removed.as_str()).unwrap(), removed);
+        assert_eq!(
+            Email::from_storage("ada@example.com").unwrap().as_str(),
+            "ada@example.com"
+        );
+        assert!(Email::from_storage("not an email").is_err());
+        assert!(!Email::parse("ada@example.com").unwrap().is_removed());
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn team_id(s: &str) -> R<TeamId> {
 }
 
 fn email(s: &str) -> R<Email> {
-    Email::parse(s).map_err(|e| corrupt("email", e))
+    Email::from_storage(s).map_err(|e| corrupt("email", e))
 }
 
 fn roles(s: &str) -> R<TeamRoles> {
@@ -466,6 +466,36 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn count_server_admins(&mut self) -> R<i64> {
+        match self.row("SELECT COUNT(*) FROM users WHERE is_server_admin = $1", &[true.into()])? {
+            Some(r) => r.int(0),
+            None => Ok(0),
+        }
+    }
+
+    fn remove_user(&mut self, id: UserId, email: &Email, name: &str, now: Millis) -> R<()> {
+        let uid = id.to_string();
+        self.exec(
+            "UPDATE users SET email = $1, name = $2, password_hash = NULL, is_server_admin = $3 WHERE id = $4",
+            &[email.as_str().into(), name.into(), false.into(), uid.clone().into()],
+        )?;
+        self.exec(
+            "UPDATE api_keys SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            &[now.into(), uid.clone().into()],
+        )?;
+        for sql in [
+            "DELETE FROM sessions WHERE user_id = $1",
+            "DELETE FROM element_roles WHERE user_id = $1",
+            "DELETE FROM notifications WHERE user_id = $1",
+            "DELETE FROM notification_email_kinds WHERE user_id = $1",
+            "DELETE FROM update_cursors WHERE user_id = $1",
+            "DELETE FROM runs WHERE user_id = $1",
+        ] {
+            self.exec(sql, &[uid.clone().into()])?;
+        }
+        Ok(())
+    }
+
     fn insert_session(
         &mut self,
         id_hash: &str,
@@ -506,6 +536,10 @@ impl Tx for SqlTx<'_> {
     fn delete_session(&mut self, id_hash: &str) -> R<()> {
         self.exec("DELETE FROM sessions WHERE id_hash = $1", &[id_hash.into()])?;
         Ok(())
+    }
+
+    fn delete_sessions_of(&mut self, user: UserId) -> R<u64> {
+        self.exec("DELETE FROM sessions WHERE user_id = $1", &[user.to_string().into()])
     }
 
     fn insert_api_key(&mut self, k: &ApiKeyRecord, key_hash: &str) -> R<()> {

@@ -109,6 +109,72 @@ pub fn sessions_expire_and_end(store: &Store) {
     assert_eq!(read(store, |tx| tx.session_by_hash("hash-1", 2_000)), None);
 }
 
+/// A password change ends every session of one account (R-SEC-1).
+pub fn every_session_of_an_account_ends_at_once(store: &Store) {
+    let ada = user(store, "ada@example.com");
+    let bob = user(store, "bob@example.com");
+    let (a, b) = (ada.id, bob.id);
+    write(store, move |tx| {
+        tx.insert_session("ada-1", a, "c1", 1_000, 9_000)?;
+        tx.insert_session("ada-2", a, "c2", 1_000, 9_000)?;
+        tx.insert_session("bob-1", b, "c3", 1_000, 9_000)
+    });
+    assert_eq!(write(store, move |tx| tx.delete_sessions_of(a)), 2);
+    assert_eq!(read(store, |tx| tx.session_by_hash("ada-1", 2_000)), None);
+    assert_eq!(read(store, |tx| tx.session_by_hash("ada-2", 2_000)), None);
+    assert!(
+        read(store, |tx| tx.session_by_hash("bob-1", 2_000)).is_some(),
+        "another account's session ended"
+    );
+}
+
+/// Removing an account keeps its row for what it wrote, frees its email,
+/// and ends its sessions and API keys; other accounts are untouched.
+pub fn a_removed_account_keeps_its_id_and_loses_its_personal_data(store: &Store) {
+    let ada = user(store, "ada@example.com");
+    let bob = user(store, "bob@example.com");
+    let (a, b) = (ada.id, bob.id);
+    write(store, move |tx| {
+        tx.set_server_admin(a, true)?;
+        tx.set_server_admin(b, true)
+    });
+    assert_eq!(read(store, |tx| tx.count_server_admins()), 2);
+    let key = ApiKeyRecord {
+        id: ApiKeyId::generate(),
+        user_id: a,
+        name: "CI".into(),
+        prefix: "ptk_abcd".into(),
+        created_at: 10,
+    };
+    write(store, move |tx| {
+        tx.insert_api_key(&key, "ada-key")?;
+        tx.insert_session("ada-1", a, "c1", 1_000, 9_000)?;
+        tx.insert_session("bob-1", b, "c2", 1_000, 9_000)
+    });
+    let gone = Email::removed(&a.to_string());
+    let g = gone.clone();
+    write(store, move |tx| tx.remove_user(a, &g, "Removed account", 2_000));
+    let after = read(store, move |tx| tx.user_by_id(a)).unwrap_or_else(|| panic!("row removed"));
+    assert_eq!(after.email, gone);
+    assert_eq!(after.name, "Removed account");
+    assert_eq!(after.password_hash, None);
+    assert!(!after.is_server_admin);
+    assert_eq!(read(store, |tx| tx.count_server_admins()), 1);
+    let old = Email::parse("ada@example.com").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read(store, move |tx| tx.user_by_email(&old)), None);
+    assert_eq!(read(store, |tx| tx.session_by_hash("ada-1", 2_000)), None);
+    assert_eq!(read(store, |tx| tx.user_by_api_key_hash("ada-key")), None);
+    assert_eq!(
+        read(store, |tx| tx.session_by_hash("bob-1", 2_000)).map(|s| s.user),
+        Some(UserRecord {
+            is_server_admin: true,
+            ..bob
+        })
+    );
+    // The address is free again.
+    user(store, "ada@example.com");
+}
+
 pub fn api_keys_work_until_revoked(store: &Store) {
     let u = user(store, "k@example.com");
     let key = ApiKeyRecord {
@@ -908,6 +974,8 @@ macro_rules! contract_tests {
             a_failed_transaction_writes_nothing,
             sessions_expire_and_end,
             api_keys_work_until_revoked,
+            every_session_of_an_account_ends_at_once,
+            a_removed_account_keeps_its_id_and_loses_its_personal_data,
             members_hold_several_roles_and_page_in_join_order,
             a_domain_is_captured_by_one_team_only,
             an_invitation_is_accepted_once,

@@ -23,6 +23,14 @@ pub trait Tx {
     fn user_by_email(&mut self, email: &Email) -> R<Option<UserRecord>>;
     fn set_user_password(&mut self, id: UserId, hash: &str) -> R<()>;
     fn set_server_admin(&mut self, id: UserId, is_admin: bool) -> R<()>;
+    /// How many accounts are operators.
+    fn count_server_admins(&mut self) -> R<i64>;
+    /// Removes an account's personal data, keeping its id for what it
+    /// wrote: the email and name become `email` and `name`, the password
+    /// and operator flag go, and so do its sessions, API keys (revoked at
+    /// `now`), element roles, notifications, email settings, unread
+    /// markers and runs. Team and workspace roles are left to the caller.
+    fn remove_user(&mut self, id: UserId, email: &Email, name: &str, now: Millis) -> R<()>;
 
     // sessions (ids stored as hashes)
     fn insert_session(
@@ -36,6 +44,8 @@ pub trait Tx {
     /// The unexpired session with this hash and its user.
     fn session_by_hash(&mut self, id_hash: &str, now: Millis) -> R<Option<SessionRecord>>;
     fn delete_session(&mut self, id_hash: &str) -> R<()>;
+    /// Ends every session of `user`; answers how many there were.
+    fn delete_sessions_of(&mut self, user: UserId) -> R<u64>;
 
     // API keys (stored as hashes)
     fn insert_api_key(&mut self, key: &ApiKeyRecord, key_hash: &str) -> R<()>;

@@ -75,15 +75,21 @@ pub async fn verify_signup(State(s): State<AppState>, Json(req): Json<VerifySign
 }
 
 /// Signs in with email and password; sets the session cookie and answers
-/// the CSRF token to send with state-changing requests.
+/// the CSRF token to send with state-changing requests. A session cookie
+/// sent along ends: every sign-in starts a new session id.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", security(()), request_body = LoginRequest,
     responses((status = 200, body = SessionEnvelope), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(s): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Response> {
     let signed = s.app.log_in(&req.email, &req.password, &addr).await?;
+    // Rotated: a session the client held before ends (R-SEC-1).
+    if let Some(old) = session_token(&headers) {
+        s.app.log_out(&old).await?;
+    }
     let body = SessionEnvelope {
         user: views::user(&signed.user),
         csrf_token: signed.csrf_token.clone(),

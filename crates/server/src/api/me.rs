@@ -2,13 +2,73 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use portico_api_types::*;
 use portico_app::AuthMethod;
 use portico_domain::ids::ApiKeyId;
 
+use crate::api::auth::{session_cookie, with_cookie};
 use crate::error::ApiResult;
-use crate::extract::{Caller, Json};
+use crate::extract::{Caller, ClientAddr, Json};
 use crate::{AppState, views};
+
+/// Changes the caller's password. `currentPassword` must be right (else
+/// `403 wrong_password`, counted like a failed sign-in; `429
+/// too_many_attempts` once those are spent) and `newPassword` must follow
+/// the sign-up rules (`400`). Every session of the account ends, on every
+/// server process. Called with the session cookie, the caller gets a fresh
+/// session: a new cookie, and the new CSRF token in a `200` answer; called
+/// with an API key, the answer is `204`. API keys keep working.
+#[utoipa::path(put, path = "/api/me/password", tag = "users", request_body = ChangePasswordRequest,
+    responses((status = 200, body = SessionEnvelope, description = "Changed; the caller's fresh session"),
+        (status = 204, description = "Changed (API key caller)"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+pub async fn change_password(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    ClientAddr(addr): ClientAddr,
+    Json(req): Json<ChangePasswordRequest>,
+) -> ApiResult<Response> {
+    let rotate = matches!(who.via, AuthMethod::Session { .. });
+    let fresh = s
+        .app
+        .change_password(&who, &req.current_password, &req.new_password, &addr, rotate)
+        .await?;
+    Ok(match fresh {
+        Some(signed) => {
+            let body = SessionEnvelope {
+                user: views::user(&signed.user),
+                csrf_token: signed.csrf_token.clone(),
+            };
+            with_cookie(axum::Json(body).into_response(), &session_cookie(&s, &signed))
+        }
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// Removes the caller's account, confirmed by its `password` (`403
+/// wrong_password` otherwise, counted like a failed sign-in). Refused with
+/// `409 last_team_admin` while the caller is the last admin of a team with
+/// other members, and `409 last_operator` for the server's only operator.
+/// Every session and API key ends, the caller leaves every team and
+/// workspace, and the email and name are removed; what they wrote stays,
+/// shown as "Removed account". The session cookie is cleared.
+#[utoipa::path(delete, path = "/api/me", tag = "users", request_body = RemoveAccountRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn remove_account(
+    State(s): State<AppState>,
+    Caller(who): Caller,
+    ClientAddr(addr): ClientAddr,
+    Json(req): Json<RemoveAccountRequest>,
+) -> ApiResult<Response> {
+    s.app.remove_account(&who, &req.password, &addr).await?;
+    Ok(with_cookie(
+        StatusCode::NO_CONTENT.into_response(),
+        &s.cookie_header("", 0),
+    ))
+}
 
 /// The signed-in user, their teams and unread updates.
 #[utoipa::path(get, path = "/api/me", tag = "users",

@@ -1,6 +1,6 @@
 //! Account settings: who you are, API keys (created, shown once with a Copy
 //! button, revoked; R-SEC-1) and which notifications also come by email
-//! (R-UPD-5).
+//! (R-UPD-5), changing the password and removing the account (R-SEC-1).
 
 use std::collections::HashMap;
 
@@ -16,6 +16,8 @@ use super::html::{csrf_field, escape, when};
 use super::layout::{self, Section};
 use super::session::{Viewer, WebError, WebForm, see_other};
 use crate::AppState;
+use crate::api::auth::{session_cookie, with_cookie};
+use crate::extract::ClientAddr;
 
 #[derive(Debug, Deserialize)]
 pub struct KeyForm {
@@ -23,6 +25,24 @@ pub struct KeyForm {
     pub csrf: String,
     #[serde(default)]
     pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub password: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,7 +161,25 @@ async fn render(s: &AppState, v: &Viewer, new_key: Option<(&str, &str)>) -> Resu
          <form method=\"post\" action=\"/account/notifications\" class=\"stack\">{csrf}\
          <fieldset class=\"field\"><legend>Also email me when…</legend><div class=\"checks\">{boxes}</div>\
          <p class=\"hint\">Every notification shows under Notifications in any case.</p></fieldset>\
-         <div><button type=\"submit\" class=\"button\">Save email settings</button></div></form></section>",
+         <div><button type=\"submit\" class=\"button\">Save email settings</button></div></form></section>\
+         <section class=\"card\" aria-labelledby=\"password-h\"><h2 id=\"password-h\">Change password</h2>\
+         <p>Changing your password signs you out everywhere else: every other browser must sign in again. \
+         API keys keep working; revoke them above if needed.</p>\
+         <form method=\"post\" action=\"/account/password\" class=\"stack\">{csrf}\
+         <div class=\"field\"><label for=\"current-password\">Current password</label>\
+         <input id=\"current-password\" name=\"current_password\" type=\"password\" required autocomplete=\"current-password\"></div>\
+         <div class=\"field\"><label for=\"new-password\">New password</label>\
+         <input id=\"new-password\" name=\"new_password\" type=\"password\" required minlength=\"8\" autocomplete=\"new-password\"></div>\
+         <div><button type=\"submit\" class=\"button\">Change password</button></div></form></section>\
+         <section class=\"card\" aria-labelledby=\"remove-h\"><h2 id=\"remove-h\">Remove account</h2>\
+         <p>Removing your account signs you out everywhere, revokes your API keys, takes you out of every team \
+         and workspace, and removes your name and email. What you wrote stays, shown as “Removed account”. \
+         It cannot be undone. If you are the last admin of a team with other members, make someone else admin first.</p>\
+         <form method=\"post\" action=\"/account/remove\" class=\"stack\" \
+         data-confirm=\"Remove your account for good? This cannot be undone.\">{csrf}\
+         <div class=\"field\"><label for=\"remove-password\">Your password, to confirm</label>\
+         <input id=\"remove-password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\"></div>\
+         <div><button type=\"submit\" class=\"button danger\">Remove my account</button></div></form></section>",
         name = escape(&user.name),
         email = escape(user.email.as_str()),
     );
@@ -195,4 +233,58 @@ pub async fn save_notifications(
         .collect();
     s.app.set_email_kinds(&v.who, kinds).await?;
     Ok(see_other("/account#notif-h"))
+}
+
+/// A refusal of these forms as a page: a wrong password is said as such
+/// (not as a missing page, which is how other refusals of the policy read).
+fn refused(e: portico_domain::Error) -> WebError {
+    if e.code == "wrong_password" {
+        WebError::Refused(StatusCode::FORBIDDEN, e.message)
+    } else {
+        e.into()
+    }
+}
+
+/// Changes the password: every other session ends, and this browser gets a
+/// fresh one (new cookie, new CSRF token).
+pub async fn change_password(
+    State(s): State<AppState>,
+    v: Viewer,
+    ClientAddr(addr): ClientAddr,
+    WebForm(f): WebForm<PasswordForm>,
+) -> Result<Response, WebError> {
+    v.check_csrf(&f.csrf)?;
+    let fresh = s
+        .app
+        .change_password(&v.who, &f.current_password, &f.new_password, &addr, true)
+        .await
+        .map_err(refused)?;
+    let to = see_other("/account#password-h");
+    Ok(match fresh {
+        Some(signed) => with_cookie(to, &session_cookie(&s, &signed)),
+        None => to,
+    })
+}
+
+/// Removes the account (the form asks the browser to confirm first), clears
+/// the cookie and says it is done.
+pub async fn remove_account(
+    State(s): State<AppState>,
+    v: Viewer,
+    ClientAddr(addr): ClientAddr,
+    WebForm(f): WebForm<RemoveForm>,
+) -> Result<Response, WebError> {
+    v.check_csrf(&f.csrf)?;
+    s.app
+        .remove_account(&v.who, &f.password, &addr)
+        .await
+        .map_err(refused)?;
+    let page = layout::bare(
+        StatusCode::OK,
+        "Account removed",
+        "<div class=\"card narrow\"><h1>Your account is removed</h1>\
+         <p>You are signed out everywhere and your API keys no longer work.</p>\
+         <p><a href=\"/sign-up\">Sign up</a> · <a href=\"/sign-in\">Sign in</a></p></div>",
+    );
+    Ok(with_cookie(page, &s.cookie_header("", 0)))
 }

@@ -138,7 +138,13 @@ pub async fn sign_in(
     }
     let next = local_next(f.next.as_deref());
     match s.app.log_in(&f.email, &f.password, &addr).await {
-        Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+        Ok(signed) => {
+            // Rotated: a session this browser held before ends (R-SEC-1).
+            if let Some(old) = crate::extract::session_token(&headers) {
+                s.app.log_out(&old).await?;
+            }
+            Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed)))
+        }
         Err(e) if e.code == "sso_required" => {
             let page = sign_in_form(&next, &f.email, Some(&e.message));
             Ok(layout::bare(StatusCode::FORBIDDEN, "Sign in", &page))

@@ -99,6 +99,8 @@ pub fn router() -> Router<AppState> {
         .route("/account/api-keys", post(account::create_key))
         .route("/account/api-keys/{id}/revoke", post(account::revoke_key))
         .route("/account/notifications", post(account::save_notifications))
+        .route("/account/password", post(account::change_password))
+        .route("/account/remove", post(account::remove_account))
         // Editing updates and comments, previews, the notifications panel
         .route("/workspaces/{id}/updates/{update}/edit", post(updates::edit_update))
         .route("/workspaces/{id}/updates/{update}/delete", post(updates::delete_update))

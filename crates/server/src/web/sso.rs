@@ -140,7 +140,13 @@ async fn begin(s: &AppState, team: &str, next: Option<&str>) -> Result<(String, 
 pub async fn callback(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<CallbackQuery>) -> Response {
     let clear = cookie(&s, "", 0);
     match finish(&s, &headers, q).await {
-        Ok((signed, next)) => with_cookie(with_cookie(see_other(&next), &clear), &session_cookie(&s, &signed)),
+        Ok((signed, next)) => {
+            // Rotated: a session this browser held before ends (R-SEC-1).
+            if let Some(old) = crate::extract::session_token(&headers) {
+                let _ = s.app.log_out(&old).await;
+            }
+            with_cookie(with_cookie(see_other(&next), &clear), &session_cookie(&s, &signed))
+        }
         Err(e) => with_cookie(failed(&e), &clear),
     }
 }

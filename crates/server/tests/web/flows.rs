@@ -15,6 +15,9 @@ on_both_backends!(
     r_sec_1_an_api_key_created_on_the_account_page_stops_working_once_revoked,
     r_iso_3_a_partner_viewer_gets_a_404_for_the_settings_page,
     r_role_2_team_members_are_given_a_role_from_the_invite_dialog,
+    r_sec_1_the_account_page_changes_the_password_and_rotates_the_session,
+    r_sec_1_the_account_page_removes_the_account_after_confirmation,
+    r_sec_1_the_sign_in_page_rotates_the_session,
 );
 
 /// The text after `marker` up to the next `"`.
@@ -337,4 +340,214 @@ async fn r_role_2_team_members_are_given_a_role_from_the_invite_dialog(app: Test
     );
     let (status, ws) = bob.get(&format!("/api/workspaces/{id}")).await;
     assert_eq!(status, StatusCode::OK, "Bob sees the private workspace now: {ws}");
+}
+
+/// R-SEC-1 (security issue): the "Change password" form of the account
+/// page needs the current password; it ends the other browsers' sessions
+/// and gives this one a fresh session, whose new CSRF token the page
+/// then carries.
+async fn r_sec_1_the_account_page_changes_the_password_and_rotates_the_session(app: TestApp) {
+    app.user("alice@acme.example", "Alice").await;
+    let b = Browser::new(&app.base);
+    b.sign_in("alice@acme.example").await;
+    let elsewhere = Browser::new(&app.base);
+    elsewhere.sign_in("alice@acme.example").await;
+    let (_, _, page) = b.get("/account").await;
+    assert!(page.contains("action=\"/account/password\""), "{page}");
+    assert!(page.contains("Change password"), "{page}");
+    let csrf = b.csrf("/account").await;
+
+    // A wrong current password: said so, nothing changed.
+    let (status, _, refused) = b
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", "wrong"),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert!(refused.contains("password is wrong"), "{refused}");
+    // A weak new one.
+    let (status, _, _) = b
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", crate::helpers::PASSWORD),
+                ("new_password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(elsewhere.get("/account").await.0, StatusCode::OK);
+
+    let (status, location, _) = b
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", crate::helpers::PASSWORD),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/account#password-h")
+    );
+    // This browser goes on, with a new CSRF token; the other is signed out.
+    let fresh = b.csrf("/account").await;
+    assert_ne!(fresh, csrf);
+    let (status, location, _) = elsewhere.get("/account").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/sign-in"), "{location}");
+    let mut c = app.anonymous();
+    assert_eq!(
+        c.login("alice@acme.example", crate::helpers::PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.login("alice@acme.example", "a brand new passphrase").await.0,
+        StatusCode::OK
+    );
+}
+
+/// The security issue, removal on the account page: the form asks the
+/// browser to confirm and needs the password; the last admin of a team
+/// with other members is told why not; once removed, the browser is
+/// signed out and the address signs in as an unknown one.
+async fn r_sec_1_the_account_page_removes_the_account_after_confirmation(app: TestApp) {
+    app.user("ops@portico.example", "Olive").await;
+    let alice = app.user("alice@acme.example", "Alice").await;
+    let team = app.team(&alice, "Acme").await;
+    let bob = app.user("bob@acme.example", "Bob").await;
+    let (status, body) = alice
+        .post(
+            &format!("/api/teams/{team}/members"),
+            json!({ "email": "bob@acme.example", "roles": ["developer"] }),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let b = Browser::new(&app.base);
+    b.sign_in("alice@acme.example").await;
+    let (_, _, page) = b.get("/account").await;
+    let form_at = page
+        .find("action=\"/account/remove\"")
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(
+        page[form_at..]
+            .split("</form>")
+            .next()
+            .unwrap()
+            .contains("data-confirm="),
+        "{page}"
+    );
+    let csrf = b.csrf("/account").await;
+
+    let (status, _, refused) = b
+        .post_form("/account/remove", &[("csrf", &csrf), ("password", "wrong")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, _, refused) = b
+        .post_form(
+            "/account/remove",
+            &[("csrf", &csrf), ("password", crate::helpers::PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(refused.contains("last admin of the team Acme"), "{refused}");
+    // Without the CSRF token: refused too.
+    let (status, _, _) = b
+        .post_form("/account/remove", &[("password", crate::helpers::PASSWORD)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(b.get("/account").await.0, StatusCode::OK, "still there");
+
+    let (status, body) = alice
+        .patch(
+            &format!("/api/teams/{team}/members/{}", bob.user_id),
+            json!({ "roles": ["admin"] }),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, _, done) = b
+        .post_form(
+            "/account/remove",
+            &[("csrf", &csrf), ("password", crate::helpers::PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(done.contains("Your account is removed"), "{done}");
+    let (status, location, _) = b.get("/account").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/sign-in"), "{location}");
+    let (status, _, again) = b
+        .post_form(
+            "/sign-in",
+            &[("email", "alice@acme.example"), ("password", crate::helpers::PASSWORD)],
+        )
+        .await;
+    let (_, _, unknown) = b
+        .post_form(
+            "/sign-in",
+            &[("email", "nobody@acme.example"), ("password", crate::helpers::PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{again}");
+    assert_eq!(
+        again.replace("alice@acme.example", "EMAIL"),
+        unknown.replace("nobody@acme.example", "EMAIL")
+    );
+    // The team's audit log still shows what she did, under the new name.
+    let bobs = Browser::new(&app.base);
+    bobs.sign_in("bob@acme.example").await;
+    let (status, _, log) = bobs.get(&format!("/teams/{team}/audit")).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    assert!(log.contains("Removed account") && !log.contains("Alice"), "{log}");
+}
+
+/// R-SEC-1: signing in on the sign-in page while holding a session cookie
+/// gives a new session, and the old cookie no longer opens a page.
+async fn r_sec_1_the_sign_in_page_rotates_the_session(app: TestApp) {
+    app.user("alice@acme.example", "Alice").await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = |holding: Option<String>| {
+        let mut rb = http
+            .post(format!("{}/sign-in", app.base))
+            .form(&[("email", "alice@acme.example"), ("password", crate::helpers::PASSWORD)]);
+        if let Some(c) = holding {
+            rb = rb.header("cookie", c);
+        }
+        async move {
+            let res = rb.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            res.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let account = |cookie: String| {
+        let rb = http.get(format!("{}/account", app.base)).header("cookie", cookie);
+        async move { rb.send().await.unwrap().status() }
+    };
+    let first = sign_in(None).await;
+    assert_eq!(account(first.clone()).await, StatusCode::OK);
+    let second = sign_in(Some(first.clone())).await;
+    assert_ne!(first, second);
+    assert_eq!(
+        account(first).await,
+        StatusCode::SEE_OTHER,
+        "the old session still opens pages"
+    );
+    assert_eq!(account(second).await, StatusCode::OK);
 }
