@@ -295,6 +295,30 @@ impl App {
         }
     }
 
+    /// `429 too_many_attempts` while the account or the client address has
+    /// had too many wrong passwords lately (R-SEC-1); `what` names them in
+    /// the message.
+    fn password_attempts_allowed(
+        &self,
+        email_key: &str,
+        client_key: &str,
+        at: portico_store::Millis,
+        what: &str,
+    ) -> Result<()> {
+        let blocked = [email_key, client_key]
+            .iter()
+            .filter_map(|k| self.login_limiter.blocked_for(k, at))
+            .max();
+        match blocked {
+            Some(ms) => Err(Error::new(
+                ErrorKind::RateLimited,
+                "too_many_attempts",
+                format!("Too many {what}. Try again in {} seconds.", (ms + 999) / 1000),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Signs in with email and password. Wrong email and wrong password answer
     /// the same, in about the same time; failures are rate limited per account
     /// and per client address (R-SEC-1).
@@ -302,17 +326,7 @@ impl App {
         let at = now();
         let email_key = format!("email:{}", email.trim().to_lowercase());
         let client_key = format!("ip:{client}");
-        let blocked = [&email_key, &client_key]
-            .iter()
-            .filter_map(|k| self.login_limiter.blocked_for(k, at))
-            .max();
-        if let Some(ms) = blocked {
-            return Err(Error::new(
-                ErrorKind::RateLimited,
-                "too_many_attempts",
-                format!("Too many failed sign-ins. Try again in {} seconds.", (ms + 999) / 1000),
-            ));
-        }
+        self.password_attempts_allowed(&email_key, &client_key, at, "failed sign-ins")?;
         let user = match Email::parse(email) {
             Ok(e) => {
                 self.store
@@ -489,17 +503,7 @@ impl App {
             .ok_or_else(|| Error::new(ErrorKind::Unauthenticated, "unauthenticated", "Sign in first."))?;
         let email_key = format!("email:{}", fresh.email.as_str());
         let client_key = format!("ip:{client}");
-        let blocked = [&email_key, &client_key]
-            .iter()
-            .filter_map(|k| self.login_limiter.blocked_for(k, at))
-            .max();
-        if let Some(ms) = blocked {
-            return Err(Error::new(
-                ErrorKind::RateLimited,
-                "too_many_attempts",
-                format!("Too many wrong passwords. Try again in {} seconds.", (ms + 999) / 1000),
-            ));
-        }
+        self.password_attempts_allowed(&email_key, &client_key, at, "wrong passwords")?;
         if !passwords::verify(password.to_string(), fresh.password_hash.clone()).await {
             self.login_limiter.record(&email_key, at);
             self.login_limiter.record(&client_key, at);
