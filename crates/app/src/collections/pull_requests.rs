@@ -229,6 +229,23 @@ impl App {
     }
 }
 
+/// The destination a caller may merge a pull request into, or decline it
+/// for. Someone who sees the request (through its fork, say) but not its
+/// destination is refused like any other non-editor, not told that the
+/// request they just read is missing.
+fn merge_destination(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    pr: &PullRequestRecord,
+) -> Result<(CollectionRecord, WorkspaceAccess)> {
+    match collection_for(tx, actor, pr.destination_id, Action::MergeIntoElement) {
+        Err(e) if e.kind == ErrorKind::NotFound && tx.collection(pr.destination_id)?.is_some() => {
+            Err(Denied::Forbidden.into_error("collection"))
+        }
+        other => other,
+    }
+}
+
 fn closed(pr: &PullRequestRecord) -> Error {
     Error::conflict(
         "pull_request_closed",
@@ -359,8 +376,7 @@ impl App {
                         }
                     }
                     Review::Decline => {
-                        let editor = collection_for(tx, &actor, pr.destination_id, Action::MergeIntoElement).is_ok();
-                        if !is_reviewer && !editor {
+                        if !is_reviewer && merge_destination(tx, &actor, &pr).is_err() {
                             return Err(not_reviewer());
                         }
                         pr.status = "declined".to_owned();
@@ -368,19 +384,7 @@ impl App {
                         notify_author = Some("declined");
                     }
                     Review::Merge => {
-                        // The caller sees the request (through its fork, say)
-                        // but may not see its destination: a refusal of the
-                        // merge, as for any other non-editor, not a 404 of a
-                        // request they just read.
-                        let (parent, parent_access) =
-                            match collection_for(tx, &actor, pr.destination_id, Action::MergeIntoElement) {
-                                Err(e)
-                                    if e.kind == ErrorKind::NotFound && tx.collection(pr.destination_id)?.is_some() =>
-                                {
-                                    return Err(Denied::Forbidden.into_error("collection"));
-                                }
-                                other => other?,
-                            };
+                        let (parent, parent_access) = merge_destination(tx, &actor, &pr)?;
                         check_merge(tx, &parent, &parent_access, &reviewers)?;
                         let fork_c = tx
                             .collection(pr.source_id)?

@@ -229,15 +229,8 @@ pub async fn fork(
     let cid = collection_id(&id)?;
     let ws = WorkspaceId::parse(&f.workspace).map_err(|_| WebError::NotFound)?;
     // A destination R-FORK-1 does not allow (a forged form: the dialog
-    // offers none) is refused with the use case's reason.
-    let (created, _) = s
-        .app
-        .fork_collection(&v.who, cid, ws, &f.label)
-        .await
-        .map_err(|e| match e.kind {
-            ErrorKind::Forbidden => WebError::Refused(StatusCode::FORBIDDEN, e.message),
-            _ => e.into(),
-        })?;
+    // offers none) is refused with the use case's reason (403).
+    let (created, _) = s.app.fork_collection(&v.who, cid, ws, &f.label).await?;
     Ok(see_other(&format!("/collections/{}", created.id)))
 }
 

@@ -11,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use portico_app::collections::{Person, PullRequestDetail, Review};
-use portico_domain::ErrorKind;
 use portico_domain::collection::{ChangeKind, ItemChange};
 use portico_domain::ids::UserId;
 
@@ -27,15 +26,6 @@ fn pull_request_id(id: &str) -> Result<String, WebError> {
     uuid::Uuid::parse_str(id)
         .map(|u| u.hyphenated().to_string())
         .map_err(|_| WebError::NotFound)
-}
-
-/// A refusal the caller may see the reason of: they see the pull request
-/// but may not do this (`403` with the use case's sentence).
-fn refused(e: portico_domain::Error) -> WebError {
-    match e.kind {
-        ErrorKind::Forbidden => WebError::Refused(StatusCode::FORBIDDEN, e.message),
-        _ => e.into(),
-    }
 }
 
 fn status_badge(status: &str) -> String {
@@ -245,8 +235,7 @@ pub async fn create(
             form_field(&fields, "description"),
             reviewers,
         )
-        .await
-        .map_err(refused)?;
+        .await?;
     Ok(see_other(&format!("/pull-requests/{}", created.record.id)))
 }
 
@@ -463,11 +452,7 @@ pub async fn review(
     let id = pull_request_id(&id)?;
     let review = Review::parse(form_field(&fields, "action")).map_err(WebError::from)?;
     let comment = Some(form_field(&fields, "comment").to_string());
-    let done = s
-        .app
-        .review_pull_request(&v.who, id.clone(), review, comment)
-        .await
-        .map_err(refused)?;
+    let done = s.app.review_pull_request(&v.who, id.clone(), review, comment).await?;
     if let Err(blocked) = done {
         return Err(WebError::Refused(
             StatusCode::CONFLICT,
@@ -500,8 +485,7 @@ pub async fn edit(
             Some(form_field(&fields, "description").to_string()),
             reviewers,
         )
-        .await
-        .map_err(refused)?;
+        .await?;
     Ok(see_other(&format!("/pull-requests/{id}")))
 }
 

@@ -138,7 +138,11 @@ pub enum WebError {
 impl From<Error> for WebError {
     fn from(e: Error) -> Self {
         match e.kind {
-            ErrorKind::NotFound | ErrorKind::Forbidden => WebError::NotFound,
+            ErrorKind::NotFound => WebError::NotFound,
+            // The use cases answer Forbidden only for what the viewer may
+            // see (what they may not see is NotFound, R-ISO-3): the page
+            // says why, as the API's 403 does.
+            ErrorKind::Forbidden => WebError::Refused(StatusCode::FORBIDDEN, e.message),
             ErrorKind::Unauthenticated => WebError::SignIn { next: "/".into() },
             ErrorKind::Internal => WebError::Internal,
             ErrorKind::Invalid => WebError::Refused(StatusCode::BAD_REQUEST, e.message),

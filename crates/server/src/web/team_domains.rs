@@ -3,7 +3,6 @@
 //! changed by the server's operator only, everyone else reads it.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use portico_domain::plan::Plan;
 use portico_domain::policy::Action;
@@ -86,15 +85,8 @@ pub async fn add_domain(
 ) -> Result<Response, WebError> {
     v.check_csrf(&f.csrf)?;
     let team = team_id(&id)?;
-    match s.app.add_domain(&v.who, team, f.domain.trim()).await {
-        Ok(_) => Ok(see_other(&format!("/teams/{team}/domains"))),
-        // The page is the admin's own: say why this domain is not theirs
-        // to capture instead of a bare "not found".
-        Err(e) if matches!(e.code, "domain_not_yours" | "domain_public") => {
-            Err(WebError::Refused(StatusCode::FORBIDDEN, e.message))
-        }
-        Err(e) => Err(e.into()),
-    }
+    s.app.add_domain(&v.who, team, f.domain.trim()).await?;
+    Ok(see_other(&format!("/teams/{team}/domains")))
 }
 
 pub async fn remove_domain(

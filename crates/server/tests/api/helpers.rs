@@ -243,7 +243,16 @@ impl TestApp {
 
     /// Signs up a new account and returns its signed-in client.
     pub async fn user(&self, email: &str, name: &str) -> Client {
-        let mut c = self.anonymous();
+        let (mut c, body) = self.sign_up(email, name).await;
+        c.login(email, PASSWORD).await;
+        c.user_id = body["user"]["id"].as_str().expect("id").to_string();
+        c
+    }
+
+    /// Posts a sign-up with the shared password: answers the anonymous
+    /// client that sent it and the `201` body.
+    async fn sign_up(&self, email: &str, name: &str) -> (Client, Value) {
+        let c = self.anonymous();
         let (status, body) = c
             .post(
                 "/api/auth/signup",
@@ -251,9 +260,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "signup {email}: {body}");
-        c.login(email, PASSWORD).await;
-        c.user_id = body["user"]["id"].as_str().expect("id").to_string();
-        c
+        (c, body)
     }
 
     /// Creates a team as `owner` and answers its id.
@@ -495,14 +502,7 @@ impl TestApp {
     /// Signs up `email` and opens the emailed link through the API:
     /// answers the signed-in client (the CSRF token set).
     pub async fn verified_user(&self, email: &str, name: &str) -> Client {
-        let mut c = self.anonymous();
-        let (status, body) = c
-            .post(
-                "/api/auth/signup",
-                json!({ "email": email, "name": name, "password": PASSWORD }),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "signup {email}: {body}");
+        let (mut c, body) = self.sign_up(email, name).await;
         assert_eq!(body["verification"], "email_sent", "{body}");
         let token = self.signup_token(email).await;
         let (status, made) = c.post("/api/auth/signup/verify", json!({ "token": token })).await;

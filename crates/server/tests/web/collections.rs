@@ -216,7 +216,7 @@ async fn r_iso_2_a_partner_viewer_sees_a_request_without_the_editor_and_cannot_s
     let csrf = b.csrf(&path).await;
     let form = edit(&csrf, "1", &[("name", "Hijacked")]);
     let (status, _, _) = b.post_form(&path, &form).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(request_json(&p.alice, &coll).await["data"]["name"], "Get user");
 
     // A collection of an internal workspace is "Not found" to the partner.

@@ -171,24 +171,29 @@ async fn a_developer_sees_the_members_but_no_admin_form_and_cannot_post_one(app:
     assert!(page.contains("Leave team"), "{page}");
 
     let csrf = b.csrf(&path).await;
-    let (status, _, _) = b
+    let (status, _, page) = b
         .post_form(
             &format!("{path}/members"),
             &[("csrf", &csrf), ("email", "mallory@evil.example"), ("role.admin", "on")],
         )
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    // They see the team: the page says why, as the API's 403 does.
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        page.contains("Your role does not allow this action on this team."),
+        "{page}"
+    );
     let (status, _, _) = b
         .post_form(
             &format!("{path}/members/{}/roles", dev.user_id),
             &[("csrf", &csrf), ("role.admin", "on")],
         )
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _, _) = b
         .post_form(&format!("{path}/members/{}/remove", alice.user_id), &[("csrf", &csrf)])
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let members = roles_of(&alice, &team).await;
     assert_eq!(members.len(), 2, "{members:?}");
     assert!(
@@ -315,7 +320,7 @@ async fn r_plan_1_the_operator_changes_a_team_plan_and_no_one_else_can(app: Test
     assert!(page.contains("Only the operator"), "{page}");
     let csrf = b.csrf(&path).await;
     let (status, _, _) = b.post_form(&path, &[("csrf", &csrf), ("plan", "enterprise")]).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, t) = alice.get(&format!("/api/teams/{team}")).await;
     assert_eq!(t["team"]["plan"], "free");
 
@@ -378,7 +383,7 @@ async fn r_sec_3_the_audit_log_is_for_team_admins_not_partner_managers_or_develo
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(!page.contains("Audit log"), "{who}: {page}");
         let (status, _, page) = c.get(&path).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {page}");
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {page}");
         assert!(!page.contains("domain.capture"), "{page}");
     }
 }
@@ -492,7 +497,7 @@ async fn issue_12_the_sign_in_tab_is_for_team_admins_and_checks_the_provider(app
     let (_, _, members) = d.get(&format!("/teams/{team}")).await;
     assert!(!members.contains(&format!("/teams/{team}/sign-in")), "{members}");
     let (status, _, _) = d.get(&path).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
 
     let anon = Browser::new(&app.base);
     let (_, _, form) = anon.get("/sign-in").await;

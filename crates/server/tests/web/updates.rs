@@ -100,11 +100,11 @@ async fn r_upd_1_a_partner_viewer_gets_no_edit_form_and_a_forged_edit_changes_no
             &[("csrf", &csrf), ("topic", "Hijacked"), ("category", "announcement")],
         )
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, _, _) = b
         .post_form(&format!("/workspaces/{}/updates/{id}/delete", p.pw), &[("csrf", &csrf)])
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, got) = p.alice.get(&format!("/api/workspaces/{}/updates/{id}", p.pw)).await;
     assert_eq!(got["topic"], "Orders v2", "{got}");
 }
@@ -148,9 +148,9 @@ async fn r_upd_4_authors_edit_and_delete_their_comments_and_workspace_admins_del
     let (status, _, _) = gina
         .post_form(&edit(alice_comment), &[("csrf", &csrf), ("body", "Not mine")])
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _, _) = gina.post_form(&delete(alice_comment), &[("csrf", &csrf)]).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Alice, the workspace admin, deletes Gina's comment but cannot edit it.
     let alice = Browser::new(&app.base);
