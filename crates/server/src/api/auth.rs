@@ -17,6 +17,21 @@ pub(crate) fn session_cookie(state: &AppState, s: &SignedIn) -> String {
     state.cookie_header(&s.session_token, max_age)
 }
 
+/// The `Set-Cookie` value of the session `signed` just started, after
+/// ending the session the client sent along, if any: signing in, signing
+/// up or opening a sign-up link never leaves an older session id working
+/// (R-SEC-1).
+pub(crate) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    signed: &SignedIn,
+) -> Result<String, portico_domain::Error> {
+    if let Some(old) = session_token(headers) {
+        state.app.log_out(&old).await?;
+    }
+    Ok(session_cookie(state, signed))
+}
+
 /// Adds a `Set-Cookie` header to a response.
 pub(crate) fn with_cookie(mut res: Response, cookie: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(cookie) {
@@ -38,6 +53,7 @@ pub(crate) fn with_cookie(mut res: Response, cookie: &str) -> Response {
 pub async fn signup(
     State(s): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
     Json(req): Json<SignupRequest>,
 ) -> ApiResult<Response> {
     let answer = |user: &portico_store::UserRecord, verification: Option<&str>| {
@@ -51,7 +67,10 @@ pub async fn signup(
             .into_response()
     };
     match s.app.sign_up(&req.email, &req.name, &req.password, &addr, None).await? {
-        SignedUp::Account(signed) => Ok(with_cookie(answer(&signed.user, None), &session_cookie(&s, &signed))),
+        SignedUp::Account(signed) => Ok(with_cookie(
+            answer(&signed.user, None),
+            &start_session(&s, &headers, &signed).await?,
+        )),
         SignedUp::EmailSent { user } => Ok(answer(&user, Some("email_sent"))),
     }
 }
@@ -62,7 +81,11 @@ pub async fn signup(
 /// answers `400 signup_link_invalid`.
 #[utoipa::path(post, path = "/api/auth/signup/verify", tag = "auth", security(()), request_body = VerifySignupRequest,
     responses((status = 201, body = SessionEnvelope), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn verify_signup(State(s): State<AppState>, Json(req): Json<VerifySignupRequest>) -> ApiResult<Response> {
+pub async fn verify_signup(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(req): Json<VerifySignupRequest>,
+) -> ApiResult<Response> {
     let signed = s.app.verify_sign_up(&req.token).await?;
     let body = SessionEnvelope {
         user: views::user(&signed.user),
@@ -70,7 +93,7 @@ pub async fn verify_signup(State(s): State<AppState>, Json(req): Json<VerifySign
     };
     Ok(with_cookie(
         (StatusCode::CREATED, axum::Json(body)).into_response(),
-        &session_cookie(&s, &signed),
+        &start_session(&s, &headers, &signed).await?,
     ))
 }
 
@@ -86,17 +109,13 @@ pub async fn login(
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Response> {
     let signed = s.app.log_in(&req.email, &req.password, &addr).await?;
-    // Rotated: a session the client held before ends (R-SEC-1).
-    if let Some(old) = session_token(&headers) {
-        s.app.log_out(&old).await?;
-    }
     let body = SessionEnvelope {
         user: views::user(&signed.user),
         csrf_token: signed.csrf_token.clone(),
     };
     Ok(with_cookie(
         axum::Json(body).into_response(),
-        &session_cookie(&s, &signed),
+        &start_session(&s, &headers, &signed).await?,
     ))
 }
 

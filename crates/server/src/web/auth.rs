@@ -12,7 +12,7 @@ use super::html::{escape, url_encode};
 use super::layout;
 use super::session::{Viewer, WebError, WebForm, local_next, same_origin, see_other, signed_in};
 use crate::AppState;
-use crate::api::auth::{session_cookie, with_cookie};
+use crate::api::auth::{start_session, with_cookie};
 use crate::extract::ClientAddr;
 
 #[derive(Debug, Deserialize)]
@@ -138,13 +138,10 @@ pub async fn sign_in(
     }
     let next = local_next(f.next.as_deref());
     match s.app.log_in(&f.email, &f.password, &addr).await {
-        Ok(signed) => {
-            // Rotated: a session this browser held before ends (R-SEC-1).
-            if let Some(old) = crate::extract::session_token(&headers) {
-                s.app.log_out(&old).await?;
-            }
-            Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed)))
-        }
+        Ok(signed) => Ok(with_cookie(
+            see_other(&next),
+            &start_session(&s, &headers, &signed).await?,
+        )),
         Err(e) if e.code == "sso_required" => {
             let page = sign_in_form(&next, &f.email, Some(&e.message));
             Ok(layout::bare(StatusCode::FORBIDDEN, "Sign in", &page))
@@ -177,7 +174,10 @@ pub async fn sign_up(
     let next = local_next(f.next.as_deref());
     let then = (next != "/workspaces").then_some(next.as_str());
     match s.app.sign_up(&f.email, &f.name, &f.password, &addr, then).await {
-        Ok(SignedUp::Account(signed)) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+        Ok(SignedUp::Account(signed)) => Ok(with_cookie(
+            see_other(&next),
+            &start_session(&s, &headers, &signed).await?,
+        )),
         Ok(SignedUp::EmailSent { user }) => Ok(layout::bare(
             StatusCode::OK,
             "Check your email",
@@ -238,7 +238,10 @@ pub async fn verify_sign_up(
     }
     let next = local_next(f.next.as_deref());
     match s.app.verify_sign_up(&token).await {
-        Ok(signed) => Ok(with_cookie(see_other(&next), &session_cookie(&s, &signed))),
+        Ok(signed) => Ok(with_cookie(
+            see_other(&next),
+            &start_session(&s, &headers, &signed).await?,
+        )),
         Err(e) if e.kind == ErrorKind::Internal => Err(e.into()),
         Err(e) => {
             let status = if e.code == "email_taken" {

@@ -14,7 +14,7 @@ use super::html::{escape, url_encode};
 use super::layout;
 use super::session::{WebForm, local_next, same_origin, see_other};
 use crate::AppState;
-use crate::api::auth::{session_cookie, with_cookie};
+use crate::api::auth::{session_cookie, start_session, with_cookie};
 use crate::oidc;
 
 const COOKIE: &str = "portico_sso";
@@ -142,10 +142,11 @@ pub async fn callback(State(s): State<AppState>, headers: HeaderMap, Query(q): Q
     match finish(&s, &headers, q).await {
         Ok((signed, next)) => {
             // Rotated: a session this browser held before ends (R-SEC-1).
-            if let Some(old) = crate::extract::session_token(&headers) {
-                let _ = s.app.log_out(&old).await;
-            }
-            with_cookie(with_cookie(see_other(&next), &clear), &session_cookie(&s, &signed))
+            let started = match start_session(&s, &headers, &signed).await {
+                Ok(c) => c,
+                Err(_) => session_cookie(&s, &signed),
+            };
+            with_cookie(with_cookie(see_other(&next), &clear), &started)
         }
         Err(e) => with_cookie(failed(&e), &clear),
     }

@@ -80,6 +80,44 @@ async fn r_sec_1_signing_in_again_rotates_the_session(app: TestApp) {
     assert_eq!(other.me().await, StatusCode::OK);
 }
 
+/// R-SEC-1: signing up for another account while holding a session cookie
+/// ends that session: the browser is signed in as the new account only.
+async fn r_sec_1_signing_up_while_signed_in_ends_the_held_session(app: TestApp) {
+    app.user("ada@example.com", "Ada").await;
+    let ada = Session::sign_in(&app.base, "ada@example.com", PASSWORD, None).await;
+    assert_eq!(ada.me().await, StatusCode::OK);
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/auth/signup", app.base))
+        .header("cookie", &ada.cookie)
+        .json(&json!({ "email": "bea@example.com", "name": "Bea", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let bea = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(bea, ada.cookie);
+    assert_eq!(ada.me().await, StatusCode::UNAUTHORIZED, "the held session ended");
+    let me: Value = reqwest::Client::new()
+        .get(format!("{}/api/me", app.base))
+        .header("cookie", &bea)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["email"], "bea@example.com", "{me}");
+    // Ada's account is untouched: she signs in again.
+    let again = Session::sign_in(&app.base, "ada@example.com", PASSWORD, None).await;
+    assert_eq!(again.me().await, StatusCode::OK);
+}
+
 /// R-SEC-1 (security issue): changing the password ends every session of
 /// the account, on every process; the caller gets a fresh session (new
 /// cookie and CSRF token) and the old cookie stops; API keys keep working;
@@ -424,6 +462,7 @@ async fn r_inv_4_removal_refuses_a_last_admin_and_the_only_operator_and_keeps_wo
 
 crate::on_both_backends!(
     r_sec_1_signing_in_again_rotates_the_session,
+    r_sec_1_signing_up_while_signed_in_ends_the_held_session,
     r_sec_1_a_password_change_ends_every_session_and_rotates_the_callers,
     r_sec_1_a_password_change_needs_the_current_password_and_a_good_new_one,
     r_sec_1_a_password_change_by_api_key_ends_sessions_and_keeps_the_key,

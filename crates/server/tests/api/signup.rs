@@ -200,6 +200,56 @@ async fn r_sec_1_the_emailed_link_makes_the_account_answered_and_signs_in_once(b
     assert_eq!(user_count(&app).await, users + 1);
 }
 
+/// R-SEC-1: opening a sign-up link in a browser that holds another
+/// account's session ends that session; the browser holds the new one.
+async fn r_sec_1_opening_the_link_while_signed_in_ends_the_held_session(backend: Backend) {
+    let Some(app) = TestApp::spawn_verifying(backend, |_| {}).await else {
+        return;
+    };
+    operator_and_alice(&app).await;
+    let held = reqwest::Client::new()
+        .post(format!("{}/api/auth/login", app.base))
+        .json(&json!({ "email": "alice@acme.example", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(held.status(), StatusCode::OK);
+    let alice = held.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let me = |cookie: String| {
+        let rb = reqwest::Client::new()
+            .get(format!("{}/api/me", app.base))
+            .header("cookie", cookie);
+        async move { rb.send().await.unwrap().status() }
+    };
+    assert_eq!(me(alice.clone()).await, StatusCode::OK);
+
+    raw_signup(&app, "nora@example.com", PASSWORD).await;
+    let token = app.signup_token("nora@example.com").await;
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/auth/signup/verify", app.base))
+        .header("cookie", &alice)
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let nora = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(me(alice).await, StatusCode::UNAUTHORIZED, "the held session ended");
+    assert_eq!(me(nora).await, StatusCode::OK);
+}
+
 /// Made-up tokens, a link replaced by a newer sign-up of the same email,
 /// and a link to an email that got an account meanwhile make nothing.
 async fn r_sec_1_made_up_replaced_and_overtaken_links_make_nothing(backend: Backend) {
@@ -441,6 +491,7 @@ crate::on_both_backends_with_config!(
     r_sec_1_verify_email_sign_up_answers_a_taken_and_a_new_email_alike,
     r_sec_1_the_owner_is_told_and_the_new_address_gets_the_link,
     r_sec_1_the_emailed_link_makes_the_account_answered_and_signs_in_once,
+    r_sec_1_opening_the_link_while_signed_in_ends_the_held_session,
     r_sec_1_made_up_replaced_and_overtaken_links_make_nothing,
     r_sec_1_a_taken_email_never_becomes_a_second_account,
     r_sec_1_the_first_account_is_made_at_once_in_verify_email_mode,
