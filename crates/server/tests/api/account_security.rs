@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Client, PASSWORD, TestApp, assert_error};
+use crate::helpers::{Client, PASSWORD, TestApp, assert_error, me_holding, post_holding, set_cookie_of};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
@@ -20,25 +20,14 @@ struct Session {
 impl Session {
     /// Signs in, sending `holding` as the cookie when given.
     async fn sign_in(base: &str, email: &str, password: &str, holding: Option<&Session>) -> Session {
-        let mut rb = reqwest::Client::new()
-            .post(format!("{base}/api/auth/login"))
-            .json(&json!({ "email": email, "password": password }));
-        if let Some(h) = holding {
-            rb = rb.header("cookie", &h.cookie);
-        }
-        let res = rb.send().await.unwrap();
+        let login = json!({ "email": email, "password": password });
+        let res = post_holding(base, "/api/auth/login", holding.map(|h| h.cookie.as_str()), login).await;
         assert_eq!(res.status(), StatusCode::OK);
         Self::from_answer(base, res).await
     }
 
     async fn from_answer(base: &str, res: reqwest::Response) -> Session {
-        let cookie = res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let cookie = set_cookie_of(&res);
         let body: Value = res.json().await.unwrap();
         Session {
             base: base.to_string(),
@@ -55,7 +44,7 @@ impl Session {
     }
 
     async fn me(&self) -> StatusCode {
-        self.request(Method::GET, "/api/me").send().await.unwrap().status()
+        me_holding(&self.base, &self.cookie).await
     }
 }
 
@@ -86,33 +75,13 @@ async fn r_sec_1_signing_up_while_signed_in_ends_the_held_session(app: TestApp) 
     app.user("ada@example.com", "Ada").await;
     let ada = Session::sign_in(&app.base, "ada@example.com", PASSWORD, None).await;
     assert_eq!(ada.me().await, StatusCode::OK);
-    let res = reqwest::Client::new()
-        .post(format!("{}/api/auth/signup", app.base))
-        .header("cookie", &ada.cookie)
-        .json(&json!({ "email": "bea@example.com", "name": "Bea", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    let bea = json!({ "email": "bea@example.com", "name": "Bea", "password": PASSWORD });
+    let res = post_holding(&app.base, "/api/auth/signup", Some(&ada.cookie), bea).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let bea = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let bea = set_cookie_of(&res);
     assert_ne!(bea, ada.cookie);
     assert_eq!(ada.me().await, StatusCode::UNAUTHORIZED, "the held session ended");
-    let me: Value = reqwest::Client::new()
-        .get(format!("{}/api/me", app.base))
-        .header("cookie", &bea)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(me["user"]["email"], "bea@example.com", "{me}");
+    assert_eq!(me_holding(&app.base, &bea).await, StatusCode::OK);
     // Ada's account is untouched: she signs in again.
     let again = Session::sign_in(&app.base, "ada@example.com", PASSWORD, None).await;
     assert_eq!(again.me().await, StatusCode::OK);

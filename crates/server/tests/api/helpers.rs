@@ -271,6 +271,30 @@ impl TestApp {
     }
 }
 
+/// Posts `body` to `path` of the server at `base`, sending `cookie` (a
+/// session held by hand, `name=value`) when given, and nothing else.
+pub async fn post_holding(base: &str, path: &str, cookie: Option<&str>, body: Value) -> reqwest::Response {
+    let mut rb = reqwest::Client::new().post(format!("{base}{path}")).json(&body);
+    if let Some(c) = cookie {
+        rb = rb.header("cookie", c);
+    }
+    rb.send().await.unwrap()
+}
+
+/// The `name=value` of the cookie an answer sets.
+pub fn set_cookie_of(res: &reqwest::Response) -> String {
+    let header = res.headers()["set-cookie"].to_str().unwrap();
+    header.split(';').next().unwrap().to_string()
+}
+
+/// The status of `GET /api/me` sending only `cookie`.
+pub async fn me_holding(base: &str, cookie: &str) -> StatusCode {
+    let rb = reqwest::Client::new()
+        .get(format!("{base}/api/me"))
+        .header("cookie", cookie);
+    rb.send().await.unwrap().status()
+}
+
 /// A client: a cookie jar, plus the CSRF token or API key it authenticates with.
 pub struct Client {
     pub base: String,

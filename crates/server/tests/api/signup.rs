@@ -10,7 +10,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, PASSWORD, TestApp, assert_error};
+use crate::helpers::{Backend, PASSWORD, TestApp, assert_error, me_holding, post_holding, set_cookie_of};
 
 /// A sign-up sent without a cookie jar: status, whether it set a cookie,
 /// its `Retry-After` and its body.
@@ -207,47 +207,23 @@ async fn r_sec_1_opening_the_link_while_signed_in_ends_the_held_session(backend:
         return;
     };
     operator_and_alice(&app).await;
-    let held = reqwest::Client::new()
-        .post(format!("{}/api/auth/login", app.base))
-        .json(&json!({ "email": "alice@acme.example", "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
+    let login = json!({ "email": "alice@acme.example", "password": PASSWORD });
+    let held = post_holding(&app.base, "/api/auth/login", None, login).await;
     assert_eq!(held.status(), StatusCode::OK);
-    let alice = held.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let me = |cookie: String| {
-        let rb = reqwest::Client::new()
-            .get(format!("{}/api/me", app.base))
-            .header("cookie", cookie);
-        async move { rb.send().await.unwrap().status() }
-    };
-    assert_eq!(me(alice.clone()).await, StatusCode::OK);
+    let alice = set_cookie_of(&held);
+    assert_eq!(me_holding(&app.base, &alice).await, StatusCode::OK);
 
     raw_signup(&app, "nora@example.com", PASSWORD).await;
-    let token = app.signup_token("nora@example.com").await;
-    let res = reqwest::Client::new()
-        .post(format!("{}/api/auth/signup/verify", app.base))
-        .header("cookie", &alice)
-        .json(&json!({ "token": token }))
-        .send()
-        .await
-        .unwrap();
+    let token = json!({ "token": app.signup_token("nora@example.com").await });
+    let res = post_holding(&app.base, "/api/auth/signup/verify", Some(&alice), token).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let nora = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    assert_eq!(me(alice).await, StatusCode::UNAUTHORIZED, "the held session ended");
-    assert_eq!(me(nora).await, StatusCode::OK);
+    let nora = set_cookie_of(&res);
+    assert_eq!(
+        me_holding(&app.base, &alice).await,
+        StatusCode::UNAUTHORIZED,
+        "the held session ended"
+    );
+    assert_eq!(me_holding(&app.base, &nora).await, StatusCode::OK);
 }
 
 /// Made-up tokens, a link replaced by a newer sign-up of the same email,
