@@ -28,7 +28,7 @@ pub struct AcceptForm {
 }
 
 fn not_found() -> Response {
-    layout::bare(
+    layout::message(
         StatusCode::NOT_FOUND,
         "Invitation",
         "<section class=\"card narrow\"><h1>Invitation not found</h1><p>This link is not valid.</p></section>",

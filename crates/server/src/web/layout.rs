@@ -86,13 +86,24 @@ pub fn count_badge(hook: &str, n: i64, what: &str) -> String {
     )
 }
 
-/// A page without the signed-in header: sign-in, sign-up, errors.
+/// A page without the signed-in header, for someone signed out: sign-in,
+/// sign-up, invitations and sign-up links.
 pub fn bare(status: StatusCode, title: &str, body: &str) -> Response {
+    let nav = "<nav class=\"mainnav\" aria-label=\"Account\"><ul>\
+               <li><a href=\"/sign-in\">Sign in</a></li><li><a href=\"/sign-up\">Sign up</a></li></ul></nav>";
+    shell(status, title, nav, body)
+}
+
+/// An error page (not found, refused, expired form): the brand only, for
+/// it is shown signed in or out alike.
+pub fn message(status: StatusCode, title: &str, body: &str) -> Response {
+    shell(status, title, "", body)
+}
+
+fn shell(status: StatusCode, title: &str, nav: &str, body: &str) -> Response {
     let html = format!(
         "{head}<body><a class=\"skip\" href=\"#main\">Skip to content</a>\
-         <header class=\"topbar\"><div class=\"wrap topbar-inner\">{BRAND}\
-         <nav class=\"mainnav\" aria-label=\"Account\"><ul>\
-         <li><a href=\"/sign-in\">Sign in</a></li><li><a href=\"/sign-up\">Sign up</a></li></ul></nav>\
+         <header class=\"topbar\"><div class=\"wrap topbar-inner\">{BRAND}{nav}\
          </div></header><main id=\"main\" class=\"wrap\" tabindex=\"-1\">{body}</main></body></html>",
         head = head(title),
     );

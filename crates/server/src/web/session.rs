@@ -165,21 +165,21 @@ impl IntoResponse for WebError {
                     see_other(&format!("/sign-in?next={}", url_encode(&next)))
                 }
             }
-            WebError::NotFound => layout::bare(
+            WebError::NotFound => layout::message(
                 StatusCode::NOT_FOUND,
                 "Not found",
                 "<div class=\"card narrow\"><h1>Not found</h1>\
                  <p>There is nothing here, or you do not have access to it.</p>\
                  <p><a href=\"/workspaces\">Back to your workspaces</a></p></div>",
             ),
-            WebError::Csrf => layout::bare(
+            WebError::Csrf => layout::message(
                 StatusCode::FORBIDDEN,
                 "Form expired",
                 "<div class=\"card narrow\"><h1>This form has expired</h1>\
                  <p>The page was opened in another session. Reload it and send the form again.</p>\
                  <p><a href=\"/workspaces\">Back to your workspaces</a></p></div>",
             ),
-            WebError::Refused(status, message) => layout::bare(
+            WebError::Refused(status, message) => layout::message(
                 status,
                 "Not done",
                 &format!(
@@ -189,7 +189,7 @@ impl IntoResponse for WebError {
                     escape(&message)
                 ),
             ),
-            WebError::Internal => layout::bare(
+            WebError::Internal => layout::message(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
                 "<div class=\"card narrow\"><h1>Something went wrong</h1>\

@@ -183,6 +183,10 @@ async fn a_developer_sees_the_members_but_no_admin_form_and_cannot_post_one(app:
         page.contains("Your role does not allow this action on this team."),
         "{page}"
     );
+    assert!(
+        !page.contains("href=\"/sign-in\""),
+        "signed in: no sign-in link: {page}"
+    );
     let (status, _, _) = b
         .post_form(
             &format!("{path}/members/{}/roles", dev.user_id),
