@@ -489,6 +489,7 @@ fn remove_partner_from(
     actor: UserId,
     at: portico_store::Millis,
 ) -> Result<()> {
+    crate::workspaces::partner_activity(tx, ws.id, actor, "leave", m, at)?;
     tx.delete_workspace_member(ws.id, m.user_id)?;
     Audit::new(Some(ws.team_id), Some(actor), at).log(
         tx,
@@ -497,18 +498,6 @@ fn remove_partner_from(
         m.user_id,
         serde_json::json!({ "workspaceId": ws.id.to_string() }),
     )?;
-    tx.insert_activity(&portico_store::ActivityRecord {
-        id: 0,
-        workspace_id: ws.id,
-        actor_id: Some(actor),
-        actor_name: None,
-        partner_team_id: m.partner_team_id,
-        action: "leave".into(),
-        element_type: "user".into(),
-        element_id: m.user_id.to_string(),
-        element_name: m.name.clone(),
-        created_at: at,
-    })?;
     notify(
         tx,
         m.user_id,

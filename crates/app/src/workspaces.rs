@@ -82,6 +82,7 @@ pub(crate) fn activity(
         actor_id: Some(actor),
         actor_name: None,
         partner_team_id: access.partner_team_id,
+        subject_team_id: None,
         action: action.into(),
         element_type: element.0.into(),
         element_id: element.1,
@@ -89,6 +90,42 @@ pub(crate) fn activity(
         created_at: at,
     })?;
     Ok(())
+}
+
+/// Records that a partner joined or left the workspace, whoever did it:
+/// besides the publisher's people, only partners of that partner's own team
+/// read the entry (R-MULTI-3). Call it before the membership goes.
+pub(crate) fn partner_activity(
+    tx: &mut dyn Tx,
+    workspace: WorkspaceId,
+    actor: UserId,
+    action: &str,
+    partner: &WorkspaceMemberRecord,
+    at: Millis,
+) -> Result<()> {
+    let acting = tx.workspace_access(workspace, actor)?.and_then(|a| partner_team_of(&a));
+    tx.insert_activity(&ActivityRecord {
+        id: 0,
+        workspace_id: workspace,
+        actor_id: Some(actor),
+        actor_name: None,
+        partner_team_id: acting,
+        subject_team_id: partner.partner_team_id,
+        action: action.into(),
+        element_type: "user".into(),
+        element_id: partner.user_id.to_string(),
+        element_name: partner.name.clone(),
+        created_at: at,
+    })?;
+    Ok(())
+}
+
+/// The partner team someone acts for in a workspace, when they are a
+/// partner there.
+fn partner_team_of(access: &WorkspaceAccess) -> Option<TeamId> {
+    access
+        .partner_team_id
+        .filter(|_| access.role.is_some_and(WorkspaceRole::is_partner))
 }
 
 /// Notifies a user, and emails them too when they opted into this kind
@@ -691,9 +728,9 @@ impl App {
                             tx.set_workspace_member(id, user, role, lead, current.partner_team_id, at)?;
                             audit.log(tx, "partner.role_change", "user", user, serde_json::json!({ "workspaceId": id.to_string(), "from": current.role.role_id(current.lead), "to": role.role_id(lead) }))?;
                         } else {
+                            partner_activity(tx, id, actor.user_id, "leave", &current, at)?;
                             tx.delete_workspace_member(id, user)?;
                             audit.log(tx, "partner.remove", "user", user, serde_json::json!({ "workspaceId": id.to_string() }))?;
-                            activity(tx, &access, actor.user_id, "leave", ("user", user.to_string(), current.name.clone()), at)?;
                         }
                     } else {
                         authorize(&actor, Action::ChangeTeamMemberRole, Resource::Workspace(&facts)).map_err(|d| d.into_error("workspace"))?;
@@ -743,9 +780,7 @@ impl App {
         self.store
             .read(move |tx| {
                 let access = workspace_for(tx, &actor, id, Action::ViewActivity)?;
-                let mine = access
-                    .partner_team_id
-                    .filter(|_| access.role.is_some_and(WorkspaceRole::is_partner));
+                let mine = partner_team_of(&access);
                 let mut items = Vec::new();
                 let mut before = before;
                 // Filtering may drop rows: read on until the page is full.
@@ -753,9 +788,11 @@ impl App {
                     let batch = tx.activities(id, before, limit + 1)?;
                     let exhausted = batch.len() <= limit as usize;
                     before = batch.last().map(|a| a.id);
-                    items.extend(batch.into_iter().filter(|a| match (mine, a.partner_team_id) {
-                        (Some(m), Some(t)) => m == t,
-                        _ => true,
+                    // Neither what another team's partner did nor what
+                    // happened to one.
+                    items.extend(batch.into_iter().filter(|a| {
+                        let theirs = |t: Option<TeamId>| matches!((mine, t), (Some(m), Some(t)) if m != t);
+                        !theirs(a.partner_team_id) && !theirs(a.subject_team_id)
                     }));
                     if exhausted || items.len() > limit as usize {
                         break;

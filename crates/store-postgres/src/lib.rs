@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("../migrations/0020_team_sign_in.sql")),
     (21, include_str!("../migrations/0021_runs.sql")),
     (22, include_str!("../migrations/0022_pending_signups.sql")),
+    (23, include_str!("../migrations/0023_activity_subject.sql")),
 ];
 
 /// Key of the advisory lock that serialises migrations across processes.

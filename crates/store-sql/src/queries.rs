@@ -1362,7 +1362,7 @@ impl Tx for SqlTx<'_> {
     fn insert_activity(&mut self, a: &ActivityRecord) -> R<()> {
         self.exec(
             "INSERT INTO workspace_activities (workspace_id, actor_id, partner_team_id, action, element_type, \
-             element_id, element_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             element_id, element_name, created_at, subject_team_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &[
                 a.workspace_id.to_string().into(),
                 a.actor_id.map(|u| u.to_string()).into(),
@@ -1372,6 +1372,7 @@ impl Tx for SqlTx<'_> {
                 a.element_id.as_str().into(),
                 a.element_name.as_str().into(),
                 a.created_at.into(),
+                a.subject_team_id.map(|t| t.to_string()).into(),
             ],
         )?;
         Ok(())
@@ -1380,7 +1381,7 @@ impl Tx for SqlTx<'_> {
     fn activities(&mut self, ws: WorkspaceId, before_id: Option<i64>, limit: u32) -> R<Vec<ActivityRecord>> {
         self.rows(
             "SELECT a.id, a.workspace_id, a.actor_id, u.name, a.partner_team_id, a.action, a.element_type, \
-             a.element_id, a.element_name, a.created_at FROM workspace_activities a \
+             a.element_id, a.element_name, a.created_at, a.subject_team_id FROM workspace_activities a \
              LEFT JOIN users u ON u.id = a.actor_id WHERE a.workspace_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3",
             &[ws.to_string().into(), before_id.unwrap_or(i64::MAX).into(), i64::from(limit).into()],
         )?
@@ -1397,6 +1398,7 @@ impl Tx for SqlTx<'_> {
                 element_id: r.text(7)?.to_string(),
                 element_name: r.text(8)?.to_string(),
                 created_at: r.int(9)?,
+                subject_team_id: r.opt_text(10)?.map(team_id).transpose()?,
             })
         })
         .collect()

@@ -603,6 +603,7 @@ pub fn activity_and_notifications_list_newest_first(store: &Store) {
             actor_id: Some(u.id),
             actor_name: None,
             partner_team_id: None,
+            subject_team_id: None,
             action: (*action).into(),
             element_type: "workspace".into(),
             element_id: w.id.to_string(),

@@ -165,6 +165,9 @@ pub struct ActivityRecord {
     pub actor_name: Option<String>,
     /// The actor's partner team, when the actor acted as a partner.
     pub partner_team_id: Option<TeamId>,
+    /// The partner team of the person the entry is about (a partner who
+    /// joined or left), when that differs from the workspace's team.
+    pub subject_team_id: Option<TeamId>,
     pub action: String,
     pub element_type: String,
     pub element_id: String,

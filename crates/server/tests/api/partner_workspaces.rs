@@ -467,6 +467,26 @@ async fn r_multi_1_to_3_multi_partner_mode_keeps_partner_teams_blind_to_each_oth
     let (_, body) = invite(&w.gina, &pw, "4", &["newbie@globex.example", "spy@initech.example"]).await;
     assert_eq!(body["results"][0]["status"], "EMAIL_SENT", "{body}");
     assert_eq!(body["results"][1]["status"], "FAILED", "{body}");
+    // A partner the publisher removes through the roles leaves an entry
+    // only the publisher and that partner's own team read (R-MULTI-3).
+    let (status, body) = w
+        .alice
+        .patch(
+            &format!("/api/workspaces/{pw}/roles"),
+            json!({ "roles": [{ "op": "remove", "path": "/partner", "value": [{ "id": w.gina.user_id, "role": "6" }] }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, feed) = ivan.get(&format!("/api/workspaces/{pw}/activities")).await;
+    assert!(!feed.to_string().contains("Gina"), "ivan sees gina leave: {feed}");
+    let (_, feed) = w.alice.get(&format!("/api/workspaces/{pw}/activities")).await;
+    assert_eq!(feed["data"][0]["action"], "leave", "{feed}");
+    assert!(feed["data"][0].to_string().contains("Gina"), "{feed}");
+    assert_eq!(feed["data"][0]["user"]["name"], "Alice", "{feed}");
+    assert_eq!(
+        feed["data"][0]["user"]["isPartner"], false,
+        "the publisher acted: {feed}"
+    );
     let _ = (w.ops, w.greg);
 }
 
@@ -505,6 +525,16 @@ async fn r_iso_4_a_partner_who_leaves_their_team_loses_access_at_once(app: TestA
         w.gina.get(&format!("/api/workspaces/{pw}")).await.0,
         StatusCode::NOT_FOUND
     );
+    // The feed says the publisher's admin did it, not a partner.
+    let (_, feed) = w.alice.get(&format!("/api/workspaces/{pw}/activities")).await;
+    let left = &feed["data"][0];
+    assert_eq!(
+        (&left["action"], &left["elementName"]),
+        (&json!("leave"), &json!("Gina")),
+        "{feed}"
+    );
+    assert_eq!(left["user"]["name"], "Alice", "{feed}");
+    assert_eq!(left["user"]["isPartner"], false, "{feed}");
     let _ = w.ops;
 }
 
