@@ -166,6 +166,7 @@ async fn play_run(
                     | Outcome::Runs(_)
                     | Outcome::PullRequest(_)
                     | Outcome::PullRequests(_)
+                    | Outcome::Feed { .. }
                     | Outcome::Invitation(_)
                     | Outcome::Invitations(_)
                     | Outcome::Invited("EMAIL_SENT" | "PARTNER_ADDED" | "REMOVED")
@@ -741,6 +742,23 @@ impl<'a> Run<'a> {
                     .filter_map(|f| self.collections.iter().position(|(id, _)| f["forkId"] == id.as_str()))
                     .collect();
                 (Outcome::Forks(shown), body)
+            }
+            Action::ReadActivity { who, ws } => {
+                let (s, body) = c
+                    .get(&format!("/api/workspaces/{}/activities?limit=100", self.workspaces[ws]))
+                    .await;
+                if !s.is_success() {
+                    return (class(s), body);
+                }
+                let clean = body["data"].as_array().into_iter().flatten().all(|e| {
+                    let subject = e["elementId"].as_str().filter(|_| e["elementType"] == "user");
+                    [e["user"]["id"].as_str(), subject]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|id| self.who_is(id))
+                        .all(|named| self.model.feed_may_name(who, ws, named))
+                });
+                (Outcome::Feed { clean }, body)
             }
             Action::ReadUpdates { ws, .. } => {
                 let (s, body) = c

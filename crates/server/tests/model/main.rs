@@ -285,6 +285,18 @@ mod findings {
         ]
     }
 
+    /// R-MULTI-3: a partner the publisher removes through the workspace's
+    /// roles leaves nothing in another partner team's activity feed (the
+    /// "leave" entry named them to every team).
+    fn a_removed_partners_leaving() -> Vec<Action> {
+        let mut actions = a_removed_partners_fork();
+        actions.push(Action::ReadActivity {
+            who: Who::T2Admin,
+            ws: 0,
+        });
+        actions
+    }
+
     /// R-PR-1, R-ISO-3: someone who sees a pull request through its fork
     /// but not its destination is refused the merge like any non-editor
     /// (`403`), not told the request they just read is missing (`404`).
@@ -346,6 +358,12 @@ mod findings {
     async fn r_multi_3_a_removed_partners_fork_stays_hidden_from_other_partner_teams() {
         scenario(Backend::Sqlite, &a_removed_partners_fork()).await;
         scenario(Backend::Postgres, &a_removed_partners_fork()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn r_multi_3_a_partner_removed_by_the_publisher_stays_out_of_other_teams_feeds() {
+        scenario(Backend::Sqlite, &a_removed_partners_leaving()).await;
+        scenario(Backend::Postgres, &a_removed_partners_leaving()).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

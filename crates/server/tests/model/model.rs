@@ -147,6 +147,9 @@ pub struct Workspace {
     pub team: Team,
     pub kind: Kind,
     pub multi: bool,
+    /// Every partner team each person has been a partner through here,
+    /// kept after they go: what the activity feed may name (R-MULTI-3).
+    pub partner_teams: BTreeMap<Who, BTreeSet<Team>>,
     /// A request for a Partner Workspace on `enterprise`: private until a
     /// Partner Manager approves or denies it (R-PLAN-2).
     pub pending: bool,
@@ -415,6 +418,11 @@ pub enum Action {
         who: Who,
         team: Team,
     },
+    /// The workspace's activity feed.
+    ReadActivity {
+        who: Who,
+        ws: usize,
+    },
     /// Gives (or takes back) the element role `editor` on a collection.
     SetElementEditor {
         who: Who,
@@ -517,6 +525,7 @@ impl Action {
             | Action::ReadUpdates { who, .. }
             | Action::ReadTeam { who, .. }
             | Action::ReadAuditLog { who, .. }
+            | Action::ReadActivity { who, .. }
             | Action::SetElementEditor { who, .. }
             | Action::EditCollection { who, .. }
             | Action::ExportCollection { who, .. }
@@ -563,6 +572,9 @@ pub enum Outcome {
     PullRequest(&'static str),
     /// `2xx` of a pull request list: the requests shown, by model index.
     PullRequests(BTreeSet<usize>),
+    /// `2xx` of an activity feed: whether it names no one the reader may
+    /// not see, a partner of another partner team (R-MULTI-3).
+    Feed { clean: bool },
     /// `404`, as if the object did not exist (R-ISO-3).
     Hidden,
     /// Another `4xx`: seen but refused, with its status: `403` (not
@@ -1005,12 +1017,13 @@ impl Model {
             91..=93 => {
                 let w = ws(s.a)?;
                 let team = Team::ALL[s.b as usize % 5];
-                match s.c % 6 {
+                match s.c % 7 {
                     0 => Action::ReadWorkspace { who: near(w), ws: w },
                     1 => Action::ReadMembers { who: near(w), ws: w },
                     2 => Action::ReadTeam { who: anyone, team },
                     3 => Action::ReadAuditLog { who: anyone, team },
                     4 => Action::ReadUpdates { who: near(w), ws: w },
+                    5 => Action::ReadActivity { who: near(w), ws: w },
                     _ => {
                         let theirs: Vec<Who> = self.workspaces[w].members.keys().copied().collect();
                         let to = if theirs.is_empty() {
@@ -1148,6 +1161,31 @@ impl Model {
     /// What the server should answer to `action`; changes the state as the
     /// server should.
     pub fn apply(&mut self, action: Action) -> Outcome {
+        let outcome = self.apply_step(action);
+        for w in &mut self.workspaces {
+            for (who, m) in &w.members {
+                if let Some(t) = m.via.filter(|_| m.role.is_partner()) {
+                    w.partner_teams.entry(*who).or_default().insert(t);
+                }
+            }
+        }
+        outcome
+    }
+
+    /// Whether `reader`'s activity feed of `ws` may name `named`: a partner
+    /// reads nothing of someone known here only as a partner of another
+    /// team (R-MULTI-3).
+    pub fn feed_may_name(&self, reader: Who, ws: usize, named: Who) -> bool {
+        match self.partner_team_in(reader, ws) {
+            None => true,
+            Some(mine) => self.workspaces[ws]
+                .partner_teams
+                .get(&named)
+                .is_none_or(|teams| teams.contains(&mine)),
+        }
+    }
+
+    fn apply_step(&mut self, action: Action) -> Outcome {
         // The link is the secret: anyone holding it sees the preview.
         if let Action::PreviewInvitation { invitation, .. } = action {
             let i = self.invitations[invitation];
@@ -1203,6 +1241,7 @@ impl Model {
                     team,
                     kind: if pending { Kind::Private } else { kind },
                     multi: false,
+                    partner_teams: BTreeMap::new(),
                     pending,
                     members,
                 });
@@ -1664,6 +1703,13 @@ impl Model {
                     return Outcome::Hidden;
                 }
                 Outcome::Comments(self.comments_seen(who, update))
+            }
+            Action::ReadActivity { who, ws } => {
+                if self.sees(who, ws) {
+                    Outcome::Feed { clean: true }
+                } else {
+                    Outcome::Hidden
+                }
             }
             Action::ReadMembers { who, ws } => {
                 if !self.sees(who, ws) {
