@@ -483,8 +483,8 @@ impl Tx for SqlTx<'_> {
             "UPDATE api_keys SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
             &[now.into(), uid.clone().into()],
         )?;
+        self.delete_sessions_of(id)?;
         for sql in [
-            "DELETE FROM sessions WHERE user_id = $1",
             "DELETE FROM element_roles WHERE user_id = $1",
             "DELETE FROM notifications WHERE user_id = $1",
             "DELETE FROM notification_email_kinds WHERE user_id = $1",

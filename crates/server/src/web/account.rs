@@ -235,16 +235,6 @@ pub async fn save_notifications(
     Ok(see_other("/account#notif-h"))
 }
 
-/// A refusal of these forms as a page: a wrong password is said as such
-/// (not as a missing page, which is how other refusals of the policy read).
-fn refused(e: portico_domain::Error) -> WebError {
-    if e.code == "wrong_password" {
-        WebError::Refused(StatusCode::FORBIDDEN, e.message)
-    } else {
-        e.into()
-    }
-}
-
 /// Changes the password: every other session ends, and this browser gets a
 /// fresh one (new cookie, new CSRF token).
 pub async fn change_password(
@@ -257,8 +247,7 @@ pub async fn change_password(
     let fresh = s
         .app
         .change_password(&v.who, &f.current_password, &f.new_password, &addr, true)
-        .await
-        .map_err(refused)?;
+        .await?;
     let to = see_other("/account#password-h");
     Ok(match fresh {
         Some(signed) => with_cookie(to, &session_cookie(&s, &signed)),
@@ -275,10 +264,7 @@ pub async fn remove_account(
     WebForm(f): WebForm<RemoveForm>,
 ) -> Result<Response, WebError> {
     v.check_csrf(&f.csrf)?;
-    s.app
-        .remove_account(&v.who, &f.password, &addr)
-        .await
-        .map_err(refused)?;
+    s.app.remove_account(&v.who, &f.password, &addr).await?;
     let page = layout::bare(
         StatusCode::OK,
         "Account removed",
